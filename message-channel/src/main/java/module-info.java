@@ -1,0 +1,16 @@
+/**
+ * Tether's message channel: Phusion Passenger's MessageChannel wire format, a blocking channel over
+ * an AF_UNIX stream socket, fd passing and protobuf payloads.
+ *
+ * <p>{@code dev.tether.channel} is the blocking API; {@code dev.tether.channel.codec} is the
+ * incremental, allocation-light codec that the blocking channel and the reactor share.
+ */
+module dev.tether.channel {
+  requires transitive org.newsclub.net.unix;
+  requires transitive com.google.protobuf;
+  requires org.jnrproject.ffi;
+  requires org.slf4j;
+
+  exports dev.tether.channel;
+  exports dev.tether.channel.codec;
+}

@@ -1,0 +1,2 @@
+/** Poller and fd glue behind the reactor; not exported. */
+package dev.tether.reactor.internal;

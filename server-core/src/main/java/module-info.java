@@ -1,0 +1,12 @@
+/**
+ * Tether's server core: the reactor that runs inside every worker, {@code AbstractServer} and the
+ * child bootstrap, and the supervisor side that spawns, drives and reaps workers.
+ */
+module dev.tether.server {
+  requires transitive dev.tether.channel;
+  requires org.jnrproject.ffi;
+  requires org.slf4j;
+
+  exports dev.tether.reactor;
+  exports dev.tether.server;
+}
