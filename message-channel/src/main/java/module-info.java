@@ -13,4 +13,5 @@ module dev.tether.channel {
 
   exports dev.tether.channel;
   exports dev.tether.channel.codec;
+  exports dev.tether.channel.internal to dev.tether.server;
 }

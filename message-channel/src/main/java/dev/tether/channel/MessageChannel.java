@@ -1,6 +1,664 @@
 package dev.tether.channel;
 
-/** Placeholder; being written. */
-public final class MessageChannel {
-  private MessageChannel() {}
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
+import dev.tether.channel.codec.MessageDecoder;
+import dev.tether.channel.codec.MessageEncoder;
+import dev.tether.channel.codec.WireFormat;
+import dev.tether.channel.internal.Fds;
+import dev.tether.channel.internal.InboundFds;
+import java.io.Closeable;
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import org.newsclub.net.unix.AFUNIXSocketChannel;
+import org.newsclub.net.unix.FileDescriptorCast;
+
+/**
+ * A blocking channel that speaks Phusion Passenger's {@code MessageChannel} wire format over an
+ * AF_UNIX stream socket: messages (lists of strings), hashes, scalars, protobuf payloads carried
+ * as scalars, and file descriptors.
+ *
+ * <h2>Threading</h2>
+ * One reader and one writer may use a channel at the same time: every read method holds the read
+ * lock and every write method the write lock, so concurrent readers (or writers) are serialized
+ * rather than interleaved. The negotiated fd methods ({@link #sendFd}, {@link #recvFd}) read and
+ * write, so they hold both locks. {@link #close()} may be called from any thread at any time; a
+ * read or write blocked in another thread then fails with {@link ChannelClosedException}.
+ *
+ * <h2>File descriptors</h2>
+ * <ul>
+ *   <li>The channel owns its socket fd and closes it in {@link #close()}.
+ *   <li>Fds passed to {@link #sendFd} or {@link #writeWithFds} stay owned by the caller: the peer
+ *       receives its own copies.
+ *   <li>Fds returned by {@link #recvFd} and {@link #readWithFds} are owned by the caller, who must
+ *       close them (for instance with {@link #closeFd}). They are close-on-exec duplicates, so
+ *       processes spawned later do not inherit them.
+ *   <li>Received fds that no caller claimed (because the read that would return them failed, or
+ *       the channel closed first) are closed by the channel: nothing leaks.
+ *   <li>At most {@value WireFormat#MAX_FDS_PER_MESSAGE} fds ride on one message
+ *       ({@link WireFormat#MAX_FDS_PER_MESSAGE} says why).
+ * </ul>
+ *
+ * <h2>Errors</h2>
+ * Everything thrown is a {@link ChannelException}. Malformed input has its own subclass naming the
+ * value and limit; a refused write has written nothing. End of stream before a unit starts is not
+ * an error: the read returns {@code null}, as Passenger's returns {@code nil}.
+ */
+public final class MessageChannel implements Closeable {
+  /** The largest scalar that {@link #readScalar()} and {@link #readProto(Parser)} accept. */
+  public static final int DEFAULT_MAX_SCALAR_SIZE = 64 * 1024 * 1024;
+
+  private static final int BUFFER_SIZE = WireFormat.MESSAGE_HEADER_SIZE
+      + WireFormat.MAX_MESSAGE_BODY_SIZE;
+  // Room for MAX_FDS_PER_MESSAGE ints plus the cmsghdr.
+  private static final int ANCILLARY_BUFFER_SIZE = 16 + 4 * WireFormat.MAX_FDS_PER_MESSAGE;
+  private static final byte[] FD_CARRIER_BYTE = {0};
+
+  private final AFUNIXSocketChannel socket;
+  private final FileDescriptor fd;
+  private final ReentrantLock readLock = new ReentrantLock();
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final InboundFds inboundFds = new InboundFds();
+  private final ByteBuffer in = ByteBuffer.allocate(BUFFER_SIZE).flip();
+  private final ByteBuffer out = ByteBuffer.allocate(BUFFER_SIZE);
+  private long bytesRead;
+  private boolean eof;
+  private volatile boolean closed;
+
+  private MessageChannel(int fdNumber) {
+    this.fd = Fds.wrap(fdNumber);
+    try {
+      this.socket = FileDescriptorCast.using(fd).as(AFUNIXSocketChannel.class);
+      socket.configureBlocking(true);
+      socket.setAncillaryReceiveBufferSize(ANCILLARY_BUFFER_SIZE);
+    } catch (IOException e) {
+      throw new ChannelIOException("fd " + fdNumber + " is not a usable AF_UNIX socket", e);
+    }
+  }
+
+  /** Two connected channels, both ends in this process. Close each (or the pair) when done. */
+  public record Pair(MessageChannel first, MessageChannel second) implements Closeable {
+    /** Closes both channels, even if closing the first fails. */
+    @Override
+    public void close() {
+      try {
+        first.close();
+      } finally {
+        second.close();
+      }
+    }
+  }
+
+  /** Creates a connected pair over {@code socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC)}. */
+  public static Pair pair() {
+    int[] sv = Fds.socketPair();
+    MessageChannel first;
+    try {
+      first = new MessageChannel(sv[0]);
+    } catch (RuntimeException e) {
+      Fds.close(sv[0]);
+      Fds.close(sv[1]);
+      throw e;
+    }
+    try {
+      return new Pair(first, new MessageChannel(sv[1]));
+    } catch (RuntimeException e) {
+      first.close();
+      Fds.close(sv[1]);
+      throw e;
+    }
+  }
+
+  /**
+   * Wraps an inherited AF_UNIX stream socket, such as the worker's fd 3. The channel takes
+   * ownership of {@code fd} and closes it in {@link #close()}.
+   */
+  public static MessageChannel fromFd(int fd) {
+    if (fd < 0) {
+      throw new IllegalArgumentException("fd : " + fd + " (expected: >= 0)");
+    }
+    return new MessageChannel(fd);
+  }
+
+  /** The socket's fd number (owned by this channel). */
+  public int fd() {
+    return Fds.number(fd);
+  }
+
+  // ---------------------------------------------------------------- messages
+
+  /**
+   * Reads one message.
+   *
+   * @return its elements (element 0 is the name), or null at a clean end of stream
+   * @throws InvalidUtf8Exception if an element is not UTF-8 (see {@link #readBytes()})
+   * @throws UnexpectedFdsException if the message carried fds (see {@link #readWithFds()})
+   */
+  public List<String> read() {
+    ReceivedMessage message = readWithFds();
+    if (message == null || message.fds().isEmpty()) {
+      return message == null ? null : message.elements();
+    }
+    message.close();
+    throw new UnexpectedFdsException(
+        "message '" + message.elements().get(0) + "' carried " + message.fds().size()
+            + " fd(s); read it with readWithFds() (closed them)");
+  }
+
+  /** Reads one message whose elements are raw bytes; null at a clean end of stream. */
+  public List<byte[]> readBytes() {
+    readLock.lock();
+    try {
+      if (!fill(WireFormat.MESSAGE_HEADER_SIZE, "message header")) {
+        return null;
+      }
+      int length = MessageDecoder.messageFrameLength(in);
+      fill(length, "message");
+      long start = position();
+      List<byte[]> elements = MessageDecoder.decodeMessageBytes(in);
+      inboundFds.take(0, start, position(), "message");
+      return elements;
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  /**
+   * Reads one message and the fds that rode on it ({@link #writeWithFds}). A message without fds
+   * comes back with an empty fd list.
+   *
+   * @return the message, or null at a clean end of stream
+   * @throws MissingFdsException if it announced more fds than came with it
+   */
+  public ReceivedMessage readWithFds() {
+    readLock.lock();
+    try {
+      if (!fill(WireFormat.MESSAGE_HEADER_SIZE, "message header")) {
+        return null;
+      }
+      fill(MessageDecoder.messageFrameLength(in), "message");
+      long start = position();
+      List<String> elements = MessageDecoder.decodeMessage(in);
+      int fdCount = announcedFds(elements);
+      List<FileDescriptor> fds = inboundFds.take(fdCount, start, position(), "message");
+      if (fdCount == 0) {
+        return new ReceivedMessage(elements, List.of());
+      }
+      return new ReceivedMessage(List.copyOf(elements.subList(2, elements.size())), fds);
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  /** Writes message {@code [name, args...]}. */
+  public void write(String name, String... args) {
+    Objects.requireNonNull(name, "name");
+    List<String> message = new ArrayList<>(args.length + 1);
+    message.add(name);
+    message.addAll(Arrays.asList(args));
+    write(message);
+  }
+
+  /**
+   * Writes one message.
+   *
+   * @throws InvalidElementException if an element contains NUL; nothing is written
+   * @throws FrameTooLargeException if the body exceeds 65535 bytes; nothing is written
+   */
+  public void write(List<String> message) {
+    writeLock.lock();
+    try {
+      out.clear();
+      MessageEncoder.encodeMessage(message, out);
+      flush(out.flip());
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Writes one message of raw byte elements (checked as {@link #write(List)}). */
+  public void writeBytes(List<byte[]> message) {
+    writeLock.lock();
+    try {
+      out.clear();
+      MessageEncoder.encodeMessageBytes(message, out);
+      flush(out.flip());
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Writes one message with {@code fds} attached to its bytes, so that the reader's
+   * {@link #readWithFds()} gets the message and exactly these fds together. The caller keeps
+   * ownership of {@code fds}. A Passenger peer does not understand this; use {@link #sendFd} there.
+   *
+   * @throws TooManyFdsException if there are more than {@value WireFormat#MAX_FDS_PER_MESSAGE} fds
+   */
+  public void writeWithFds(List<String> message, FileDescriptor... fds) {
+    if (fds.length == 0) {
+      write(message);
+      return;
+    }
+    if (fds.length > WireFormat.MAX_FDS_PER_MESSAGE) {
+      throw new TooManyFdsException(
+          "message carries " + fds.length + " fds (expected: <= "
+              + WireFormat.MAX_FDS_PER_MESSAGE + ")");
+    }
+    List<String> framed = MessageEncoder.withFdHeader(message, fds.length);
+    writeLock.lock();
+    try {
+      out.clear();
+      MessageEncoder.encodeMessage(framed, out);
+      out.flip();
+      setOutboundFds(fds);
+      flush(out);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------- hashes
+
+  /**
+   * Reads a hash: a message of alternating keys and values.
+   *
+   * @return the hash in wire order, or null at a clean end of stream
+   * @throws OddHashException if a key has no value
+   */
+  public Map<String, String> readHash() {
+    List<String> elements = read();
+    return elements == null ? null : MessageDecoder.toHash(elements);
+  }
+
+  /** Writes {@code hash} as alternating keys and values, in its iteration order. */
+  public void writeHash(Map<String, String> hash) {
+    List<String> elements = new ArrayList<>(hash.size() * 2);
+    hash.forEach((k, v) -> {
+      elements.add(k);
+      elements.add(v);
+    });
+    write(elements);
+  }
+
+  // ---------------------------------------------------------------- scalars
+
+  /** Reads a scalar of at most {@link #DEFAULT_MAX_SCALAR_SIZE} bytes; null at end of stream. */
+  public byte[] readScalar() {
+    return readScalar(DEFAULT_MAX_SCALAR_SIZE);
+  }
+
+  /**
+   * Reads a scalar of at most {@code maxSize} bytes.
+   *
+   * @return the bytes, or null at a clean end of stream
+   * @throws ScalarTooLargeException if its header announces more than {@code maxSize} bytes; the
+   *     body is not read and the channel is out of step with the stream from here on
+   */
+  public byte[] readScalar(int maxSize) {
+    readLock.lock();
+    try {
+      if (!fill(WireFormat.SCALAR_HEADER_SIZE, "scalar header")) {
+        return null;
+      }
+      long start = position();
+      int length = (int) MessageDecoder.scalarFrameLength(in, maxSize)
+          - WireFormat.SCALAR_HEADER_SIZE;
+      in.position(in.position() + WireFormat.SCALAR_HEADER_SIZE);
+      byte[] body = new byte[length];
+      int buffered = Math.min(length, in.remaining());
+      in.get(body, 0, buffered);
+      ByteBuffer rest = ByteBuffer.wrap(body, buffered, length - buffered);
+      while (rest.hasRemaining()) {
+        if (readSome(rest) < 0) {
+          throw truncated("scalar", WireFormat.SCALAR_HEADER_SIZE + length,
+              WireFormat.SCALAR_HEADER_SIZE + rest.position());
+        }
+      }
+      inboundFds.take(0, start, position(), "scalar");
+      return body;
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  /** Writes {@code data} as one scalar. */
+  public void writeScalar(byte[] data) {
+    writeLock.lock();
+    try {
+      out.clear();
+      MessageEncoder.encodeScalarHeader(data.length, out);
+      if (data.length <= out.remaining()) {
+        flush(out.put(data).flip());
+      } else {
+        flush(out.flip());
+        flush(ByteBuffer.wrap(data));
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------- protobuf
+
+  /** Writes {@code message} serialized as one scalar. */
+  public void writeProto(MessageLite message) {
+    int size = message.getSerializedSize();
+    if (size + WireFormat.SCALAR_HEADER_SIZE > BUFFER_SIZE) {
+      writeScalar(message.toByteArray());
+      return;
+    }
+    writeLock.lock();
+    try {
+      out.clear();
+      MessageEncoder.encodeScalarHeader(size, out);
+      CodedOutputStream coded = CodedOutputStream.newInstance(out);
+      message.writeTo(coded);
+      coded.flush();
+      flush(out.flip());
+    } catch (IOException e) {
+      throw new ChannelIOException("cannot serialize " + message.getClass().getName(), e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Reads one protobuf message of at most {@link #DEFAULT_MAX_SCALAR_SIZE} bytes. */
+  public <T> T readProto(Parser<T> parser) {
+    return readProto(parser, DEFAULT_MAX_SCALAR_SIZE);
+  }
+
+  /**
+   * Reads one scalar of at most {@code maxSize} bytes and parses it with {@code parser}.
+   *
+   * @return the message, or null at a clean end of stream
+   * @throws MalformedFrameException if the bytes are not a valid message for {@code parser}
+   */
+  public <T> T readProto(Parser<T> parser, int maxSize) {
+    byte[] bytes = readScalar(maxSize);
+    if (bytes == null) {
+      return null;
+    }
+    try {
+      return parser.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new MalformedFrameException(
+          "scalar of " + bytes.length + " bytes is not a valid protobuf message: "
+              + e.getMessage(), e);
+    }
+  }
+
+  // ---------------------------------------------------------------- Passenger's fd passing
+
+  /**
+   * Sends {@code fd} the way Passenger's {@code send_io} does: waits for the peer's
+   * {@code ["pass IO"]}, sends one 0x00 byte carrying the fd, then waits for {@code ["got IO"]}.
+   * The caller keeps ownership of {@code fd}.
+   *
+   * @throws FdNegotiationException if the peer sends anything else (or closes)
+   */
+  public void sendFd(FileDescriptor fd) {
+    sendFd(fd, true);
+  }
+
+  /**
+   * Sends {@code fd}, with Passenger's negotiation or, if {@code negotiate} is false, as the bare
+   * one-byte {@code sendmsg} (both sides must agree).
+   */
+  public void sendFd(FileDescriptor fd, boolean negotiate) {
+    Objects.requireNonNull(fd, "fd");
+    readLock.lock();
+    writeLock.lock();
+    try {
+      if (negotiate) {
+        expect(WireFormat.PASS_IO);
+      }
+      setOutboundFds(new FileDescriptor[] {fd});
+      flush(ByteBuffer.wrap(FD_CARRIER_BYTE));
+      if (negotiate) {
+        expect(WireFormat.GOT_IO);
+      }
+    } finally {
+      writeLock.unlock();
+      readLock.unlock();
+    }
+  }
+
+  /** Receives one fd with Passenger's negotiation (the peer calls {@link #sendFd}). */
+  public FileDescriptor recvFd() {
+    return recvFd(true);
+  }
+
+  /**
+   * Receives one fd, with Passenger's negotiation ({@code ["pass IO"]} out, the fd in,
+   * {@code ["got IO"]} out) or without it. The caller owns the returned fd.
+   *
+   * @throws MissingFdsException if the byte came without an fd
+   * @throws ChannelClosedException if the stream ended first
+   */
+  public FileDescriptor recvFd(boolean negotiate) {
+    readLock.lock();
+    writeLock.lock();
+    try {
+      if (negotiate) {
+        write(List.of(WireFormat.PASS_IO));
+      }
+      if (!fill(1, "fd byte")) {
+        throw new MissingFdsException("end of stream while waiting for an fd");
+      }
+      long start = position();
+      in.get();
+      FileDescriptor received = inboundFds.take(1, start, position(), "fd byte").get(0);
+      if (negotiate) {
+        try {
+          write(List.of(WireFormat.GOT_IO));
+        } catch (RuntimeException e) {
+          Fds.close(received);
+          throw e;
+        }
+      }
+      return received;
+    } finally {
+      writeLock.unlock();
+      readLock.unlock();
+    }
+  }
+
+  /** Closes an fd this channel handed out, with a plain close(2) (no socket shutdown). */
+  public static void closeFd(FileDescriptor fd) {
+    Fds.close(fd);
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /** True once {@link #close()} has been called. */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * Shuts the socket down (the peer sees end of stream even if another process holds a copy),
+   * closes it and every received fd that no caller claimed. Idempotent; callable from any thread.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      socket.close();
+    } catch (IOException e) {
+      throw new ChannelIOException("close of channel fd " + fd + " failed", e);
+    } finally {
+      // junixsocket's cast channel shuts down but does not close the fd: we own it.
+      Fds.close(fd);
+      readLock.lock();
+      try {
+        inboundFds.closeAll();
+      } finally {
+        readLock.unlock();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "MessageChannel(fd=" + (closed ? "closed" : fd()) + ")";
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  private static int announcedFds(List<String> elements) {
+    if (elements.isEmpty() || !WireFormat.FDS_MARKER.equals(elements.get(0))) {
+      return 0;
+    }
+    int count;
+    try {
+      count = elements.size() < 3 ? -1 : Integer.parseInt(elements.get(1));
+    } catch (NumberFormatException e) {
+      count = -1;
+    }
+    if (count < 1 || count > WireFormat.MAX_FDS_PER_MESSAGE) {
+      throw new MalformedFrameException(
+          "fd header " + elements.subList(0, Math.min(2, elements.size()))
+              + " (expected: count 1.." + WireFormat.MAX_FDS_PER_MESSAGE + " and a message name)");
+    }
+    return count;
+  }
+
+  private void expect(String name) {
+    List<String> message = read();
+    if (message == null || message.size() != 1 || !message.get(0).equals(name)) {
+      throw new FdNegotiationException(
+          "expected [\"" + name + "\"] from the peer, got "
+              + (message == null ? "end of stream" : message));
+    }
+  }
+
+  /** Stream offset of {@code in}'s position. */
+  private long position() {
+    return bytesRead - in.remaining();
+  }
+
+  /**
+   * Makes {@code n} bytes available in {@code in}. Returns false at a clean end of stream (nothing
+   * buffered); throws if the stream ends inside a unit.
+   */
+  private boolean fill(int n, String unit) {
+    while (in.remaining() < n) {
+      if (eof && in.remaining() == 0) {
+        return false;
+      }
+      in.compact();
+      int r;
+      try {
+        r = readSome(in);
+      } finally {
+        in.flip();
+      }
+      if (r < 0) {
+        if (in.remaining() == 0) {
+          inboundFds.take(0, position(), position(), "end of stream");
+          return false;
+        }
+        throw truncated(unit, n, in.remaining());
+      }
+    }
+    return true;
+  }
+
+  /** One read from the socket into {@code dst}; queues any fds that came with it. */
+  private int readSome(ByteBuffer dst) {
+    checkOpen();
+    int r;
+    try {
+      r = socket.read(dst);
+    } catch (SocketException e) {
+      if (closed) {
+        throw new ChannelClosedException("channel was closed during a read");
+      }
+      if (String.valueOf(e.getMessage()).contains("reset")) {
+        r = -1; // the peer is gone: end of stream, as for Passenger
+      } else {
+        throw new ChannelIOException("read failed: " + e.getMessage(), e);
+      }
+    } catch (IOException e) {
+      if (closed) {
+        throw new ChannelClosedException("channel was closed during a read");
+      }
+      throw new ChannelIOException("read failed: " + e.getMessage(), e);
+    }
+    if (r < 0) {
+      eof = true;
+    } else {
+      bytesRead += r;
+    }
+    collectReceivedFds();
+    return r;
+  }
+
+  private void collectReceivedFds() {
+    FileDescriptor[] received;
+    try {
+      received = socket.getReceivedFileDescriptors();
+    } catch (IOException e) {
+      throw new ChannelIOException("cannot collect received fds", e);
+    }
+    if (received == null || received.length == 0) {
+      return;
+    }
+    // Own them: a close-on-exec duplicate for the caller, and the original closed through a JDK
+    // stream so that junixsocket stops tracking (and later re-closing) its number.
+    FileDescriptor[] owned = new FileDescriptor[received.length];
+    for (int i = 0; i < received.length; i++) {
+      owned[i] = Fds.wrap(Fds.dupCloexec(Fds.number(received[i])));
+      Fds.close(received[i]);
+    }
+    inboundFds.add(owned, bytesRead);
+  }
+
+  private void setOutboundFds(FileDescriptor[] fds) {
+    checkOpen();
+    try {
+      socket.setOutboundFileDescriptors(fds);
+    } catch (IOException e) {
+      throw new ChannelIOException("cannot attach " + fds.length + " fd(s)", e);
+    }
+  }
+
+  private void flush(ByteBuffer src) {
+    checkOpen();
+    try {
+      while (src.hasRemaining()) {
+        socket.write(src);
+      }
+    } catch (IOException e) {
+      if (closed) {
+        throw new ChannelClosedException("channel was closed during a write");
+      }
+      throw new ChannelIOException("write failed: " + e.getMessage(), e);
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new ChannelClosedException("channel is closed");
+    }
+  }
+
+  private static TruncatedFrameException truncated(String unit, long expected, long got) {
+    return new TruncatedFrameException(
+        "end of stream inside a " + unit + ": expected " + expected + " bytes, got " + got);
+  }
 }

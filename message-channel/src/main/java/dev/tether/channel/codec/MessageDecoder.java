@@ -1,0 +1,184 @@
+package dev.tether.channel.codec;
+
+import dev.tether.channel.OddHashException;
+import dev.tether.channel.ScalarTooLargeException;
+import dev.tether.channel.TrailingBytesException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decodes message and scalar frames from a caller's {@link ByteBuffer}, one whole frame at a time.
+ *
+ * <p>Accumulation is the caller's job: each {@code decode*} method either consumes exactly one
+ * whole frame from {@code src}'s position, or, when the frame is not all there yet, returns
+ * {@code null} and leaves {@code src} untouched. The {@code *FrameLength} methods tell the caller
+ * how large a buffer the next frame needs. A malformed frame is consumed before its exception is
+ * thrown, so the reader stays in step with the stream. Stateless and thread-safe.
+ *
+ * @see WireFormat
+ */
+public final class MessageDecoder {
+
+  private MessageDecoder() {}
+
+  /**
+   * Returns the size (header included) of the message frame at {@code src}'s position, or -1 if
+   * fewer than {@value WireFormat#MESSAGE_HEADER_SIZE} bytes are there. Consumes nothing.
+   */
+  public static int messageFrameLength(ByteBuffer src) {
+    if (src.remaining() < WireFormat.MESSAGE_HEADER_SIZE) {
+      return -1;
+    }
+    return WireFormat.MESSAGE_HEADER_SIZE + Short.toUnsignedInt(src.getShort(src.position()));
+  }
+
+  /**
+   * Decodes one message whose elements are UTF-8 strings.
+   *
+   * @return the elements, or null if the frame is incomplete
+   * @throws TrailingBytesException if the body has bytes after its last NUL
+   * @throws dev.tether.channel.InvalidUtf8Exception if an element is not valid UTF-8
+   */
+  public static List<String> decodeMessage(ByteBuffer src) {
+    int length = messageFrameLength(src);
+    if (length < 0 || src.remaining() < length) {
+      return null;
+    }
+    int bodyStart = src.position() + WireFormat.MESSAGE_HEADER_SIZE;
+    int bodyEnd = src.position() + length;
+    src.position(bodyEnd);
+    if (bodyStart == bodyEnd) {
+      return Collections.emptyList();
+    }
+    byte[] body;
+    int offset;
+    if (src.hasArray()) {
+      body = src.array();
+      offset = src.arrayOffset();
+    } else {
+      body = new byte[bodyEnd - bodyStart];
+      src.get(bodyStart, body);
+      offset = -bodyStart;
+    }
+    List<String> elements = new ArrayList<>(4);
+    int from = offset + bodyStart;
+    int end = offset + bodyEnd;
+    while (from < end) {
+      int nul = indexOfNul(body, from, end);
+      if (nul < 0) {
+        throw trailing(end - from, bodyEnd - bodyStart);
+      }
+      boolean ascii = Utf8.validate(body, from, nul, elements.size());
+      elements.add(new String(body, from, nul - from,
+          ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8));
+      from = nul + 1;
+    }
+    return elements;
+  }
+
+  /**
+   * Decodes one message whose elements are raw bytes (for peers that send binary elements).
+   *
+   * @return the elements, or null if the frame is incomplete
+   * @throws TrailingBytesException if the body has bytes after its last NUL
+   */
+  public static List<byte[]> decodeMessageBytes(ByteBuffer src) {
+    int length = messageFrameLength(src);
+    if (length < 0 || src.remaining() < length) {
+      return null;
+    }
+    int bodyLength = length - WireFormat.MESSAGE_HEADER_SIZE;
+    byte[] body = new byte[bodyLength];
+    src.position(src.position() + WireFormat.MESSAGE_HEADER_SIZE);
+    src.get(body);
+    List<byte[]> elements = new ArrayList<>(4);
+    int from = 0;
+    while (from < bodyLength) {
+      int nul = indexOfNul(body, from, bodyLength);
+      if (nul < 0) {
+        throw trailing(bodyLength - from, bodyLength);
+      }
+      byte[] element = new byte[nul - from];
+      System.arraycopy(body, from, element, 0, element.length);
+      elements.add(element);
+      from = nul + 1;
+    }
+    return elements;
+  }
+
+  /**
+   * Returns the size (header included) of the scalar frame at {@code src}'s position, or -1 if
+   * fewer than {@value WireFormat#SCALAR_HEADER_SIZE} bytes are there. Consumes nothing.
+   *
+   * @throws ScalarTooLargeException if the announced body exceeds {@code maxSize}; nothing is
+   *     consumed, and the stream is out of step from here on
+   */
+  public static long scalarFrameLength(ByteBuffer src, int maxSize) {
+    if (maxSize < 0) {
+      throw new IllegalArgumentException("maxSize : " + maxSize + " (expected: >= 0)");
+    }
+    if (src.remaining() < WireFormat.SCALAR_HEADER_SIZE) {
+      return -1;
+    }
+    long length = Integer.toUnsignedLong(src.getInt(src.position()));
+    if (length > maxSize) {
+      throw new ScalarTooLargeException(
+          "scalar is " + length + " bytes (expected: <= " + maxSize + ")");
+    }
+    return WireFormat.SCALAR_HEADER_SIZE + length;
+  }
+
+  /**
+   * Decodes one scalar of at most {@code maxSize} bytes.
+   *
+   * @return its body, or null if the frame is incomplete
+   * @throws ScalarTooLargeException see {@link #scalarFrameLength}
+   */
+  public static byte[] decodeScalar(ByteBuffer src, int maxSize) {
+    long length = scalarFrameLength(src, maxSize);
+    if (length < 0 || src.remaining() < length) {
+      return null;
+    }
+    byte[] body = new byte[(int) length - WireFormat.SCALAR_HEADER_SIZE];
+    src.position(src.position() + WireFormat.SCALAR_HEADER_SIZE);
+    src.get(body);
+    return body;
+  }
+
+  /**
+   * Reads a decoded message as Passenger's hash: alternating keys and values, in order.
+   *
+   * @throws OddHashException if there is a key without a value
+   */
+  public static Map<String, String> toHash(List<String> elements) {
+    if ((elements.size() & 1) != 0) {
+      throw new OddHashException(
+          "hash has " + elements.size() + " elements (expected: an even number, key then value)");
+    }
+    Map<String, String> hash = new LinkedHashMap<>(elements.size());
+    for (int i = 0; i < elements.size(); i += 2) {
+      hash.put(elements.get(i), elements.get(i + 1));
+    }
+    return hash;
+  }
+
+  private static int indexOfNul(byte[] bytes, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (bytes[i] == 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static TrailingBytesException trailing(int trailing, int bodyLength) {
+    return new TrailingBytesException(
+        trailing + " byte(s) after the last NUL of a " + bodyLength
+            + "-byte message body (expected: every element NUL-terminated)");
+  }
+}

@@ -1,0 +1,136 @@
+package dev.tether.channel.codec;
+
+import dev.tether.channel.FrameTooLargeException;
+import dev.tether.channel.InvalidElementException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Encodes message and scalar frames into a caller's {@link ByteBuffer}, allocating nothing.
+ *
+ * <p>Every method checks the whole frame before it writes a byte: a refused frame leaves
+ * {@code dst} untouched, so a stream being built stays intact. Stateless and thread-safe.
+ *
+ * @see WireFormat
+ */
+public final class MessageEncoder {
+  private MessageEncoder() {}
+
+  /**
+   * Returns the encoded size (header and body) of a message frame holding {@code elements}.
+   *
+   * @throws InvalidElementException if an element is null, contains NUL or an unpaired surrogate
+   * @throws FrameTooLargeException if the body would exceed {@value WireFormat#MAX_MESSAGE_BODY_SIZE}
+   *     bytes
+   */
+  public static int messageSize(List<? extends CharSequence> elements) {
+    Objects.requireNonNull(elements, "elements");
+    long body = 0;
+    for (int i = 0, n = elements.size(); i < n; i++) {
+      CharSequence e = elements.get(i);
+      if (e == null) {
+        throw new InvalidElementException("element " + i + " is null (expected: a string)");
+      }
+      body += Utf8.encodedLength(e, i) + 1;
+      if (body > WireFormat.MAX_MESSAGE_BODY_SIZE) {
+        throw tooLarge(body, elements.size() - i - 1);
+      }
+    }
+    return WireFormat.MESSAGE_HEADER_SIZE + (int) body;
+  }
+
+  /**
+   * Writes one message frame of {@code elements} at {@code dst}'s position.
+   *
+   * @throws IllegalArgumentException if {@code dst} has less room than {@link #messageSize}
+   * @throws InvalidElementException see {@link #messageSize}
+   * @throws FrameTooLargeException see {@link #messageSize}
+   */
+  public static void encodeMessage(List<? extends CharSequence> elements, ByteBuffer dst) {
+    int size = messageSize(elements);
+    checkRoom(size, dst);
+    dst.putShort((short) (size - WireFormat.MESSAGE_HEADER_SIZE));
+    for (int i = 0, n = elements.size(); i < n; i++) {
+      Utf8.encode(elements.get(i), dst);
+      dst.put((byte) 0);
+    }
+  }
+
+  /** Returns the encoded size of a message frame of raw byte elements; checks as above. */
+  public static int messageBytesSize(List<byte[]> elements) {
+    Objects.requireNonNull(elements, "elements");
+    long body = 0;
+    for (int i = 0, n = elements.size(); i < n; i++) {
+      byte[] e = elements.get(i);
+      if (e == null) {
+        throw new InvalidElementException("element " + i + " is null (expected: bytes)");
+      }
+      for (int k = 0; k < e.length; k++) {
+        if (e[k] == 0) {
+          throw new InvalidElementException(
+              "element " + i + " contains a NUL byte at offset " + k
+                  + " (expected: no NUL, it terminates elements)");
+        }
+      }
+      body += e.length + 1;
+      if (body > WireFormat.MAX_MESSAGE_BODY_SIZE) {
+        throw tooLarge(body, n - i - 1);
+      }
+    }
+    return WireFormat.MESSAGE_HEADER_SIZE + (int) body;
+  }
+
+  /** Writes one message frame of raw byte elements; checks as {@link #messageBytesSize}. */
+  public static void encodeMessageBytes(List<byte[]> elements, ByteBuffer dst) {
+    int size = messageBytesSize(elements);
+    checkRoom(size, dst);
+    dst.putShort((short) (size - WireFormat.MESSAGE_HEADER_SIZE));
+    for (byte[] e : elements) {
+      dst.put(e).put((byte) 0);
+    }
+  }
+
+  /**
+   * Returns {@code elements} behind Tether's fd header ({@link WireFormat#FDS_MARKER}, count): the
+   * message to encode when {@code fdCount} fds ride on its frame.
+   *
+   * @throws IllegalArgumentException if {@code fdCount} is not in 1..{@value
+   *     WireFormat#MAX_FDS_PER_MESSAGE}
+   */
+  public static List<String> withFdHeader(List<String> elements, int fdCount) {
+    if (fdCount < 1 || fdCount > WireFormat.MAX_FDS_PER_MESSAGE) {
+      throw new IllegalArgumentException(
+          "fdCount : " + fdCount + " (expected: 1.." + WireFormat.MAX_FDS_PER_MESSAGE + ")");
+    }
+    List<String> framed = new ArrayList<>(elements.size() + 2);
+    framed.add(WireFormat.FDS_MARKER);
+    framed.add(Integer.toString(fdCount));
+    framed.addAll(elements);
+    return framed;
+  }
+
+  /** Writes a scalar's 4-byte header announcing {@code length} body bytes. */
+  public static void encodeScalarHeader(int length, ByteBuffer dst) {
+    if (length < 0) {
+      throw new IllegalArgumentException("length : " + length + " (expected: >= 0)");
+    }
+    checkRoom(WireFormat.SCALAR_HEADER_SIZE, dst);
+    dst.putInt(length);
+  }
+
+  private static void checkRoom(int size, ByteBuffer dst) {
+    if (dst.remaining() < size) {
+      throw new IllegalArgumentException(
+          "dst.remaining() : " + dst.remaining() + " (expected: >= " + size + ")");
+    }
+  }
+
+  private static FrameTooLargeException tooLarge(long bodySoFar, int elementsLeft) {
+    return new FrameTooLargeException(
+        "message body is at least " + bodySoFar + " bytes"
+            + (elementsLeft > 0 ? " with " + elementsLeft + " element(s) still to count" : "")
+            + " (expected: <= " + WireFormat.MAX_MESSAGE_BODY_SIZE + ")");
+  }
+}

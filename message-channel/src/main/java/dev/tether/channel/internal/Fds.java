@@ -1,0 +1,92 @@
+package dev.tether.channel.internal;
+
+import dev.tether.channel.ChannelIOException;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.IOException;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Runtime;
+import org.newsclub.net.unix.FileDescriptorCast;
+
+/**
+ * File descriptor plumbing: numbers to {@link FileDescriptor}s and back, close-on-exec duplicates,
+ * socket pairs, and a plain close(2).
+ *
+ * <p>Why a plain close: closing a junixsocket socket always shuts it down for every process that
+ * holds it, so an fd that another process still needs (the worker's end of the pair, a TCP socket
+ * handed to a worker) must be released with close(2) only. {@link #close(FileDescriptor)} does that
+ * through {@link FileInputStream}, which also makes junixsocket forget an fd it received.
+ */
+public final class Fds {
+  private static final class Holder {
+    static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+  }
+
+  private Fds() {}
+
+  /** The fd number behind {@code fd}. */
+  public static int number(FileDescriptor fd) {
+    try {
+      return FileDescriptorCast.using(fd).as(Integer.class);
+    } catch (IOException e) {
+      throw new ChannelIOException("cannot read the fd number of " + fd, e);
+    }
+  }
+
+  /** A {@link FileDescriptor} for fd number {@code fd}; owns nothing by itself. */
+  public static FileDescriptor wrap(int fd) {
+    if (fd < 0) {
+      throw new IllegalArgumentException("fd : " + fd + " (expected: >= 0)");
+    }
+    try {
+      return FileDescriptorCast.unsafeUsing(fd).getFileDescriptor();
+    } catch (IOException e) {
+      throw new ChannelIOException("cannot wrap fd " + fd, e);
+    }
+  }
+
+  /** Returns a new close-on-exec duplicate of {@code fd}, numbered 3 or above. */
+  public static int dupCloexec(int fd) {
+    int dup = Holder.LIBC.fcntl(fd, LibC.F_DUPFD_CLOEXEC, 3);
+    if (dup < 0) {
+      throw nativeFailure("fcntl(F_DUPFD_CLOEXEC)", fd);
+    }
+    return dup;
+  }
+
+  /** Makes a connected AF_UNIX stream socket pair, both ends close-on-exec. */
+  public static int[] socketPair() {
+    int[] sv = new int[2];
+    if (Holder.LIBC.socketpair(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0, sv) != 0) {
+      throw nativeFailure("socketpair", -1);
+    }
+    return sv;
+  }
+
+  /** close(2) of a raw fd number; failure is reported. */
+  public static void close(int fd) {
+    if (Holder.LIBC.close(fd) != 0) {
+      throw nativeFailure("close", fd);
+    }
+  }
+
+  /** close(2) of {@code fd} without a shutdown, marking the object invalid. Idempotent. */
+  public static void close(FileDescriptor fd) {
+    if (!fd.valid()) {
+      return;
+    }
+    try {
+      new FileInputStream(fd).close();
+    } catch (IOException e) {
+      throw new ChannelIOException("close of " + fd + " failed", e);
+    }
+  }
+
+  private static ChannelIOException nativeFailure(String call, int fd) {
+    int errno = Runtime.getSystemRuntime().getLastError();
+    return new ChannelIOException(
+        call + "(" + (fd >= 0 ? fd : "..") + ") failed with error(" + errno + "): "
+            + Holder.LIBC.strerror(errno),
+        new IOException(call + " errno " + errno));
+  }
+}

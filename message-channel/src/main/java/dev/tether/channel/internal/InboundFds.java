@@ -1,0 +1,85 @@
+package dev.tether.channel.internal;
+
+import dev.tether.channel.MissingFdsException;
+import dev.tether.channel.UnexpectedFdsException;
+import java.io.FileDescriptor;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Received file descriptors waiting for the frame they came with, matched by stream offset.
+ *
+ * <p>Why offsets: a recvmsg can return ordinary bytes before the bytes that carried fds, but the
+ * kernel ends the read right after the segment that carried them. So fds that arrived with a read
+ * ending at stream offset E belong to the unit containing byte E-1: for a unit spanning
+ * {@code [start, end)} that is {@code start < E <= end}. This class owns the queued fds until
+ * {@link #take} hands them out; {@link #closeAll} closes whatever is left.
+ *
+ * <p>Not thread-safe: used under the channel's read lock.
+ */
+public final class InboundFds {
+  private record Arrival(FileDescriptor fd, long streamEnd) {}
+
+  private final ArrayDeque<Arrival> queue = new ArrayDeque<>();
+
+  /** Queues fds that arrived with a read ending at stream offset {@code streamEnd}. */
+  public void add(FileDescriptor[] fds, long streamEnd) {
+    for (FileDescriptor fd : fds) {
+      queue.add(new Arrival(fd, streamEnd));
+    }
+  }
+
+  /**
+   * Hands over exactly the {@code count} fds of the unit {@code [start, end)}; the caller owns
+   * them. Fds of this unit beyond {@code count}, and fds that arrived with no unit before it, are
+   * closed and reported.
+   *
+   * @throws MissingFdsException if fewer than {@code count} came with the unit
+   * @throws UnexpectedFdsException if more came, or fds came with no unit before this one
+   */
+  public List<FileDescriptor> take(int count, long start, long end, String unit) {
+    rejectOrphansBefore(start);
+    List<FileDescriptor> taken = new ArrayList<>(count);
+    while (!queue.isEmpty() && queue.peek().streamEnd() <= end) {
+      taken.add(queue.poll().fd());
+    }
+    if (taken.size() == count) {
+      return taken;
+    }
+    taken.forEach(Fds::close);
+    if (taken.size() < count) {
+      throw new MissingFdsException(
+          unit + " promised " + count + " fd(s) but " + taken.size() + " came with it");
+    }
+    throw new UnexpectedFdsException(
+        unit + " came with " + taken.size() + " fd(s) (expected: " + count + "); closed them");
+  }
+
+  private void rejectOrphansBefore(long start) {
+    int orphans = 0;
+    while (!queue.isEmpty() && queue.peek().streamEnd() <= start) {
+      Fds.close(queue.poll().fd());
+      orphans++;
+    }
+    if (orphans > 0) {
+      throw new UnexpectedFdsException(
+          orphans + " fd(s) arrived before stream offset " + start
+              + " with no message that announced them; closed them");
+    }
+  }
+
+  /** Number of fds waiting. */
+  public int size() {
+    return queue.size();
+  }
+
+  /** Closes every fd still waiting; returns how many. */
+  public int closeAll() {
+    int n = queue.size();
+    while (!queue.isEmpty()) {
+      Fds.close(queue.poll().fd());
+    }
+    return n;
+  }
+}

@@ -1,0 +1,23 @@
+package dev.tether.channel.internal;
+
+import jnr.ffi.annotations.Out;
+
+/**
+ * The few glibc calls the channel needs that neither the JDK nor junixsocket offers safely. Every
+ * method of a jnr-ffi library interface is bound as a native function, so helpers live in
+ * {@link Fds}.
+ */
+public interface LibC {
+  int AF_UNIX = 1;
+  int SOCK_STREAM = 1;
+  int SOCK_CLOEXEC = 0x80000;
+  int F_DUPFD_CLOEXEC = 1030;
+
+  int socketpair(int domain, int type, int protocol, @Out int[] sv);
+
+  int close(int fd);
+
+  int fcntl(int fd, int cmd, int arg);
+
+  String strerror(int errnum);
+}
