@@ -600,6 +600,9 @@ public final class MessageChannel implements Closeable {
       throw new ChannelIOException("read failed: " + e.getMessage(), e);
     }
     if (r < 0) {
+      if (closed) {
+        throw new ChannelClosedException("channel was closed during a read");
+      }
       eof = true;
     } else {
       bytesRead += r;

@@ -1,0 +1,370 @@
+package dev.tether.channel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import dev.tether.channel.codec.WireFormat;
+import dev.tether.channel.test.WorkerConfig;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class MessageChannelTest {
+  private MessageChannel.Pair pair;
+  private MessageChannel a;
+  private MessageChannel b;
+
+  @BeforeEach
+  void open() {
+    pair = MessageChannel.pair();
+    a = pair.first();
+    b = pair.second();
+  }
+
+  @AfterEach
+  void close() {
+    pair.close();
+  }
+
+  private static <T> CompletableFuture<T> async(java.util.function.Supplier<T> body) {
+    return CompletableFuture.supplyAsync(body);
+  }
+
+  @Test
+  void messagesHashesScalarsAndProtosRoundTrip() {
+    a.write("hello", "Joe", "Dalton");
+    a.write(List.of());
+    a.write("caf\u00e9", "", "\uD83D\uDE00");
+    Map<String, String> hash = new LinkedHashMap<>();
+    hash.put("pid", "1234");
+    hash.put("empty", "");
+    a.writeHash(hash);
+    a.writeScalar(new byte[] {0, 1, 2, 0});
+    a.writeScalar(new byte[0]);
+    byte[] big = new byte[200_000];
+    new java.util.Random(1).nextBytes(big);
+    a.writeScalar(big);
+    WorkerConfig config = WorkerConfig.newBuilder().setName("w1").setThreads(4).addTags("x")
+        .setBlob(ByteString.copyFrom(big, 0, 100)).build();
+    a.writeProto(config);
+    a.writeBytes(List.of(new byte[] {(byte) 0xff, 1}, new byte[0]));
+
+    assertEquals(List.of("hello", "Joe", "Dalton"), b.read());
+    assertEquals(List.of(), b.read());
+    assertEquals(List.of("caf\u00e9", "", "\uD83D\uDE00"), b.read());
+    assertEquals(hash, b.readHash());
+    assertArrayEquals(new byte[] {0, 1, 2, 0}, b.readScalar());
+    assertArrayEquals(new byte[0], b.readScalar());
+    assertArrayEquals(big, b.readScalar());
+    assertEquals(config, b.readProto(WorkerConfig.parser()));
+    List<byte[]> raw = b.readBytes();
+    assertArrayEquals(new byte[] {(byte) 0xff, 1}, raw.get(0));
+    assertArrayEquals(new byte[0], raw.get(1));
+  }
+
+  @Test
+  void endOfStreamReadsAsNull() {
+    a.write("last");
+    a.close();
+    assertEquals(List.of("last"), b.read());
+    assertNull(b.read());
+    assertNull(b.read());
+    assertNull(b.readScalar());
+    assertNull(b.readHash());
+  }
+
+  @Test
+  void truncatedFrameNamesExpectedAndReceivedBytes() {
+    TestNatives.writeFully(a.fd(), new byte[] {0, 5, 'a'});
+    a.close();
+    TruncatedFrameException e = assertThrows(TruncatedFrameException.class, b::read);
+    assertEquals("end of stream inside a message: expected 7 bytes, got 3", e.getMessage());
+  }
+
+  @Test
+  void scalarOverTheMaximumIsRefusedFromItsHeader() {
+    a.writeScalar(new byte[100]);
+    ScalarTooLargeException e = assertThrows(ScalarTooLargeException.class, () -> b.readScalar(10));
+    assertEquals("scalar is 100 bytes (expected: <= 10)", e.getMessage());
+  }
+
+  @Test
+  void oddHashIsRefused() {
+    a.write("k1", "v1", "k2");
+    assertThrows(OddHashException.class, b::readHash);
+  }
+
+  @Test
+  void refusedWritesLeaveTheStreamIntact() {
+    assertThrows(InvalidElementException.class, () -> a.write("bad\0name"));
+    assertThrows(FrameTooLargeException.class, () -> a.write("x", "y".repeat(70_000)));
+    a.write("fine");
+    assertEquals(List.of("fine"), b.read());
+  }
+
+  @Test
+  void invalidUtf8IsReportedAndTheChannelStaysInStep() {
+    a.writeBytes(List.of(new byte[] {(byte) 0xc3}));
+    a.write("next");
+    assertThrows(InvalidUtf8Exception.class, b::read);
+    assertEquals(List.of("next"), b.read());
+  }
+
+  @Test
+  void concurrentReaderAndWriterOnEachEnd() throws Exception {
+    int n = 20_000;
+    CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+      for (int i = 0; i < n; i++) {
+        a.write("m", Integer.toString(i));
+      }
+    });
+    CompletableFuture<Integer> echoer = async(() -> {
+      int count = 0;
+      for (List<String> m; count < n && (m = b.read()) != null; count++) {
+        b.write("echo", m.get(1));
+      }
+      return count;
+    });
+    for (int i = 0; i < n; i++) {
+      assertEquals(List.of("echo", Integer.toString(i)), a.read());
+    }
+    writer.get(30, TimeUnit.SECONDS);
+    assertEquals(n, echoer.get(30, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void closeFromAnotherThreadUnblocksAReader() throws Exception {
+    CompletableFuture<Throwable> reader = async(() -> {
+      try {
+        b.read();
+        return null;
+      } catch (Throwable t) {
+        return t;
+      }
+    });
+    // Closing before the read started is fine too: both paths must end in the same exception.
+    b.close();
+    assertTrue(reader.get(10, TimeUnit.SECONDS) instanceof ChannelClosedException);
+    assertTrue(b.isClosed());
+    assertThrows(ChannelClosedException.class, () -> b.write("x"));
+  }
+
+  // ------------------------------------------------------------------ fd passing
+
+  @Test
+  void passesAPipeWithPassengerNegotiation() throws Exception {
+    int[] pipe = TestNatives.pipe();
+    try {
+      CompletableFuture<Void> sender =
+          CompletableFuture.runAsync(() -> a.sendFd(TestNatives.wrap(pipe[1])));
+      FileDescriptor received = b.recvFd();
+      sender.get(10, TimeUnit.SECONDS);
+      assertTrue(TestNatives.number(received) > 2);
+      try (FileOutputStream out = new FileOutputStream(received)) {
+        out.write("through the passed fd".getBytes(StandardCharsets.UTF_8));
+      }
+      byte[] buf = new byte[64];
+      long n = TestNatives.LIB.read(pipe[0], buf, buf.length);
+      assertEquals("through the passed fd", new String(buf, 0, (int) n, StandardCharsets.UTF_8));
+    } finally {
+      TestNatives.LIB.close(pipe[0]);
+      TestNatives.LIB.close(pipe[1]);
+    }
+  }
+
+  @Test
+  void passesAConnectedTcpSocketWithoutNegotiation() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      int client = TestNatives.connectTcp(server.getLocalPort());
+      try (Socket accepted = server.accept()) {
+        a.sendFd(TestNatives.wrap(client), false);
+        TestNatives.LIB.close(client); // the receiver has its own copy now
+        FileDescriptor received = b.recvFd(false);
+        try {
+          TestNatives.writeFully(TestNatives.number(received), "over TCP".getBytes(StandardCharsets.UTF_8));
+        } finally {
+          MessageChannel.closeFd(received);
+        }
+        InputStream in = accepted.getInputStream();
+        assertEquals("over TCP", new String(in.readNBytes(8), StandardCharsets.UTF_8));
+        assertEquals(-1, in.read(), "the last copy was closed: EOF");
+      }
+    }
+  }
+
+  @Test
+  void negotiationOffScriptIsAnError() throws Exception {
+    int[] pipe = TestNatives.pipe();
+    try {
+      b.write("hello");
+      FdNegotiationException e = assertThrows(FdNegotiationException.class,
+          () -> a.sendFd(TestNatives.wrap(pipe[0])));
+      assertTrue(e.getMessage().contains("pass IO") && e.getMessage().contains("hello"),
+          e.getMessage());
+    } finally {
+      TestNatives.LIB.close(pipe[0]);
+      TestNatives.LIB.close(pipe[1]);
+    }
+  }
+
+  @Test
+  void aMessageCarriesExactlyItsFds() throws Exception {
+    int[] p1 = TestNatives.pipe();
+    int[] p2 = TestNatives.pipe();
+    long before = TestNatives.openFds();
+    a.write("plain");
+    a.writeWithFds(List.of("conn", "tcp"), TestNatives.wrap(p1[1]), TestNatives.wrap(p2[1]));
+    a.write("after");
+    assertEquals(List.of("plain"), b.read());
+    try (ReceivedMessage m = b.readWithFds()) {
+      assertEquals(List.of("conn", "tcp"), m.elements());
+      assertEquals("conn", m.name());
+      assertEquals(2, m.fds().size());
+      TestNatives.writeFully(TestNatives.number(m.fds().get(1)), new byte[] {42});
+      byte[] one = new byte[1];
+      assertEquals(1, TestNatives.LIB.read(p2[0], one, 1));
+      assertEquals(42, one[0]);
+    }
+    ReceivedMessage after = b.readWithFds();
+    assertEquals(List.of("after"), after.elements());
+    assertTrue(after.fds().isEmpty());
+    assertEquals(before, TestNatives.openFds(), "received fds closed with the message");
+    for (int fd : new int[] {p1[0], p1[1], p2[0], p2[1]}) {
+      TestNatives.LIB.close(fd);
+    }
+  }
+
+  @Test
+  void tooManyFdsAreRefusedBeforeSending() {
+    int[] pipe = TestNatives.pipe();
+    try {
+      FileDescriptor[] fds = new FileDescriptor[WireFormat.MAX_FDS_PER_MESSAGE + 1];
+      java.util.Arrays.fill(fds, TestNatives.wrap(pipe[0]));
+      TooManyFdsException e = assertThrows(TooManyFdsException.class,
+          () -> a.writeWithFds(List.of("x"), fds));
+      assertEquals("message carries 61 fds (expected: <= 60)", e.getMessage());
+      a.writeWithFds(List.of("max"), java.util.Arrays.copyOf(fds, 60));
+      a.write("next");
+      try (ReceivedMessage m = b.readWithFds()) {
+        assertEquals(60, m.fds().size());
+      }
+      assertEquals(List.of("next"), b.read());
+    } finally {
+      TestNatives.LIB.close(pipe[0]);
+      TestNatives.LIB.close(pipe[1]);
+    }
+  }
+
+  @Test
+  void aMessageThatPromisedFdsButCameWithoutIsRefused() {
+    a.write(WireFormat.FDS_MARKER, "1", "conn");
+    MissingFdsException e = assertThrows(MissingFdsException.class, b::readWithFds);
+    assertEquals("message promised 1 fd(s) but 0 came with it", e.getMessage());
+  }
+
+  @Test
+  void fdsWithoutAMessageAreClosedAndRefused() {
+    int[] pipe = TestNatives.pipe();
+    long before = TestNatives.openFds();
+    a.sendFd(TestNatives.wrap(pipe[1]), false); // one 0x00 byte carrying an fd...
+    a.write(List.of("x"));                          // ...read as the header of a message
+    assertThrows(UnexpectedFdsException.class, b::read);
+    assertEquals(before, TestNatives.openFds(), "the stray fd was closed");
+    TestNatives.LIB.close(pipe[0]);
+    TestNatives.LIB.close(pipe[1]);
+  }
+
+  @Test
+  void readingAnFdMessageAsPlainClosesItsFds() {
+    int[] pipe = TestNatives.pipe();
+    long before = TestNatives.openFds();
+    a.writeWithFds(List.of("conn"), TestNatives.wrap(pipe[1]));
+    UnexpectedFdsException e = assertThrows(UnexpectedFdsException.class, b::read);
+    assertTrue(e.getMessage().contains("readWithFds"), e.getMessage());
+    assertEquals(before, TestNatives.openFds());
+    TestNatives.LIB.close(pipe[0]);
+    TestNatives.LIB.close(pipe[1]);
+  }
+
+  @Test
+  void unclaimedFdsAreClosedWithTheChannel() throws Exception {
+    int[] pipe = TestNatives.pipe();
+    long before = TestNatives.openFds();
+    a.write("first");
+    a.writeWithFds(List.of("conn"), TestNatives.wrap(pipe[1]), TestNatives.wrap(pipe[1]));
+    assertEquals(List.of("first"), b.read()); // may pull the next frame's fds into the queue
+    pair.close();
+    assertEquals(before - 2, TestNatives.openFds(), "both channel fds and both passed fds gone");
+    TestNatives.LIB.close(pipe[0]);
+    TestNatives.LIB.close(pipe[1]);
+  }
+
+  @Test
+  void tenThousandFdsPassLeavingNothingOpen() throws Exception {
+    int[] pipe = TestNatives.pipe();
+    FileDescriptor sent = TestNatives.wrap(pipe[1]);
+    long before = TestNatives.openFds();
+    CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
+      for (int i = 0; i < 100; i++) {
+        a.sendFd(sent); // negotiated, one at a time
+      }
+      FileDescriptor[] batch = new FileDescriptor[50];
+      java.util.Arrays.fill(batch, sent);
+      for (int i = 0; i < 198; i++) {
+        a.writeWithFds(List.of("batch", Integer.toString(i)), batch);
+      }
+    });
+    List<Integer> numbers = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      FileDescriptor fd = b.recvFd();
+      numbers.add(TestNatives.number(fd));
+      MessageChannel.closeFd(fd);
+    }
+    int received = 100;
+    for (int i = 0; i < 198; i++) {
+      try (ReceivedMessage m = b.readWithFds()) {
+        assertEquals(List.of("batch", Integer.toString(i)), m.elements());
+        received += m.fds().size();
+      }
+    }
+    sender.get(30, TimeUnit.SECONDS);
+    assertEquals(10_000, received);
+    assertEquals(before, TestNatives.openFds(), "no fd left open");
+    assertFalse(numbers.isEmpty());
+    TestNatives.LIB.close(pipe[0]);
+    TestNatives.LIB.close(pipe[1]);
+  }
+
+  @Test
+  void pairsOpenAndCloseWithoutLeaking() {
+    pair.close();
+    long before = TestNatives.openFds();
+    for (int i = 0; i < 100; i++) {
+      try (MessageChannel.Pair p = MessageChannel.pair()) {
+        p.first().write("ping");
+        assertEquals(List.of("ping"), p.second().read());
+      }
+    }
+    assertEquals(before, TestNatives.openFds());
+  }
+}
