@@ -130,6 +130,22 @@ public final class MessageChannel implements Closeable {
     return new MessageChannel(fd);
   }
 
+  /**
+   * Connects to a Unix socket listening at {@code path} (for instance a Passenger agent's) and
+   * returns a channel that owns the new socket.
+   *
+   * @throws ChannelIOException if the connection fails; the message names the path and errno
+   */
+  public static MessageChannel connect(java.nio.file.Path path) {
+    int fd = Fds.connectUnix(path);
+    try {
+      return new MessageChannel(fd);
+    } catch (RuntimeException e) {
+      Fds.close(fd);
+      throw e;
+    }
+  }
+
   /** The socket's fd number (owned by this channel). */
   public int fd() {
     return Fds.number(fd);

@@ -63,6 +63,35 @@ public final class Fds {
     return sv;
   }
 
+  /** sun_path's size in struct sockaddr_un on Linux, its terminating NUL included. */
+  private static final int SUN_PATH_SIZE = 108;
+
+  /**
+   * Opens a close-on-exec AF_UNIX stream socket connected to {@code path}; the caller owns it.
+   *
+   * @throws IllegalArgumentException if the path does not fit in sockaddr_un
+   */
+  public static int connectUnix(java.nio.file.Path path) {
+    byte[] name = path.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (name.length >= SUN_PATH_SIZE) {
+      throw new IllegalArgumentException(
+          "socket path is " + name.length + " bytes (expected: < " + SUN_PATH_SIZE + "): " + path);
+    }
+    byte[] addr = new byte[2 + SUN_PATH_SIZE];
+    addr[0] = LibC.AF_UNIX; // sa_family_t, little-endian on every Linux Tether runs on
+    System.arraycopy(name, 0, addr, 2, name.length);
+    int fd = Holder.LIBC.socket(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+      throw nativeFailure("socket", -1);
+    }
+    if (Holder.LIBC.connect(fd, addr, 2 + name.length + 1) != 0) {
+      ChannelIOException failure = nativeFailure("connect to " + path + ": connect", fd);
+      close(fd);
+      throw failure;
+    }
+    return fd;
+  }
+
   /** close(2) of a raw fd number; failure is reported. */
   public static void close(int fd) {
     if (Holder.LIBC.close(fd) != 0) {

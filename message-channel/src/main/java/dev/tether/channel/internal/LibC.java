@@ -15,6 +15,10 @@ public interface LibC {
 
   int socketpair(int domain, int type, int protocol, @Out int[] sv);
 
+  int socket(int domain, int type, int protocol);
+
+  int connect(int fd, byte[] addr, int addrlen);
+
   int close(int fd);
 
   int fcntl(int fd, int cmd, int arg);
