@@ -52,9 +52,8 @@ public final class ChannelDemo {
   }
 
   private static void serve(MessageChannel channel) {
-    ReceivedMessage message;
-    while ((message = channel.readWithFds()) != null) {
-      try (message) {
+    for (ReceivedMessage next; (next = channel.readWithFds()) != null; ) {
+      try (ReceivedMessage message = next) {
         List<String> m = message.elements();
         switch (message.name()) {
           case "hello" -> channel.write(List.of(
