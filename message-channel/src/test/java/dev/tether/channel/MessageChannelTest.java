@@ -22,6 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,6 +35,8 @@ class MessageChannelTest {
   private MessageChannel.Pair pair;
   private MessageChannel a;
   private MessageChannel b;
+  // Blocking peers get threads of their own: the common pool has one thread on a 2-core machine.
+  private final ExecutorService threads = Executors.newCachedThreadPool();
 
   @BeforeEach
   void open() {
@@ -44,10 +48,15 @@ class MessageChannelTest {
   @AfterEach
   void close() {
     pair.close();
+    threads.shutdownNow();
   }
 
-  private static <T> CompletableFuture<T> async(java.util.function.Supplier<T> body) {
-    return CompletableFuture.supplyAsync(body);
+  private <T> CompletableFuture<T> async(java.util.function.Supplier<T> body) {
+    return CompletableFuture.supplyAsync(body, threads);
+  }
+
+  private CompletableFuture<Void> async(Runnable body) {
+    return CompletableFuture.runAsync(body, threads);
   }
 
   @Test
@@ -133,7 +142,7 @@ class MessageChannelTest {
   @Test
   void concurrentReaderAndWriterOnEachEnd() throws Exception {
     int n = 20_000;
-    CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+    CompletableFuture<Void> writer = async(() -> {
       for (int i = 0; i < n; i++) {
         a.write("m", Integer.toString(i));
       }
@@ -176,7 +185,7 @@ class MessageChannelTest {
     int[] pipe = TestNatives.pipe();
     try {
       CompletableFuture<Void> sender =
-          CompletableFuture.runAsync(() -> a.sendFd(TestNatives.wrap(pipe[1])));
+          async(() -> a.sendFd(TestNatives.wrap(pipe[1])));
       FileDescriptor received = b.recvFd();
       sender.get(10, TimeUnit.SECONDS);
       assertTrue(TestNatives.number(received) > 2);
@@ -324,7 +333,7 @@ class MessageChannelTest {
     int[] pipe = TestNatives.pipe();
     FileDescriptor sent = TestNatives.wrap(pipe[1]);
     long before = TestNatives.openFds();
-    CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
+    CompletableFuture<Void> sender = async(() -> {
       for (int i = 0; i < 100; i++) {
         a.sendFd(sent); // negotiated, one at a time
       }
