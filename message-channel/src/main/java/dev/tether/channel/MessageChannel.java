@@ -203,17 +203,72 @@ public final class MessageChannel implements Closeable {
         return null;
       }
       fill(MessageDecoder.messageFrameLength(in), "message");
-      long start = position();
-      List<String> elements = MessageDecoder.decodeMessage(in);
-      int fdCount = announcedFds(elements);
-      List<FileDescriptor> fds = inboundFds.take(fdCount, start, position(), "message");
-      if (fdCount == 0) {
-        return new ReceivedMessage(elements, List.of());
-      }
-      return new ReceivedMessage(List.copyOf(elements.subList(2, elements.size())), fds);
+      return decodeBufferedMessage();
     } finally {
       readLock.unlock();
     }
+  }
+
+  // ---------------------------------------------------------------- for event loops
+
+  /**
+   * Reads once from the socket into the channel's buffer, for an event loop that calls it when
+   * the socket is readable (then it does not block; otherwise it blocks until data arrives).
+   * Follow it with {@link #pollMessage()} until that returns null.
+   *
+   * @return false at end of stream, true otherwise
+   * @throws TruncatedFrameException if the stream ended inside a buffered unit
+   */
+  public boolean readOnce() {
+    readLock.lock();
+    try {
+      if (eof) {
+        return false;
+      }
+      in.compact();
+      int r;
+      try {
+        r = readSome(in);
+      } finally {
+        in.flip();
+      }
+      if (r < 0 && in.hasRemaining()) {
+        throw truncated("message", Math.max(MessageDecoder.messageFrameLength(in), 2),
+            in.remaining());
+      }
+      return r >= 0;
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  /**
+   * Returns the next message, with its fds, if it is wholly buffered, and null otherwise. Never
+   * reads from the socket. Reading a scalar right after a message (a protobuf payload) may still
+   * use the blocking {@link #readScalar} and {@link #readProto}.
+   */
+  public ReceivedMessage pollMessage() {
+    readLock.lock();
+    try {
+      int length = MessageDecoder.messageFrameLength(in);
+      if (length < 0 || in.remaining() < length) {
+        return null;
+      }
+      return decodeBufferedMessage();
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  private ReceivedMessage decodeBufferedMessage() {
+    long start = position();
+    List<String> elements = MessageDecoder.decodeMessage(in);
+    int fdCount = announcedFds(elements);
+    List<FileDescriptor> fds = inboundFds.take(fdCount, start, position(), "message");
+    if (fdCount == 0) {
+      return new ReceivedMessage(elements, List.of());
+    }
+    return new ReceivedMessage(List.copyOf(elements.subList(2, elements.size())), fds);
   }
 
   /** Writes message {@code [name, args...]}. */

@@ -376,4 +376,31 @@ class MessageChannelTest {
     }
     assertEquals(before, TestNatives.openFds());
   }
+
+  @Test
+  void eventLoopReadsDecodeEveryBufferedMessageWithoutBlocking() {
+    int[] pipe = TestNatives.pipe();
+    a.write("one");
+    a.writeWithFds(List.of("two"), TestNatives.wrap(pipe[1]));
+    a.write("three", "x".repeat(1000));
+    a.writeScalar(new byte[] {9});
+    List<String> names = new ArrayList<>();
+    while (names.size() < 3) {
+      assertTrue(b.readOnce());
+      for (ReceivedMessage m; names.size() < 3 && (m = b.pollMessage()) != null; ) {
+        names.add(m.name());
+        if (m.name().equals("two")) {
+          assertEquals(1, m.fds().size());
+        }
+        m.close();
+      }
+    }
+    assertEquals(List.of("one", "two", "three"), names);
+    assertArrayEquals(new byte[] {9}, b.readScalar(), "a scalar after a message still reads");
+    assertNull(b.pollMessage(), "nothing buffered: null, no read");
+    a.close();
+    assertFalse(b.readOnce());
+    TestNatives.LIB.close(pipe[0]);
+    TestNatives.LIB.close(pipe[1]);
+  }
 }
