@@ -225,13 +225,7 @@ public final class MessageChannel implements Closeable {
       if (eof) {
         return false;
       }
-      in.compact();
-      int r;
-      try {
-        r = readSome(in);
-      } finally {
-        in.flip();
-      }
+      int r = readIntoBuffer();
       if (r < 0 && in.hasRemaining()) {
         throw truncated("message", Math.max(MessageDecoder.messageFrameLength(in), 2),
             in.remaining());
@@ -631,13 +625,7 @@ public final class MessageChannel implements Closeable {
       if (eof && in.remaining() == 0) {
         return false;
       }
-      in.compact();
-      int r;
-      try {
-        r = readSome(in);
-      } finally {
-        in.flip();
-      }
+      int r = readIntoBuffer();
       if (r < 0) {
         if (in.remaining() == 0) {
           inboundFds.take(0, position(), position(), "end of stream");
@@ -647,6 +635,16 @@ public final class MessageChannel implements Closeable {
       }
     }
     return true;
+  }
+
+  /** One read from the socket into {@code in}, which stays ready for decoding. */
+  private int readIntoBuffer() {
+    in.compact();
+    try {
+      return readSome(in);
+    } finally {
+      in.flip();
+    }
   }
 
   /** One read from the socket into {@code dst}; queues any fds that came with it. */
