@@ -7,6 +7,5 @@ module dev.tether.server {
   requires org.jnrproject.ffi;
   requires org.slf4j;
 
-  exports dev.tether.reactor;
   exports dev.tether.server;
 }

@@ -1,0 +1,202 @@
+package dev.tether.server.internal;
+
+import dev.tether.server.SpawnException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts child processes with glibc's {@code posix_spawnp}, never a shell.
+ *
+ * <p>What a child gets: its argv and environment exactly as requested; fds 0-2 inherited from the
+ * supervisor (or 1/2 redirected into capture pipes); the request's fd 3; nothing else, because
+ * every fd from 4 up is closed in the child before exec ({@code addclosefrom_np(4)}), whatever its
+ * close-on-exec flag. Its signal mask is empty and every signal has its default disposition (a
+ * JVM parent blocks SIGQUIT in its threads; a nohup'ed parent ignores SIGHUP). The one exception
+ * is glibc's: its two internal signals (32 and 33, which no program may use) start out ignored,
+ * and glibc-based programs, the JVM included, install their own handlers for them at start-up.
+ * Optionally the child leads a new process group.
+ *
+ * <p>Thread-safe and stateless: any thread may spawn at any time. Capture pipes are created
+ * close-on-exec so that children spawned concurrently (also by {@code ProcessBuilder}) never
+ * inherit each other's pipes.
+ */
+public final class ProcessSpawner {
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessSpawner.class);
+  private static final int CHILD_FD3 = 3;
+  private static final int FIRST_CLOSED_FD = 4;
+  private static final int ENOENT = 2;
+
+  private ProcessSpawner() {}
+
+  /**
+   * Spawns the child described by {@code request} and starts reaping it.
+   *
+   * @return the running child; it owns the capture pipes' read ends. The caller still owns
+   *     {@code request.fd3()} and should close its copy once the child has it.
+   * @throws SpawnException if no process could be started (executable missing or not executable,
+   *     bad working directory, out of processes...); nothing is left to clean up then
+   */
+  public static ChildProcess spawn(SpawnRequest request) {
+    List<int[]> pipes = new ArrayList<>(2);
+    try {
+      int[] outPipe = capturePipe(request.stdout(), pipes);
+      int[] errPipe = capturePipe(request.stderr(), pipes);
+      int pid = posixSpawn(request, outPipe, errPipe);
+      List<CompletableFuture<Void>> drained = new ArrayList<>(2);
+      // From here the read ends belong to their pumps; mark them so the finally leaves them open.
+      if (outPipe != null) {
+        drained.add(startPump(outPipe, pid, "stdout", request.stdout()));
+      }
+      if (errPipe != null) {
+        drained.add(startPump(errPipe, pid, "stderr", request.stderr()));
+      }
+      return ChildProcess.start(pid, request.argv(), drained);
+    } catch (NativeCallException e) {
+      throw new SpawnException(request.argv(), e.errno(), e, hint(request, e));
+    } finally {
+      // Write ends always (the child has its copies); read ends only if no pump took them.
+      for (int[] p : pipes) {
+        closeQuietly(p[1]);
+        if (p[0] >= 0) {
+          closeQuietly(p[0]);
+        }
+      }
+    }
+  }
+
+  /** posix_spawnp reports a missing working directory and a missing executable alike. */
+  private static String hint(SpawnRequest request, NativeCallException e) {
+    if (request.workingDirectory().isPresent()
+        && !Files.isDirectory(request.workingDirectory().get())) {
+      return " (working directory " + request.workingDirectory().get() + " is not a directory)";
+    }
+    if (e.errno() == ENOENT && "posix_spawnp".equals(e.call())) {
+      return " (executable " + request.argv().get(0) + " not found)";
+    }
+    return "";
+  }
+
+  private static int[] capturePipe(ChildOutput output, List<int[]> pipes) {
+    if (!(output instanceof ChildOutput.Lines)) {
+      return null;
+    }
+    int[] p = Posix.pipe(true);
+    pipes.add(p);
+    return p;
+  }
+
+  private static CompletableFuture<Void> startPump(int[] pipe, int pid, String name, ChildOutput o) {
+    int readFd = pipe[0];
+    pipe[0] = -1;
+    return OutputPump.start(readFd, pid, name, ((ChildOutput.Lines) o).sink()).done();
+  }
+
+  private static int posixSpawn(SpawnRequest request, int[] outPipe, int[] errPipe) {
+    LibC c = Posix.LIBC;
+    Pointer argv = nativeStringArray(request.argv());
+    Pointer envp = nativeStringArray(environmentStrings(request.environment()));
+    Pointer fileActions = Posix.allocateStruct();
+    Pointer attr = Posix.allocateStruct();
+    Pointer emptySet = Posix.allocateStruct();
+    Pointer fullSet = Posix.allocateStruct();
+
+    Posix.checkReturn("posix_spawn_file_actions_init", c.posix_spawn_file_actions_init(fileActions));
+    try {
+      Posix.checkReturn("posix_spawnattr_init", c.posix_spawnattr_init(attr));
+      try {
+        // stdio first: a pipe end numbered 3 must be moved before fd 3 is overwritten.
+        if (outPipe != null) {
+          Posix.checkReturn("posix_spawn_file_actions_adddup2",
+              c.posix_spawn_file_actions_adddup2(fileActions, outPipe[1], 1));
+        }
+        if (errPipe != null) {
+          Posix.checkReturn("posix_spawn_file_actions_adddup2",
+              c.posix_spawn_file_actions_adddup2(fileActions, errPipe[1], 2));
+        }
+        if (request.fd3() != SpawnRequest.NO_FD) {
+          // glibc clears FD_CLOEXEC when fd == newfd, so an fd that already is 3 survives too.
+          Posix.checkReturn("posix_spawn_file_actions_adddup2",
+              c.posix_spawn_file_actions_adddup2(fileActions, request.fd3(), CHILD_FD3));
+        }
+        if (request.workingDirectory().isPresent()) {
+          Posix.checkReturn("posix_spawn_file_actions_addchdir_np",
+              c.posix_spawn_file_actions_addchdir_np(
+                  fileActions, request.workingDirectory().get().toString()));
+        }
+        Posix.checkReturn("posix_spawn_file_actions_addclosefrom_np",
+            c.posix_spawn_file_actions_addclosefrom_np(fileActions, FIRST_CLOSED_FD));
+
+        Posix.checkReturn("sigemptyset", c.sigemptyset(emptySet));
+        Posix.checkReturn("sigfillset", c.sigfillset(fullSet));
+        Posix.checkReturn("posix_spawnattr_setsigmask", c.posix_spawnattr_setsigmask(attr, emptySet));
+        Posix.checkReturn("posix_spawnattr_setsigdefault",
+            c.posix_spawnattr_setsigdefault(attr, fullSet));
+        short flags = (short) (Posix.POSIX_SPAWN_SETSIGMASK | Posix.POSIX_SPAWN_SETSIGDEF);
+        if (request.newProcessGroup()) {
+          flags |= Posix.POSIX_SPAWN_SETPGROUP;
+          Posix.checkReturn("posix_spawnattr_setpgroup", c.posix_spawnattr_setpgroup(attr, 0));
+        }
+        Posix.checkReturn("posix_spawnattr_setflags", c.posix_spawnattr_setflags(attr, flags));
+
+        int[] pid = new int[1];
+        Posix.checkReturn("posix_spawnp",
+            c.posix_spawnp(pid, request.argv().get(0), fileActions, attr, argv, envp));
+        return pid[0];
+      } finally {
+        c.posix_spawnattr_destroy(attr);
+      }
+    } finally {
+      c.posix_spawn_file_actions_destroy(fileActions);
+      // The native buffers must outlive the calls above; jnr frees them once unreachable.
+      java.lang.ref.Reference.reachabilityFence(argv);
+      java.lang.ref.Reference.reachabilityFence(envp);
+      java.lang.ref.Reference.reachabilityFence(emptySet);
+      java.lang.ref.Reference.reachabilityFence(fullSet);
+    }
+  }
+
+  private static List<String> environmentStrings(Map<String, String> env) {
+    List<String> out = new ArrayList<>(env.size());
+    env.forEach((k, v) -> out.add(k + "=" + v));
+    return out;
+  }
+
+  /** A NULL-terminated {@code char*[]} and its NUL-terminated UTF-8 strings in one block. */
+  private static Pointer nativeStringArray(List<String> strings) {
+    int slots = strings.size() + 1;
+    long pointerBytes = (long) slots * Posix.RUNTIME.addressSize();
+    List<byte[]> encoded = new ArrayList<>(strings.size());
+    long total = pointerBytes;
+    for (String s : strings) {
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      encoded.add(b);
+      total += b.length + 1;
+    }
+    Pointer block = Memory.allocateDirect(Posix.RUNTIME, total, true);
+    long offset = pointerBytes;
+    for (int i = 0; i < encoded.size(); i++) {
+      byte[] b = encoded.get(i);
+      block.put(offset, b, 0, b.length);
+      block.putAddress((long) i * Posix.RUNTIME.addressSize(), block.address() + offset);
+      offset += b.length + 1;
+    }
+    return block;
+  }
+
+  private static void closeQuietly(int fd) {
+    try {
+      Posix.close(fd);
+    } catch (NativeCallException e) {
+      // Only reachable through a bug (EBADF); spawning itself must not fail because of it.
+      LOG.warn("closing pipe fd {} after spawn failed", fd, e);
+    }
+  }
+}
