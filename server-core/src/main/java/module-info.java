@@ -4,8 +4,13 @@
  */
 module dev.tether.server {
   requires transitive dev.tether.channel;
+  requires java.management;
+  requires jdk.unsupported; // sun.misc.Signal for worker signal handlers
+  requires org.jnrproject.constants;
   requires org.jnrproject.ffi;
+  requires org.jnrproject.jffi;
   requires org.slf4j;
 
+  exports dev.tether.reactor;
   exports dev.tether.server;
 }

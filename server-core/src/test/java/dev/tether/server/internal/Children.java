@@ -79,12 +79,6 @@ final class Children {
     }
   }
 
-  static int openFdCount() throws IOException {
-    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-      return (int) fds.count();
-    }
-  }
-
   /** Collects captured lines for a test to wait on. */
   static final class Lines {
     final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();

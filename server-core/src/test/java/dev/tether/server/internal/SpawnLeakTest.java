@@ -7,6 +7,7 @@ import dev.tether.server.ExitStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import dev.tether.testing.OpenFds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Timeout.ThreadMode;
@@ -19,7 +20,7 @@ class SpawnLeakTest {
   @Test
   void twentyCyclesLeaveNothingBehind() throws Exception {
     cycle(); // warm-up: jnr-ffi, logging and the JDK load their own fds and threads once
-    int fdsBefore = Children.openFdCount();
+    var fdsBefore = OpenFds.snapshot();
     int threadsBefore = Thread.activeCount();
 
     for (int i = 0; i < CYCLES; i++) {
@@ -29,15 +30,8 @@ class SpawnLeakTest {
     Children.await("tether threads to end", JVM_START, () -> tetherThreads().isEmpty());
     Children.await("no children", JVM_START,
         () -> ProcessHandle.current().children().findAny().isEmpty());
-    Children.await("fd count back to " + fdsBefore, JVM_START, () -> {
-      try {
-        return Children.openFdCount() <= fdsBefore;
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
     assertEquals(List.of(), tetherThreads());
-    assertEquals(fdsBefore, Children.openFdCount(), "open fds");
+    OpenFds.assertNoneOpenedSince(fdsBefore, JVM_START, "after " + CYCLES + " cycles");
     Children.await("thread count back to " + threadsBefore, JVM_START,
         () -> Thread.activeCount() <= threadsBefore);
   }

@@ -1,0 +1,204 @@
+package dev.tether.reactor;
+
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+
+/**
+ * One byte stream served by a {@link Reactor}: an accepted or connected TCP or Unix socket, or any
+ * stream fd handed to {@link Reactor#attach}. Subclass it and override the callbacks you need
+ * (EventMachine's {@code EM::Connection}).
+ *
+ * <p><b>Threading.</b> Every callback runs on the reactor thread, and every method here must be
+ * called on it (others throw {@link ReactorException}); hand work from other threads over with
+ * {@link Reactor#schedule}. Callbacks must not block: use {@link Reactor#defer} for blocking work.
+ *
+ * <p><b>Order of callbacks.</b> {@link #postInit()} once, as soon as the connection is registered
+ * (for {@link Reactor#connect}, before the connect completes); then {@link #connectionCompleted()}
+ * once for outgoing connections; then any number of {@link #receiveData} and {@link #drained()};
+ * then {@link #unbind()} exactly once, after the fd is closed. An exception thrown by a callback
+ * goes to the reactor's {@link ErrorHandler} and the connection stays as it was.
+ *
+ * <p><b>Ownership.</b> The reactor owns the fd and closes it when the connection closes (by either
+ * side, an error, a timeout, or {@link Reactor#stop()}). A {@code Connection} object serves one
+ * fd once; it cannot be reused.
+ *
+ * <p><b>Back pressure.</b> Outgoing data that the socket does not take at once is queued. Above
+ * the high watermark (default 256 KiB) the connection stops reading its own input and {@link
+ * #isWritable()} turns false; at or below the low watermark (default 64 KiB) reading resumes. So a
+ * peer that sends but never reads holds the queue near the high watermark instead of growing it.
+ * {@link #sendData} never refuses data: an application that produces output on its own (not in
+ * reply to input) must watch {@link #isWritable()} or {@link #drained()}.
+ */
+public abstract class Connection {
+  Endpoint endpoint;
+
+  /** Called once when the connection is registered with the reactor. */
+  protected void postInit() {}
+
+  /**
+   * Called with bytes read from the connection. {@code data} is the reactor's shared read buffer:
+   * you do not own it, it is valid only until you return, and you may consume or change it.
+   */
+  protected void receiveData(ByteBuffer data) {}
+
+  /** Called once when an outgoing connect succeeds. */
+  protected void connectionCompleted() {}
+
+  /**
+   * Called once after the connection is closed and its fd released; {@link #closeReason()} says
+   * why (null for an orderly close by either side).
+   */
+  protected void unbind() {}
+
+  /** Called each time the outgoing queue becomes empty after holding data. */
+  protected void drained() {}
+
+  /**
+   * Called with the fds that came (SCM_RIGHTS) with the bytes of the next {@link #receiveData},
+   * once {@link #enableFileDescriptorReceiving(int)} is on. <b>Ownership passes to you</b> with the call:
+   * attach them ({@link Reactor#attach(int, Connection)}), keep them, or close them. They are
+   * close-on-exec. If this throws, the fds not yet handed on stay open: catch inside. The default
+   * closes them all, so a connection that does not expect fds cannot leak them.
+   */
+  protected void receiveFileDescriptors(int[] fds) {
+    for (int fd : fds) {
+      dev.tether.reactor.internal.Native.closeQuietly(fd);
+    }
+  }
+
+  /** Called on a proxy's source when its target closed (the relay has stopped). */
+  protected void proxyTargetUnbound() {}
+
+  /**
+   * Writes {@code data}'s remaining bytes (consuming them), now if the socket takes them, else
+   * into the outgoing queue. Returns whether everything is written, i.e. nothing is queued. On a
+   * closing or closed connection the data is dropped, not consumed, and this returns false.
+   */
+  public final boolean sendData(ByteBuffer data) {
+    return endpoint().send(data);
+  }
+
+  /** As {@link #sendData(ByteBuffer)} for {@code bytes[offset, offset + length)}. */
+  public final boolean sendData(byte[] bytes, int offset, int length) {
+    return endpoint().send(ByteBuffer.wrap(bytes, offset, length));
+  }
+
+  /** As {@link #sendData(ByteBuffer)} for all of {@code bytes}. */
+  public final boolean sendData(byte[] bytes) {
+    return sendData(bytes, 0, bytes.length);
+  }
+
+  /**
+   * Runs {@code callback} on the reactor thread once every byte sent before it is written
+   * (Danga::Socket's write of a code ref): now if nothing is queued. Returns whether it ran now.
+   * It never runs if the connection closes first.
+   */
+  public final boolean write(Runnable callback) {
+    return endpoint().writeCallback(callback);
+  }
+
+  /** Closes at once, dropping queued data; {@link #unbind()} follows. Idempotent. */
+  public final void closeConnection() {
+    endpoint().close(null);
+  }
+
+  /** Stops reading and closes once the queued data is written. Idempotent. */
+  public final void closeConnectionAfterWriting() {
+    endpoint().closeAfterWriting();
+  }
+
+  /** Stops reading input until {@link #resume()}. */
+  public final void pause() {
+    endpoint().setPaused(true);
+  }
+
+  /** Reading resumes (unless held by back pressure). */
+  public final void resume() {
+    endpoint().setPaused(false);
+  }
+
+  /** Whether {@link #pause()} is in force. */
+  public final boolean isPaused() {
+    return endpoint().paused();
+  }
+
+  /** Whether the connection is open and its queue is below the high watermark. */
+  public final boolean isWritable() {
+    return endpoint().writable();
+  }
+
+  /** Whether the fd is still open (false once {@link #unbind()} is due or done). */
+  public final boolean isOpen() {
+    return endpoint().open();
+  }
+
+  /** Bytes queued and not yet written. */
+  public final long outboundBytes() {
+    return endpoint().outboundBytes();
+  }
+
+  /** Sets the watermarks of the outgoing queue: 0 &lt;= low &lt;= high. */
+  public final void setWatermarks(long low, long high) {
+    endpoint().setWatermarks(low, high);
+  }
+
+  /**
+   * Makes this connection (an AF_UNIX stream socket) read with {@code recvmsg} and a control
+   * buffer for up to {@code maxPerMessage} fds per read (1..253); they are delivered by {@link
+   * #receiveFileDescriptors(int[])}. Call it in {@link #postInit()} so no fd is missed: without
+   * it, fds sent to this socket are discarded (and closed) by the kernel.
+   */
+  public final void enableFileDescriptorReceiving(int maxPerMessage) {
+    endpoint().receiveFds(maxPerMessage);
+  }
+
+  /** The peer's address ({@code InetSocketAddress} or {@code UnixDomainSocketAddress}), or null. */
+  public final SocketAddress peerAddress() {
+    return endpoint().peerAddress();
+  }
+
+  /** The local address of the socket, or null. */
+  public final SocketAddress localAddress() {
+    return endpoint().localAddress();
+  }
+
+  /**
+   * Closes the connection with a {@link ConnectionTimeoutException} after {@code timeout} without
+   * reading or writing a byte; {@link Duration#ZERO} turns it off. Checked by the reactor's
+   * heartbeat ({@link Reactor#setHeartbeatInterval}), so it fires up to one interval late.
+   */
+  public final void setInactivityTimeout(Duration timeout) {
+    endpoint().setInactivityTimeout(timeout);
+  }
+
+  /** The inactivity timeout, {@link Duration#ZERO} if off. */
+  public final Duration inactivityTimeout() {
+    return endpoint().inactivityTimeout();
+  }
+
+  /** Why the connection closed: null while open or after an orderly close. */
+  public final Throwable closeReason() {
+    return endpoint().closeReason();
+  }
+
+  /** The reactor serving this connection. */
+  public final Reactor reactor() {
+    return endpoint().reactor;
+  }
+
+  /** Whether this connection has been given to a reactor. */
+  public final boolean isBound() {
+    return endpoint != null;
+  }
+
+  private Endpoint endpoint() {
+    Endpoint e = endpoint;
+    if (e == null) {
+      throw new ReactorException("connection " + getClass().getName()
+          + " is not bound to a reactor (expected: from startServer, connect or attach)");
+    }
+    e.reactor.checkLoop();
+    return e;
+  }
+}

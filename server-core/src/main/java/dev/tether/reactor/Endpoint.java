@@ -1,0 +1,407 @@
+package dev.tether.reactor;
+
+import dev.tether.reactor.internal.Native;
+import dev.tether.reactor.internal.OutboundBuffer;
+import dev.tether.reactor.internal.Poller;
+import dev.tether.reactor.internal.ScmRights;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The I/O state behind one {@link Connection}: its fd, outgoing queue, read interest and
+ * back-pressure flags, proxy links and timeouts. Owns the fd from registration until {@link
+ * #close}. Reactor thread only.
+ */
+final class Endpoint extends Handle {
+  private static final Logger log = LoggerFactory.getLogger(Endpoint.class);
+  private static final int CONNECTING = 0;
+  private static final int OPEN = 1;
+  private static final int CLOSING = 2;
+  private static final int CLOSED = 3;
+
+  final Reactor reactor;
+  final Connection connection;
+  private final OutboundBuffer out;
+  private int state;
+  private boolean paused;
+  private boolean full;
+  private long low;
+  private long high;
+  private long lastActivity;
+  private long inactivityNanos;
+  private Throwable closeReason;
+  private SocketAddress peer;
+  private SocketAddress local;
+  Endpoint proxyTarget;
+  Endpoint proxySource;
+  ScheduledTimer connectTimer;
+  private ScmRights scm;
+  private int maxFds;
+  private int[] fdBuffer;
+  private int fdCount;
+  private final IntConsumer fdSink = received -> {
+    if (fdCount == fdBuffer.length) {
+      fdBuffer = java.util.Arrays.copyOf(fdBuffer, fdCount * 2);
+    }
+    fdBuffer[fdCount++] = received;
+  };
+
+  Endpoint(Reactor reactor, Connection connection, int fd, boolean connecting) {
+    if (connection.endpoint != null) {
+      throw new ReactorException("connection " + connection.getClass().getName()
+          + " is already bound (expected: a new Connection object per fd)");
+    }
+    this.reactor = reactor;
+    this.connection = connection;
+    this.fd = fd;
+    this.out = new OutboundBuffer(reactor.io().chunks);
+    this.state = connecting ? CONNECTING : OPEN;
+    this.low = reactor.defaultLowWatermark();
+    this.high = reactor.defaultHighWatermark();
+    this.lastActivity = System.nanoTime();
+    connection.endpoint = this;
+  }
+
+  @Override
+  void onEvents(int events) {
+    if (state == CONNECTING) {
+      finishConnect();
+      return;
+    }
+    if ((events & (Poller.WRITE | Poller.ERROR)) != 0 && !out.isEmpty()) {
+      flush();
+    }
+    if (state == CLOSED) {
+      return;
+    }
+    if ((events & (Poller.READ | Poller.HANGUP | Poller.ERROR)) != 0) {
+      if ((registered & Poller.READ) != 0) {
+        read();
+      } else if ((events & (Poller.HANGUP | Poller.ERROR)) != 0) {
+        // Not reading, so the hang-up cannot surface as EOF; level-triggered, it would repeat.
+        int errno = reactor.io().sockets.connectError(fd);
+        close(errno == 0 ? null : Native.failure("socket " + fd + " hang-up", errno));
+      }
+    }
+  }
+
+  private void read() {
+    ByteBuffer buffer = reactor.io().readBuffer;
+    long n;
+    if (scm != null) {
+      n = receiveWithFds(buffer);
+      if (n < 0 || state == CLOSED) {
+        return;
+      }
+    } else {
+      n = Native.LIBC.read(fd, reactor.io().readAddress, buffer.capacity());
+      if (n < 0) {
+        int errno = Native.errno();
+        if (errno != Native.EAGAIN && errno != Native.EINTR) {
+          close(Native.failure("read(" + fd + ")", errno));
+        }
+        return;
+      }
+    }
+    if (n > 0) {
+      lastActivity = System.nanoTime();
+      buffer.clear().limit((int) n);
+      if (proxyTarget != null) {
+        proxyTarget.send(buffer);
+      } else {
+        reactor.callbacks().invoke(Callbacks.RECEIVE, connection, buffer);
+      }
+    } else if (out.isEmpty()) {
+      close(null);
+    } else {
+      state = CLOSING; // peer's EOF: write what is queued, then close
+      updateInterest();
+    }
+  }
+
+  /** recvmsg with a control buffer; hands received fds to the connection first. -1: no data. */
+  private long receiveWithFds(ByteBuffer buffer) {
+    long n;
+    fdCount = 0;
+    try {
+      n = scm.receive(fd, reactor.io().readAddress, buffer.capacity(), fdSink);
+    } catch (ReactorException e) {
+      close(e);
+      return -1;
+    }
+    if (scm.truncated()) {
+      log.warn("{}: more than {} fds came in one message; the kernel closed the rest",
+          connection.getClass().getName(), maxFds);
+    }
+    if (fdCount > 0) {
+      int[] fds = java.util.Arrays.copyOf(fdBuffer, fdCount);
+      reactor.callbacks().invokeFds(connection, fds);
+    }
+    return n;
+  }
+
+  void receiveFds(int maxPerMessage) {
+    if (maxPerMessage <= 0 || maxPerMessage > 253) {
+      throw new IllegalArgumentException("maxPerMessage : " + maxPerMessage + " (expected: 1..253)");
+    }
+    maxFds = maxPerMessage;
+    scm = new ScmRights(maxPerMessage);
+    fdBuffer = new int[maxPerMessage];
+  }
+
+  boolean send(ByteBuffer data) {
+    if (state != OPEN && state != CONNECTING) {
+      return false;
+    }
+    boolean wrote = false;
+    if (state == OPEN && out.isEmpty() && data.isDirect() && data.hasRemaining()) {
+      wrote = true;
+      long address = reactor.io().address(data);
+      long n = Native.LIBC.write(fd, address + data.position(), data.remaining());
+      if (n < 0) {
+        int errno = Native.errno();
+        if (errno != Native.EAGAIN && errno != Native.EINTR) {
+          close(Native.failure("write(" + fd + ")", errno));
+          return false;
+        }
+      } else {
+        data.position(data.position() + (int) n);
+        lastActivity = System.nanoTime();
+      }
+      if (!data.hasRemaining()) {
+        return true;
+      }
+    }
+    boolean wasEmpty = out.isEmpty();
+    out.append(data);
+    if (state == OPEN && wasEmpty && !wrote) {
+      flush();
+    } else {
+      outboundChanged();
+    }
+    return state != CLOSED && out.isEmpty();
+  }
+
+  boolean writeCallback(Runnable callback) {
+    if (state == CLOSED) {
+      return false;
+    }
+    if (out.isEmpty() && state != CONNECTING) {
+      reactor.callbacks().invoke(Callbacks.WRITE_CALLBACK, callback, null);
+      return true;
+    }
+    out.appendCallback(callback);
+    return false;
+  }
+
+  /** Writes what the socket takes, running write callbacks as their turn comes. */
+  private void flush() {
+    boolean hadData = !out.isEmpty();
+    long before = out.bytes();
+    int result;
+    for (;;) {
+      result = out.flush(fd);
+      if (result != OutboundBuffer.CALLBACK) {
+        break;
+      }
+      reactor.callbacks().invoke(Callbacks.WRITE_CALLBACK, out.pollCallback(), null);
+      if (state == CLOSED) {
+        return;
+      }
+    }
+    if (result < 0) {
+      close(Native.failure("write(" + fd + ")", -result));
+      return;
+    }
+    if (out.bytes() != before) {
+      lastActivity = System.nanoTime();
+    }
+    outboundChanged();
+    if (result == OutboundBuffer.EMPTY && hadData) {
+      if (state == CLOSING) {
+        close(null);
+        return;
+      }
+      reactor.callbacks().invoke(Callbacks.DRAINED, connection, null);
+    }
+  }
+
+  /** Re-evaluates the watermarks and the poll interest after the queue changed. */
+  private void outboundChanged() {
+    long bytes = out.bytes();
+    boolean wasFull = full;
+    if (!full && bytes > high) {
+      full = true;
+    } else if (full && bytes <= low) {
+      full = false;
+    }
+    updateInterest();
+    if (full != wasFull && proxySource != null) {
+      proxySource.updateInterest();
+    }
+  }
+
+  void updateInterest() {
+    if (state == CLOSED) {
+      return;
+    }
+    boolean reading = state == OPEN && !paused && !full
+        && (proxyTarget == null || !proxyTarget.full);
+    int interest = (reading ? Poller.READ : 0)
+        | (state == CONNECTING || !out.isEmpty() ? Poller.WRITE : 0);
+    if (interest != registered) {
+      reactor.reinterest(this, interest);
+    }
+  }
+
+  private void finishConnect() {
+    int errno = reactor.io().sockets.connectError(fd);
+    if (errno != 0) {
+      close(Native.failure("connect(" + fd + ")", errno));
+      return;
+    }
+    if (connectTimer != null) {
+      connectTimer.cancel();
+      connectTimer = null;
+    }
+    state = OPEN;
+    reactor.io().sockets.noDelay(fd);
+    lastActivity = System.nanoTime();
+    reactor.callbacks().invoke(Callbacks.COMPLETED, connection, null);
+    if (state == OPEN && !out.isEmpty()) {
+      flush();
+    } else {
+      updateInterest();
+    }
+  }
+
+  void closeAfterWriting() {
+    if (state == CLOSED || state == CLOSING) {
+      return;
+    }
+    if (out.isEmpty() || state == CONNECTING) {
+      close(null);
+    } else {
+      state = CLOSING;
+      updateInterest();
+    }
+  }
+
+  /** Releases the fd and the queue, unlinks proxies, then runs unbind. Idempotent. */
+  void close(Throwable reason) {
+    if (state == CLOSED) {
+      return;
+    }
+    state = CLOSED;
+    closeReason = reason;
+    if (connectTimer != null) {
+      connectTimer.cancel();
+      connectTimer = null;
+    }
+    reactor.unregister(this);
+    Native.closeQuietly(fd);
+    out.release();
+    if (inactivityNanos > 0) {
+      reactor.trackInactivity(this, false);
+    }
+    if (proxyTarget != null) {
+      proxyTarget.proxySource = null;
+      proxyTarget = null;
+    }
+    Endpoint source = proxySource;
+    proxySource = null;
+    reactor.connectionClosed();
+    if (source != null) {
+      source.proxyTarget = null;
+      source.updateInterest();
+      reactor.callbacks().invoke(Callbacks.PROXY_TARGET_UNBOUND, source.connection, null);
+    }
+    reactor.callbacks().invoke(Callbacks.UNBIND, connection, null);
+  }
+
+  @Override
+  void shutdown() {
+    close(null);
+  }
+
+  /** Called by the heartbeat: closes the connection if it has been silent too long. */
+  void checkInactivity(long now) {
+    if (inactivityNanos > 0 && now - lastActivity >= inactivityNanos) {
+      close(new ConnectionTimeoutException("no traffic for " + inactivityNanos / 1_000_000
+          + " ms (inactivity timeout) on " + connection.getClass().getName()));
+    }
+  }
+
+  void setInactivityTimeout(Duration timeout) {
+    long nanos = Timers.nonNegativeNanos("inactivityTimeout", timeout);
+    boolean was = inactivityNanos > 0;
+    inactivityNanos = nanos;
+    lastActivity = System.nanoTime();
+    if (state != CLOSED && was != nanos > 0) {
+      reactor.trackInactivity(this, nanos > 0);
+    }
+  }
+
+  Duration inactivityTimeout() {
+    return Duration.ofNanos(inactivityNanos);
+  }
+
+  void setPaused(boolean paused) {
+    this.paused = paused;
+    updateInterest();
+  }
+
+  boolean paused() {
+    return paused;
+  }
+
+  boolean writable() {
+    return state == OPEN && !full;
+  }
+
+  boolean full() {
+    return full;
+  }
+
+  boolean open() {
+    return state != CLOSED;
+  }
+
+  long outboundBytes() {
+    return out.bytes();
+  }
+
+  void setWatermarks(long low, long high) {
+    if (low < 0 || low > high) {
+      throw new IllegalArgumentException("low : " + low + ", high : " + high
+          + " (expected: 0 <= low <= high)");
+    }
+    this.low = low;
+    this.high = high;
+    if (state != CLOSED) {
+      outboundChanged();
+    }
+  }
+
+  Throwable closeReason() {
+    return closeReason;
+  }
+
+  SocketAddress peerAddress() {
+    if (peer == null && state != CLOSED) {
+      peer = reactor.io().sockets.peerAddress(fd);
+    }
+    return peer;
+  }
+
+  SocketAddress localAddress() {
+    if (local == null && state != CLOSED) {
+      local = reactor.io().sockets.localAddress(fd);
+    }
+    return local;
+  }
+}

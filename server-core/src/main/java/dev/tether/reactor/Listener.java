@@ -1,0 +1,97 @@
+package dev.tether.reactor;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A listening socket in the poll set: accepts up to {@link #ACCEPTS_PER_TURN} connections per
+ * readiness event (so a flood of connects cannot starve the rest of the loop) and gives each to a
+ * new {@link Connection} from the factory. Owns the listening fd and, for Unix servers, the socket
+ * file.
+ */
+final class Listener extends Handle {
+  private static final Logger log = LoggerFactory.getLogger(Listener.class);
+  static final int ACCEPTS_PER_TURN = 64;
+  private static final java.time.Duration BACK_OFF = java.time.Duration.ofMillis(100);
+
+  final Reactor reactor;
+  final Supplier<? extends Connection> factory;
+  final SocketAddress localAddress;
+  private final Path unixPath;
+  private boolean listening = true;
+
+  Listener(Reactor reactor, int fd, Supplier<? extends Connection> factory, Path unixPath) {
+    this.reactor = reactor;
+    this.fd = fd;
+    this.factory = factory;
+    this.unixPath = unixPath;
+    this.localAddress = reactor.io().sockets.localAddress(fd);
+  }
+
+  @Override
+  void onEvents(int events) {
+    for (int i = 0; i < ACCEPTS_PER_TURN && listening; i++) {
+      int connFd;
+      try {
+        connFd = reactor.io().sockets.accept(fd);
+      } catch (ReactorException e) {
+        // EMFILE and the like: the connection stays queued and, level-triggered, would be
+        // reported again at once; stop listening for a moment instead of spinning.
+        log.warn("accept on {} failed; retrying in {} ms", localAddress, BACK_OFF.toMillis(), e);
+        reactor.reinterest(this, 0);
+        reactor.addTimer(BACK_OFF, () -> {
+          if (listening) {
+            reactor.reinterest(this, dev.tether.reactor.internal.Poller.READ);
+          }
+        });
+        return;
+      }
+      if (connFd < 0) {
+        return;
+      }
+      reactor.io().sockets.noDelay(connFd);
+      Connection connection;
+      try {
+        connection = factory.get();
+        if (connection == null) {
+          throw new ReactorException("connection factory of " + localAddress + " returned null");
+        }
+      } catch (RuntimeException e) {
+        dev.tether.reactor.internal.Native.closeQuietly(connFd);
+        reactor.callbacks().failed(e, factory, Callbacks.POST_INIT);
+        continue;
+      }
+      reactor.adopt(connFd, connection, false);
+    }
+  }
+
+  boolean listening() {
+    return listening;
+  }
+
+  void close() {
+    if (!listening) {
+      return;
+    }
+    listening = false;
+    reactor.unregister(this);
+    dev.tether.reactor.internal.Native.closeQuietly(fd);
+    if (unixPath != null) {
+      try {
+        Files.deleteIfExists(unixPath);
+      } catch (IOException e) {
+        log.warn("could not remove the socket file {}", unixPath, e);
+      }
+    }
+  }
+
+  @Override
+  void shutdown() {
+    close();
+  }
+}

@@ -1,0 +1,26 @@
+package dev.tether.reactor;
+
+import dev.tether.reactor.internal.ChunkPool;
+import dev.tether.reactor.internal.Native;
+import dev.tether.reactor.internal.Sockets;
+import java.nio.ByteBuffer;
+
+/**
+ * The I/O memory one run of a reactor reuses for every connection, so that steady-state reads
+ * and writes allocate nothing: the read buffer lent to {@code receiveData}, the pool of outgoing
+ * chunks, and the socket helper with its sockaddr scratch space. Reactor thread only.
+ */
+final class LoopIo {
+  static final int READ_BUFFER_SIZE = 64 * 1024;
+  private static final int RETAINED_CHUNKS = 64;
+
+  final Sockets sockets = new Sockets();
+  final ChunkPool chunks = new ChunkPool(RETAINED_CHUNKS);
+  final ByteBuffer readBuffer = Native.allocate(READ_BUFFER_SIZE);
+  final long readAddress = Native.address(readBuffer);
+
+  /** The raw address of {@code data}'s first byte (fast for the read buffer, echoed often). */
+  long address(ByteBuffer data) {
+    return data == readBuffer ? readAddress : Native.address(data);
+  }
+}

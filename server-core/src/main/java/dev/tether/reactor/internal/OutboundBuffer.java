@@ -1,0 +1,113 @@
+package dev.tether.reactor.internal;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+
+/**
+ * One connection's unwritten data: pooled direct chunks interleaved with callbacks that must run
+ * once every byte queued before them is written (Danga::Socket's write of a code ref). Not
+ * thread-safe: reactor thread only. {@link #release()} returns the chunks to the pool.
+ */
+public final class OutboundBuffer {
+  /** {@link #flush(int)}: everything was written. */
+  public static final int EMPTY = 0;
+  /** {@link #flush(int)}: the fd would block; wait for WRITE readiness. */
+  public static final int BLOCKED = 1;
+  /** {@link #flush(int)}: a callback is due; take it with {@link #pollCallback()}. */
+  public static final int CALLBACK = 2;
+
+  private final ChunkPool pool;
+  private final ArrayDeque<Object> entries = new ArrayDeque<>();
+  private long bytes;
+
+  public OutboundBuffer(ChunkPool pool) {
+    this.pool = pool;
+  }
+
+  /** Bytes queued and not yet written. */
+  public long bytes() {
+    return bytes;
+  }
+
+  /** Whether nothing (no bytes, no callback) is queued. */
+  public boolean isEmpty() {
+    return entries.isEmpty();
+  }
+
+  /** Copies {@code src}'s remaining bytes in; consumes them. */
+  public void append(ByteBuffer src) {
+    while (src.hasRemaining()) {
+      Object last = entries.peekLast();
+      ChunkPool.Chunk tail;
+      if (last instanceof ChunkPool.Chunk && ((ChunkPool.Chunk) last).write < ChunkPool.CHUNK_SIZE) {
+        tail = (ChunkPool.Chunk) last;
+      } else {
+        tail = pool.take();
+        entries.addLast(tail);
+      }
+      int n = Math.min(src.remaining(), ChunkPool.CHUNK_SIZE - tail.write);
+      int limit = src.limit();
+      src.limit(src.position() + n);
+      tail.buffer.clear().position(tail.write);
+      tail.buffer.put(src);
+      src.limit(limit);
+      tail.write += n;
+      bytes += n;
+    }
+  }
+
+  /** Queues a callback behind the bytes queued so far. */
+  public void appendCallback(Runnable callback) {
+    entries.addLast(callback);
+  }
+
+  /**
+   * Writes queued bytes to {@code fd} until it would block, a callback is due, or the buffer is
+   * empty. Returns {@link #EMPTY}, {@link #BLOCKED}, {@link #CALLBACK}, or {@code -errno}.
+   */
+  public int flush(int fd) {
+    LibC libc = Native.LIBC;
+    for (;;) {
+      Object head = entries.peekFirst();
+      if (head == null) {
+        return EMPTY;
+      }
+      if (!(head instanceof ChunkPool.Chunk)) {
+        return CALLBACK;
+      }
+      ChunkPool.Chunk chunk = (ChunkPool.Chunk) head;
+      int length = chunk.write - chunk.read;
+      long n = libc.write(fd, chunk.address + chunk.read, length);
+      if (n < 0) {
+        int errno = Native.errno();
+        if (errno == Native.EINTR) {
+          continue;
+        }
+        return errno == Native.EAGAIN ? BLOCKED : -errno;
+      }
+      chunk.read += (int) n;
+      bytes -= n;
+      if (n < length) {
+        return BLOCKED;
+      }
+      entries.pollFirst();
+      pool.give(chunk);
+    }
+  }
+
+  /** Removes and returns the callback at the head (after {@link #flush} said {@link #CALLBACK}). */
+  public Runnable pollCallback() {
+    return (Runnable) entries.pollFirst();
+  }
+
+  /** Drops everything queued (callbacks included) and returns the chunks to the pool. */
+  public void release() {
+    Object entry;
+    while ((entry = entries.pollFirst()) != null) {
+      if (entry instanceof ChunkPool.Chunk) {
+        pool.give((ChunkPool.Chunk) entry);
+      }
+    }
+    bytes = 0;
+  }
+}

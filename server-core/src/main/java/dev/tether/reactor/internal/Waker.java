@@ -1,0 +1,60 @@
+package dev.tether.reactor.internal;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The reactor's wake-up fd: an eventfd in the poll set that any thread can make readable, so a
+ * blocked poll returns at once. Owns the eventfd (closed by {@link #close()}).
+ *
+ * <p>{@link #wakeUp()} is thread-safe and writes at most once until the loop thread calls {@link
+ * #drain()}: a burst of tasks from other threads costs one syscall, not one per task.
+ */
+public final class Waker implements AutoCloseable {
+  private final LibC libc = Native.LIBC;
+  private final int fd;
+  private final AtomicBoolean signalled = new AtomicBoolean();
+  private final ByteBuffer one = Native.allocate(8).putLong(0, 1L);
+  private final long oneAddress = Native.address(one);
+  private final ByteBuffer sink = Native.allocate(8);
+  private final long sinkAddress = Native.address(sink);
+
+  public Waker() {
+    int efd = libc.eventfd(0, Native.EFD_NONBLOCK | Native.EFD_CLOEXEC);
+    if (efd < 0) {
+      throw Native.failure("eventfd(..)");
+    }
+    this.fd = efd;
+  }
+
+  /** The eventfd to register for READ. */
+  public int fd() {
+    return fd;
+  }
+
+  /** Makes the next (or current) poll return. Any thread. */
+  public void wakeUp() {
+    if (signalled.compareAndSet(false, true)) {
+      // EAGAIN only if the counter is saturated: the fd is readable then anyway.
+      libc.writeQuiet(fd, oneAddress, 8);
+    }
+  }
+
+  /**
+   * Loop thread, before it looks at its task queue: re-arms {@link #wakeUp()} so a task queued
+   * after this call wakes the next poll.
+   */
+  public void rearm() {
+    signalled.set(false);
+  }
+
+  /** Loop thread, when the eventfd was reported readable: resets its counter. */
+  public void drain() {
+    libc.readQuiet(fd, sinkAddress, 8);
+  }
+
+  @Override
+  public void close() {
+    Native.closeQuietly(fd);
+  }
+}
