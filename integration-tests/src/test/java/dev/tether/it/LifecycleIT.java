@@ -1,0 +1,165 @@
+package dev.tether.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tether.server.ExitStatus;
+import dev.tether.server.ServerAlreadyStartedException;
+import dev.tether.server.ServerErrorException;
+import dev.tether.server.ServerNotStartedException;
+import dev.tether.server.SpawnException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** start/stop, misuse, escalation to SIGKILL, crashes and their exit status. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class LifecycleIT {
+
+  @Test
+  void startStopAndRestart(@TempDir Path dir) throws Exception {
+    Path marker = dir.resolve("finalized");
+    FaultyServer server = Workers.quick(new FaultyServer(), new Workers.Output(),
+        Map.of("faulty.finalizeMarker", marker.toString()));
+    assertThrows(ServerNotStartedException.class, server::stop);
+    assertThrows(ServerNotStartedException.class, server::server);
+    assertThrows(ServerNotStartedException.class, server::serverPid);
+    assertEquals(Optional.empty(), server.exitStatus());
+
+    server.start();
+    int first = server.serverPid();
+    ServerAlreadyStartedException twice =
+        assertThrows(ServerAlreadyStartedException.class, server::start);
+    assertTrue(twice.getMessage().contains("pid " + first), twice.getMessage());
+    assertEquals(List.of("pong", Integer.toString(first)), server.call("ping"));
+    assertEquals(Optional.empty(), server.exitStatus(), "running");
+
+    long t0 = System.nanoTime();
+    assertEquals(new ExitStatus.Exited(0), server.stop());
+    long stopMs = (System.nanoTime() - t0) / 1_000_000;
+    System.err.println("graceful stop took " + stopMs + " ms");
+    assertEquals(Optional.of(new ExitStatus.Exited(0)), server.exitStatus());
+    assertEquals("finalized", Files.readString(marker), "finalizeServer ran in the worker");
+    assertThrows(ServerNotStartedException.class, server::stop);
+    assertThrows(ServerNotStartedException.class, server::server);
+
+    server.start(); // a stopped server starts again
+    assertTrue(server.serverPid() != first);
+    assertEquals("pong", server.call("ping").get(0));
+    assertEquals(new ExitStatus.Exited(0), server.stop());
+  }
+
+  @Test
+  void workerThatIgnoresTermAndHangsIsKilledOnSchedule() throws Exception {
+    Workers.Output output = new Workers.Output();
+    FaultyServer server = Workers.quick(new FaultyServer(), output,
+        Map.of("faulty.ignoreTerm", "true"));
+    server.stopTimeouts(Duration.ofMillis(500), Duration.ofMillis(700));
+    server.start();
+    int pid = server.serverPid();
+    // The TERM handler is live (it answers while the reactor is free)...
+    assertEquals("pong", server.call("ping").get(0));
+    server.sendSignal("TERM");
+    assertEquals(List.of("signal", "TERM"), server.server().read());
+    assertTrue(Workers.running(pid), "SIGTERM ignored");
+    // ...then the reactor thread hangs: neither end of stream nor SIGTERM can end the worker.
+    server.server().write("hang");
+    assertEquals(List.of("hanging"), server.server().read());
+
+    long t0 = System.nanoTime();
+    ExitStatus status = server.stop();
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    System.err.println("escalated stop took " + ms + " ms");
+    assertEquals(new ExitStatus.Signaled(9), status);
+    assertTrue(ms >= 1200, "SIGKILL only after both waits: " + ms + " ms");
+    assertFalse(Workers.running(pid));
+  }
+
+  @Test
+  void crashedWorkerReportsItsExitStatus() throws Exception {
+    FaultyServer server = Workers.quick(new FaultyServer(), new Workers.Output());
+    server.start();
+    int pid = server.serverPid();
+    assertEquals("pong", server.call("ping").get(0));
+    ServerErrorException e = assertThrows(ServerErrorException.class, () -> server.call("crash", "7"));
+    assertEquals(FaultyServer.class.getName(), e.serverClass());
+    assertEquals(pid, e.pid());
+    assertEquals(Optional.of(new ExitStatus.Exited(7)), e.exitStatus());
+    assertTrue(e.getMessage().contains(FaultyServer.class.getName()), e.getMessage());
+    assertTrue(e.getMessage().contains("pid " + pid), e.getMessage());
+    assertTrue(e.getMessage().contains("Exited[code=7]"), e.getMessage());
+    assertEquals(Optional.of(new ExitStatus.Exited(7)), server.exitStatus(), "known before stop");
+    assertEquals(new ExitStatus.Exited(7), server.stop(), "stop just reaps a dead worker");
+  }
+
+  @Test
+  void workerExitingAfterNMessagesIsNoticedAtTheNextRead() throws Exception {
+    FaultyServer server = Workers.quick(new FaultyServer(), new Workers.Output(),
+        Map.of("faulty.exitAfter", "3"));
+    server.start();
+    for (int i = 0; i < 3; i++) {
+      assertEquals("pong", server.call("ping").get(0));
+    }
+    assertEquals(null, server.server().read(), "end of stream");
+    ExitStatus status = server.awaitExit(Workers.JVM_START).orElseThrow();
+    assertEquals(new ExitStatus.Exited(FaultyServer.EXIT_AFTER_STATUS), status);
+    ServerErrorException e = assertThrows(ServerErrorException.class, () -> server.call("ping"));
+    assertEquals(Optional.of(status), e.exitStatus());
+    assertEquals(status, server.stop());
+  }
+
+  @Test
+  void signaledWorkerReportsTheSignal() throws Exception {
+    FaultyServer server = Workers.quick(new FaultyServer(), new Workers.Output());
+    server.start();
+    assertEquals("pong", server.call("ping").get(0));
+    assertTrue(server.sendSignal("KILL"));
+    ServerErrorException e = assertThrows(ServerErrorException.class, () -> server.call("ping"));
+    assertEquals(Optional.of(new ExitStatus.Signaled(9)), e.exitStatus());
+    assertEquals(OptionalInt.of(9), server.stop().terminatedBy());
+  }
+
+  @Test
+  void failingInitializeServerExitsNonZeroWithTheCauseLogged() throws Exception {
+    Workers.Output output = new Workers.Output();
+    FaultyServer server = Workers.quick(new FaultyServer(), output,
+        Map.of("faulty.failInit", "true", "org.slf4j.simpleLogger.defaultLogLevel", "info"));
+    server.start();
+    assertEquals(null, server.server().read(), "the worker closes without dispatching");
+    assertEquals(new ExitStatus.Exited(1), server.awaitExit(Workers.JVM_START).orElseThrow());
+    assertEquals(new ExitStatus.Exited(1), server.stop());
+    Workers.await("the logged cause", Duration.ofSeconds(5),
+        () -> output.contains("initializeServer fails on purpose"));
+  }
+
+  @Test
+  void missingJavaExecutableIsASpawnExceptionAndFailedToStart() {
+    FaultyServer server = new FaultyServer();
+    server.configureCommand(b -> b.javaExecutable("/nonexistent/bin/java"));
+    int fds = openFds();
+    SpawnException e = assertThrows(SpawnException.class, server::start);
+    assertTrue(e.getMessage().contains("/nonexistent/bin/java"), e.getMessage());
+    assertInstanceOf(ExitStatus.FailedToStart.class, server.exitStatus().orElseThrow());
+    assertFalse(server.isStarted());
+    assertEquals(fds, openFds(), "the socket pair was closed");
+  }
+
+  private static int openFds() {
+    try {
+      return Workers.openFdCount();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,500 @@
+package dev.tether.server;
+
+import com.google.protobuf.Parser;
+import dev.tether.channel.ChannelClosedException;
+import dev.tether.channel.ChannelException;
+import dev.tether.channel.FrameTooLargeException;
+import dev.tether.channel.InvalidElementException;
+import dev.tether.channel.MessageChannel;
+import dev.tether.reactor.Reactor;
+import dev.tether.server.internal.AnnotatedHandlers;
+import dev.tether.server.internal.Dispatcher;
+import dev.tether.server.internal.SignalHandlers;
+import dev.tether.server.internal.WorkerHandle;
+import dev.tether.server.internal.WorkerLoop;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A server whose worker side runs in a child JVM, driven over a Unix socket pair with Passenger's
+ * MessageChannel format (Passenger's {@code AbstractServer}, in Java). One object is used on both
+ * sides: the supervisor constructs it and calls {@link #start()}; the child constructs another
+ * instance of the same class (public no-arg constructor required) and serves messages.
+ *
+ * <h2>Defining a server</h2>
+ * The subclass's public no-arg constructor defines the handlers: {@link #defineMessageHandler},
+ * {@link #defineFdMessageHandler}, {@link #defineProtoHandler}, {@link OnMessage} methods, and
+ * {@link #defineSignalHandler}. The constructor runs in the supervisor too, so it must not do
+ * worker work (open resources in {@link #initializeServer()}).
+ *
+ * <h2>Supervisor side</h2>
+ * {@link #start()}: socket pair, {@link #beforeFork()}, spawn of {@code java ... }
+ * {@link ChildMain}{@code  <class> [args...]} with the child's end as its fd 3 (same java and class
+ * path as this JVM unless {@link #configureCommand} says otherwise; no shell), close of this
+ * process's copy of the child end with a plain close(2); returns at once, with no handshake.
+ * Then {@link #server()} is the channel to the worker ({@link #call} writes and reads one
+ * exchange). {@link #stop()} closes the channel, waits {@link #DEFAULT_GRACEFUL_TIMEOUT}, sends
+ * SIGTERM, waits {@link #DEFAULT_TERM_TIMEOUT}, sends SIGKILL, and reaps the worker. A worker that
+ * dies on its own is seen as end of stream on {@link #server()}; {@link #exitStatus()} then tells
+ * how it died, and {@link #call} throws a {@link ServerErrorException} naming class, pid and status.
+ * A stopped server can be started again. Supervisor methods are thread-safe; {@link #server()}
+ * follows {@link MessageChannel}'s rules (one reader and one writer at a time).
+ *
+ * <h2>Worker side</h2>
+ * {@link #startSynchronously(MessageChannel)} runs it in the calling thread (the child's main
+ * thread, or a test's): the signal handlers are installed, {@link #initializeServer()} runs on a
+ * new {@link Reactor}, then every message is dispatched on the reactor thread, one at a time, in
+ * order, until the channel reaches end of stream (the supervisor closed it or died) or
+ * {@link #quitMain()} is called; then {@link #finalizeServer()} runs and the channel is closed.
+ * <ul>
+ *   <li>A message nobody handles gets the reply {@code ["error", "unknown message", name]}.
+ *   <li>A handler that throws gets {@code ["error", "handler failed", name, "<class>: <message>"]}.
+ *   <li>Both are logged; the worker goes on. {@link #call} turns them into
+ *       {@link ErrorReplyException}s.
+ * </ul>
+ * Handlers reply with {@code client().write(...)}, may pass fds ({@code client().writeWithFds}),
+ * and defer blocking work with {@code reactor().defer(...)}, replying from its callback.
+ *
+ * <h2>Parameters</h2>
+ * The worker gets parameters as program arguments ({@link #arguments()}, set on the supervisor
+ * with {@code configureCommand(b -> b.args(...))}), system properties ({@code b.systemProperty})
+ * or environment variables ({@code b.environment}); there is no parameter message.
+ *
+ * <h2>Fds</h2>
+ * The supervisor's channel is owned by this object between {@code start()} and {@code stop()};
+ * the worker's channel is owned by {@link #startSynchronously} (closed when it returns).
+ */
+public abstract class AbstractServer {
+  /** How long {@link #stop()} waits for the worker to exit after closing its channel. */
+  public static final Duration DEFAULT_GRACEFUL_TIMEOUT = Duration.ofSeconds(3);
+  /** How long {@link #stop()} waits after SIGTERM before SIGKILL. */
+  public static final Duration DEFAULT_TERM_TIMEOUT = Duration.ofSeconds(3);
+  /** Environment variable naming the worker's channel fd when it is not 3. */
+  public static final String CHANNEL_FD_VARIABLE = "TETHER_CHANNEL_FD";
+  private final Object lock = new Object();
+  private final Dispatcher dispatcher;
+  private final Map<String, Runnable> signalHandlers = new LinkedHashMap<>();
+
+  // Supervisor configuration and state (guarded by lock).
+  private Consumer<JavaCommand.Builder> commandCustomizer = b -> { };
+  private Consumer<String> outputSink;
+  private Duration gracefulTimeout = DEFAULT_GRACEFUL_TIMEOUT;
+  private Duration termTimeout = DEFAULT_TERM_TIMEOUT;
+  private WorkerHandle worker;
+  private ExitStatus lastExitStatus;
+
+  // Worker state.
+  private volatile MessageChannel client;
+  private volatile Reactor reactor;
+  private volatile boolean quitRequested;
+  private volatile List<String> arguments = List.of();
+
+  /** Defines the handlers of this class's {@link OnMessage} methods. */
+  protected AbstractServer() {
+    dispatcher = new Dispatcher(getClass().getName());
+    AnnotatedHandlers.define(this, AbstractServer.class, dispatcher);
+  }
+
+  // ------------------------------------------------------------------------------ definitions
+
+  /**
+   * Handles message {@code name}: the handler gets the message's arguments (the elements after
+   * the name). Call in the constructor.
+   *
+   * @throws IllegalArgumentException if {@code name} is empty or already has a handler
+   */
+  protected final void defineMessageHandler(String name, MessageHandler handler) {
+    dispatcher.define(name, handler);
+  }
+
+  /** Handles message {@code name} and the fds that ride on it; see {@link FdMessageHandler}. */
+  protected final void defineFdMessageHandler(String name, FdMessageHandler handler) {
+    dispatcher.defineWithFds(name, handler);
+  }
+
+  /**
+   * Handles message {@code [name]} followed by one scalar holding a {@code T} (sent with
+   * {@code server().write(name); server().writeProto(payload)}); see {@link ProtoHandler}.
+   */
+  protected final <T> void defineProtoHandler(String name, Parser<T> parser,
+      ProtoHandler<T> handler) {
+    dispatcher.defineProto(name, parser, handler);
+  }
+
+  /**
+   * Runs {@code handler} on the worker's reactor thread when the worker gets {@code signal}
+   * (one of HUP, INT, TERM, USR1, USR2, ALRM, WINCH, CONT, TSTP, TTIN, TTOU, URG, CHLD, with or
+   * without "SIG"; the JVM reserves the others). A TERM, INT or HUP handler
+   * replaces the JVM's exit on that signal. For USR2, {@link #start()} moves HotSpot's own use of
+   * USR2 to signal 40 ({@code _JAVA_SR_SIGNUM=40}); a worker run otherwise refuses to install it.
+   * Without a HUP handler a child worker ignores SIGHUP.
+   *
+   * @throws IllegalArgumentException if the JVM reserves the signal, or it has a handler already
+   */
+  protected final void defineSignalHandler(String signal, Runnable handler) {
+    Objects.requireNonNull(handler, "handler");
+    String name = SignalHandlers.canonical(signal);
+    if (signalHandlers.putIfAbsent(name, handler) != null) {
+      throw new IllegalArgumentException(
+          "signal : " + signal + " (expected: a signal without a handler; it has one already)");
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ hooks
+
+  /** Supervisor side, in {@link #start()}, before the worker is spawned. Default: nothing. */
+  protected void beforeFork() throws Exception { }
+
+  /**
+   * Worker side, on the reactor thread before the first message is dispatched. If it throws, no
+   * message is dispatched, {@link #finalizeServer()} is skipped and {@link #startSynchronously}
+   * throws (a child worker then exits with status 1). Default: nothing.
+   */
+  protected void initializeServer() throws Exception { }
+
+  /**
+   * Worker side, after the main loop ended (the reactor has stopped; {@link #client()} is still
+   * open), on the thread of {@link #startSynchronously}. Default: nothing.
+   */
+  protected void finalizeServer() throws Exception { }
+
+  // ---------------------------------------------------------------------- supervisor settings
+
+  /**
+   * Customizes the worker's command line; the builder arrives with main class {@link ChildMain}
+   * and this class's name as first argument, so {@code b.args(...)} adds worker arguments.
+   */
+  public final AbstractServer configureCommand(Consumer<JavaCommand.Builder> customizer) {
+    synchronized (lock) {
+      this.commandCustomizer = Objects.requireNonNull(customizer, "customizer");
+    }
+    return this;
+  }
+
+  /**
+   * Captures the worker's stdout and stderr line by line (each prefixed with {@code "[pid] "}) into
+   * {@code sink}, called on a capture thread; null inherits this process's streams (default).
+   */
+  public final AbstractServer captureOutput(Consumer<String> sink) {
+    synchronized (lock) {
+      this.outputSink = sink;
+    }
+    return this;
+  }
+
+  /** Captures the worker's output into this class's SLF4J logger at INFO. */
+  public final AbstractServer logOutput() {
+    org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(getClass());
+    return captureOutput(line -> log.info("{}", line));
+  }
+
+  /** Sets {@link #stop()}'s waits: after closing the channel, and after SIGTERM. */
+  public final AbstractServer stopTimeouts(Duration graceful, Duration afterTerm) {
+    checkTimeout("graceful", graceful);
+    checkTimeout("afterTerm", afterTerm);
+    synchronized (lock) {
+      this.gracefulTimeout = graceful;
+      this.termTimeout = afterTerm;
+    }
+    return this;
+  }
+
+  private static void checkTimeout(String what, Duration d) {
+    Objects.requireNonNull(d, what);
+    if (d.isNegative()) {
+      throw new IllegalArgumentException(what + " : " + d + " (expected: >= 0)");
+    }
+  }
+
+  // --------------------------------------------------------------------- supervisor lifecycle
+
+  /**
+   * Spawns the worker and returns without waiting for it. See the class documentation.
+   *
+   * @throws ServerAlreadyStartedException if a worker of this object is running
+   * @throws SpawnException if no process could be started ({@link #exitStatus()} is then
+   *     {@link ExitStatus.FailedToStart})
+   * @throws TetherException wrapping a checked exception of {@link #beforeFork()}
+   */
+  public final void start() {
+    synchronized (lock) {
+      if (worker != null) {
+        throw new ServerAlreadyStartedException(
+            getClass().getName() + " is already started (pid " + worker.pid() + ")");
+      }
+      try {
+        worker = WorkerHandle.spawn(getClass().getName(), command(), outputSink,
+            this::runBeforeFork);
+      } catch (SpawnException e) {
+        lastExitStatus = new ExitStatus.FailedToStart(e);
+        throw e;
+      }
+      lastExitStatus = null;
+    }
+  }
+
+  private void runBeforeFork() {
+    try {
+      beforeFork();
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) { // checked: wrapped
+      throw new TetherException(getClass().getName() + ".beforeFork() failed", e);
+    }
+  }
+
+  private JavaCommand command() {
+    return WorkerHandle.command(ChildMain.class.getName(), getClass().getName(),
+        CHANNEL_FD_VARIABLE, signalHandlers.containsKey("USR2"), commandCustomizer);
+  }
+
+  /**
+   * Stops the worker: closes the channel, waits for exit, escalates to SIGTERM and SIGKILL (see
+   * {@link #stopTimeouts}), reaps it. Blocks up to the sum of both timeouts (plus the kernel's time
+   * to kill). A worker that already died is just reaped. The server can be started again after.
+   *
+   * @return how the worker ended
+   * @throws ServerNotStartedException if no worker is running
+   * @throws TetherException if interrupted (the worker is SIGKILLed then) or the worker cannot be
+   *     reaped
+   */
+  public final ExitStatus stop() {
+    WorkerHandle stopping;
+    Duration graceful;
+    Duration afterTerm;
+    synchronized (lock) {
+      stopping = checkStarted("stop()");
+      graceful = gracefulTimeout;
+      afterTerm = termTimeout;
+      worker = null;
+    }
+    ExitStatus status = stopping.stop(graceful, afterTerm);
+    synchronized (lock) {
+      lastExitStatus = status;
+    }
+    return status;
+  }
+
+  /** Whether a worker started by {@link #start()} has not been stopped yet (it may have died). */
+  public final boolean isStarted() {
+    synchronized (lock) {
+      return worker != null;
+    }
+  }
+
+  /**
+   * The supervisor's channel to the worker.
+   *
+   * @throws ServerNotStartedException if no worker is running
+   */
+  public final MessageChannel server() {
+    synchronized (lock) {
+      return checkStarted("server()").channel();
+    }
+  }
+
+  /**
+   * The worker's pid.
+   *
+   * @throws ServerNotStartedException if no worker is running
+   */
+  public final int serverPid() {
+    synchronized (lock) {
+      return checkStarted("serverPid()").pid();
+    }
+  }
+
+  /**
+   * How the worker ended: the status of a started worker that has died (and been reaped), or of
+   * the last stopped one, or {@link ExitStatus.FailedToStart} after a failed {@link #start()};
+   * empty while the worker runs and before the first start.
+   */
+  public final Optional<ExitStatus> exitStatus() {
+    synchronized (lock) {
+      return worker != null ? worker.exitStatusNow() : Optional.ofNullable(lastExitStatus);
+    }
+  }
+
+  /**
+   * Waits up to {@code timeout} for the running worker to end on its own (this does not stop it).
+   *
+   * @return its status, or empty if it is still running
+   * @throws ServerNotStartedException if no worker is running
+   */
+  public final Optional<ExitStatus> awaitExit(Duration timeout) throws InterruptedException {
+    WorkerHandle w;
+    synchronized (lock) {
+      w = checkStarted("awaitExit()");
+    }
+    return w.awaitExit(timeout);
+  }
+
+  /**
+   * Sends {@code signal} ("TERM", "SIGUSR1", ...; any name {@code sun.misc.Signal} knows) to the
+   * worker, unless it has been reaped already.
+   *
+   * @return false if the worker was already reaped
+   * @throws ServerNotStartedException if no worker is running
+   */
+  public final boolean sendSignal(String signal) {
+    int number = SignalHandlers.number(signal);
+    synchronized (lock) {
+      return checkStarted("sendSignal()").signal(number);
+    }
+  }
+
+  /**
+   * Writes {@code [name, args...]} to the worker and reads one reply. Meant for the typed client
+   * methods of subclasses; only one exchange at a time may use the channel.
+   *
+   * @return the reply's elements
+   * @throws ErrorReplyException if the reply is an error reply (the worker goes on)
+   * @throws ServerErrorException if the worker closed the channel or died meanwhile
+   * @throws ServerNotStartedException if no worker is running
+   */
+  public final List<String> call(String name, String... args) {
+    WorkerHandle w;
+    synchronized (lock) {
+      w = checkStarted("call()");
+    }
+    List<String> message = new ArrayList<>(args.length + 1);
+    message.add(name);
+    message.addAll(List.of(args));
+    List<String> reply;
+    try {
+      w.channel().write(message);
+      reply = w.channel().read();
+    } catch (ChannelClosedException | InvalidElementException | FrameTooLargeException e) {
+      throw e; // closed by stop(), or refused before anything was written: not the worker's fault
+    } catch (ChannelException e) {
+      throw w.died("while exchanging '" + name + "'", e);
+    }
+    if (reply == null) {
+      throw w.died("while waiting for the reply to '" + name + "'", null);
+    }
+    if (!reply.isEmpty() && reply.get(0).equals(Dispatcher.ERROR)) {
+      throw new ErrorReplyException(getClass().getName(), name, reply);
+    }
+    return reply;
+  }
+
+  private WorkerHandle checkStarted(String operation) {
+    if (worker == null) {
+      throw new ServerNotStartedException(operation + " on " + getClass().getName()
+          + " (expected: a started server; call start() first)");
+    }
+    return worker;
+  }
+
+  // ------------------------------------------------------------------------------ worker side
+
+  /**
+   * Runs the worker side in the calling thread until {@code channel} reaches end of stream or
+   * {@link #quitMain()} is called; see the class documentation. Takes ownership of
+   * {@code channel} and closes it before returning or throwing.
+   *
+   * @throws ServerAlreadyStartedException if this object is already serving a channel
+   * @throws TetherException if {@link #initializeServer()} or {@link #finalizeServer()} failed, a
+   *     signal handler could not be installed, or the channel broke (malformed stream)
+   */
+  public final void startSynchronously(MessageChannel channel) {
+    Objects.requireNonNull(channel, "channel");
+    Reactor loop;
+    try {
+      loop = new Reactor("tether-worker");
+      synchronized (lock) {
+        if (client != null) {
+          throw new ServerAlreadyStartedException(
+              getClass().getName() + " is already serving " + client + " in this process");
+        }
+        client = channel;
+        reactor = loop;
+      }
+    } catch (RuntimeException | Error e) {
+      channel.close(); // ours from the call on, also when refused
+      throw e;
+    }
+    TetherException failure;
+    try {
+      failure = WorkerLoop.run(getClass().getName(), channel, loop, dispatcher, signalHandlers,
+          this::initializeServer, this::finalizeServer, () -> quitRequested);
+    } finally {
+      try {
+        channel.close();
+      } finally {
+        synchronized (lock) {
+          client = null;
+          reactor = null;
+          quitRequested = false;
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /**
+   * Ends the worker's main loop after the current callback: no further message is dispatched,
+   * {@link #finalizeServer()} runs and {@link #startSynchronously} returns. Any thread.
+   */
+  public final void quitMain() {
+    quitRequested = true;
+    Reactor loop = reactor;
+    if (loop != null) {
+      loop.stop();
+    }
+  }
+
+  /**
+   * The worker's channel to the supervisor, for replies. Valid inside the worker's main loop and
+   * in {@link #finalizeServer()}.
+   *
+   * @throws ServerNotStartedException outside the worker's main loop
+   */
+  protected final MessageChannel client() {
+    MessageChannel c = client;
+    if (c == null) {
+      throw new ServerNotStartedException("client() of " + getClass().getName()
+          + " (expected: inside the worker's main loop)");
+    }
+    return c;
+  }
+
+  /**
+   * The worker's reactor (timers, defer, connections); valid inside the worker's main loop.
+   *
+   * @throws ServerNotStartedException outside the worker's main loop
+   */
+  protected final Reactor reactor() {
+    Reactor r = reactor;
+    if (r == null) {
+      throw new ServerNotStartedException("reactor() of " + getClass().getName()
+          + " (expected: inside the worker's main loop)");
+    }
+    return r;
+  }
+
+  /** The worker's program arguments after the class name (empty outside a child worker). */
+  protected final List<String> arguments() {
+    return arguments;
+  }
+
+  final void arguments(List<String> args) {
+    this.arguments = List.copyOf(args);
+  }
+
+  @Override
+  public String toString() {
+    synchronized (lock) {
+      return getClass().getSimpleName() + (worker != null ? "[pid " + worker.pid() + "]"
+          : client != null ? "[worker]" : "[not started]");
+    }
+  }
+}

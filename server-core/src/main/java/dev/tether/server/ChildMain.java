@@ -1,0 +1,107 @@
+package dev.tether.server;
+
+import dev.tether.channel.MessageChannel;
+import dev.tether.channel.internal.Fds;
+import dev.tether.server.internal.SignalHandlers;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.util.Arrays;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Entry point of a worker JVM: {@code java ... dev.tether.server.ChildMain <server class>
+ * [args...]}, with the channel to the supervisor at fd 3 (or at the fd named by the environment
+ * variable {@value AbstractServer#CHANNEL_FD_VARIABLE}). {@link AbstractServer#start()} runs it;
+ * it can also be started by any program that hands it a connected AF_UNIX stream socket.
+ *
+ * <p>In order: the inherited fd is moved to a close-on-exec duplicate (so processes the worker
+ * starts do not inherit it) and the original number closed; SIGHUP is ignored (signal dispositions
+ * are otherwise the defaults, which {@code posix_spawn} restored); the server class is loaded and
+ * constructed with its public no-arg constructor; its arguments are set
+ * ({@link AbstractServer#arguments()}); then {@link AbstractServer#startSynchronously} runs. No
+ * handshake precedes the first message.
+ *
+ * <p>Exit status: 0 after {@code finalizeServer()} returned; 1 if anything failed (bad arguments,
+ * class not found or not an {@code AbstractServer}, an exception in {@code initializeServer()} or
+ * {@code finalizeServer()}, a broken channel), with the cause logged. The JVM exits with
+ * {@code System.exit}, so threads the server left running do not keep it alive.
+ */
+public final class ChildMain {
+  private static final Logger LOG = LoggerFactory.getLogger(ChildMain.class);
+  private static final int DEFAULT_CHANNEL_FD = 3;
+
+  private ChildMain() {}
+
+  /** Runs the worker; see the class documentation. Never returns. */
+  public static void main(String[] args) {
+    int status;
+    try {
+      run(args);
+      status = 0;
+    } catch (Throwable t) {
+      LOG.error("worker {} failed", args.length > 0 ? args[0] : "(no class given)", t);
+      status = 1;
+    }
+    System.exit(status);
+  }
+
+  private static void run(String[] args) throws ReflectiveOperationException {
+    if (args.length < 1) {
+      throw new IllegalArgumentException(
+          "arguments : [] (expected: the AbstractServer subclass, then its arguments)");
+    }
+    MessageChannel channel = MessageChannel.fromFd(takeChannelFd());
+    AbstractServer server;
+    try {
+      SignalHandlers.ignoreHangup();
+      server = instantiate(args[0]);
+      server.arguments(List.of(Arrays.copyOfRange(args, 1, args.length)));
+    } catch (RuntimeException | ReflectiveOperationException | Error e) {
+      channel.close();
+      throw e;
+    }
+    server.startSynchronously(channel); // owns and closes the channel
+  }
+
+  private static int takeChannelFd() {
+    String variable = System.getenv(AbstractServer.CHANNEL_FD_VARIABLE);
+    int fd = DEFAULT_CHANNEL_FD;
+    if (variable != null) {
+      try {
+        fd = Integer.parseInt(variable.trim());
+      } catch (NumberFormatException e) {
+        fd = -1;
+      }
+      if (fd < 0) {
+        throw new IllegalArgumentException(AbstractServer.CHANNEL_FD_VARIABLE + " : " + variable
+            + " (expected: an fd number >= 0)");
+      }
+    }
+    int duplicate = Fds.dupCloexec(fd);
+    Fds.close(fd);
+    return duplicate;
+  }
+
+  private static AbstractServer instantiate(String className) throws ReflectiveOperationException {
+    Class<?> c = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
+    if (!AbstractServer.class.isAssignableFrom(c)) {
+      throw new IllegalArgumentException("server class : " + className + " (expected: a subclass of "
+          + AbstractServer.class.getName() + ")");
+    }
+    Constructor<?> constructor;
+    try {
+      constructor = c.getConstructor();
+    } catch (NoSuchMethodException e) {
+      throw new IllegalArgumentException("server class : " + className
+          + " (expected: a public no-arg constructor)", e);
+    }
+    try {
+      return (AbstractServer) constructor.newInstance();
+    } catch (InvocationTargetException e) {
+      Throwable cause = e.getCause();
+      throw new TetherException("constructor of " + className + " failed", cause);
+    }
+  }
+}

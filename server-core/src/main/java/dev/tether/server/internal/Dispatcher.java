@@ -1,0 +1,135 @@
+package dev.tether.server.internal;
+
+import com.google.protobuf.Parser;
+import dev.tether.channel.ChannelException;
+import dev.tether.channel.MessageChannel;
+import dev.tether.channel.ReceivedMessage;
+import dev.tether.server.FdMessageHandler;
+import dev.tether.server.MessageHandler;
+import dev.tether.server.ProtoHandler;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker's table of message handlers and the dispatch of one received message to one of them,
+ * with the error replies of {@code AbstractServer}'s contract.
+ *
+ * <p>Not thread-safe: handlers are defined while the server is constructed (or in
+ * {@code initializeServer}) and dispatch runs on the reactor thread only.
+ */
+public final class Dispatcher {
+  /** First element of every error reply. */
+  public static final String ERROR = "error";
+  /** Second element of the reply to a message nobody handles. */
+  public static final String UNKNOWN_MESSAGE = "unknown message";
+  /** Second element of the reply to a message whose handler threw. */
+  public static final String HANDLER_FAILED = "handler failed";
+
+  /** Longest exception description put into an error reply (the frame limit is 65535 bytes). */
+  private static final int MAX_DESCRIPTION = 4000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+
+  private sealed interface Entry {}
+
+  private record Plain(MessageHandler handler) implements Entry {}
+
+  private record WithFds(FdMessageHandler handler) implements Entry {}
+
+  private record Proto<T>(Parser<T> parser, ProtoHandler<T> handler) implements Entry {
+    void handle(MessageChannel client) throws Exception {
+      handler.handle(client.readProto(parser));
+    }
+  }
+
+  private final String serverClass;
+  private final Map<String, Entry> handlers = new HashMap<>();
+
+  /** A dispatcher for a server of class {@code serverClass} (named in logs). */
+  public Dispatcher(String serverClass) {
+    this.serverClass = serverClass;
+  }
+
+  public void define(String name, MessageHandler handler) {
+    put(name, new Plain(Objects.requireNonNull(handler, "handler")));
+  }
+
+  public void defineWithFds(String name, FdMessageHandler handler) {
+    put(name, new WithFds(Objects.requireNonNull(handler, "handler")));
+  }
+
+  public <T> void defineProto(String name, Parser<T> parser, ProtoHandler<T> handler) {
+    put(name, new Proto<>(Objects.requireNonNull(parser, "parser"),
+        Objects.requireNonNull(handler, "handler")));
+  }
+
+  private void put(String name, Entry entry) {
+    Objects.requireNonNull(name, "name");
+    if (name.isEmpty() || name.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException(
+          "name : \"" + name.replace('\0', '?') + "\" (expected: not empty, no NUL)");
+    }
+    if (handlers.putIfAbsent(name, entry) != null) {
+      throw new IllegalArgumentException(
+          "name : " + name + " (expected: a message without a handler; it has one already)");
+    }
+  }
+
+  /**
+   * Runs the handler of {@code message}, or sends the error reply. Never throws (but
+   * {@link VirtualMachineError}s pass): a failure is logged and answered. Every fd of the message
+   * is closed or handed to a {@link FdMessageHandler}.
+   */
+  public void dispatch(ReceivedMessage message, MessageChannel client) {
+    List<String> elements = message.elements();
+    String name = elements.isEmpty() ? "" : elements.get(0);
+    Entry entry = handlers.get(name);
+    if (entry == null) {
+      message.close();
+      LOG.warn("{}: unknown message {} ({} argument(s)); answered with an error", serverClass,
+          name, Math.max(0, elements.size() - 1));
+      reply(client, List.of(ERROR, UNKNOWN_MESSAGE, name));
+      return;
+    }
+    List<String> args = elements.isEmpty() ? List.of() : elements.subList(1, elements.size());
+    try {
+      if (entry instanceof WithFds w) {
+        w.handler().handle(args, message.fds()); // the handler owns the fds from here
+      } else {
+        try {
+          if (entry instanceof Plain p) {
+            p.handler().handle(args);
+          } else {
+            ((Proto<?>) entry).handle(client);
+          }
+        } finally {
+          message.close();
+        }
+      }
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (Throwable t) {
+      LOG.error("{}: handler of message {} failed; answered with an error", serverClass, name, t);
+      reply(client, List.of(ERROR, HANDLER_FAILED, name, describe(t)));
+    }
+  }
+
+  private void reply(MessageChannel client, List<String> reply) {
+    try {
+      client.write(reply);
+    } catch (ChannelException e) {
+      LOG.warn("{}: cannot send error reply {}: {}", serverClass, reply, e.toString());
+    }
+  }
+
+  /** "class: message", NUL-free and bounded so that it always fits in a frame. */
+  static String describe(Throwable t) {
+    String s = t.getClass().getName() + (t.getMessage() != null ? ": " + t.getMessage() : "");
+    s = s.replace('\0', '?');
+    return s.length() > MAX_DESCRIPTION ? s.substring(0, MAX_DESCRIPTION) + "...(truncated)" : s;
+  }
+}

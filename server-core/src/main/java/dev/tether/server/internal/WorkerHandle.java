@@ -1,0 +1,177 @@
+package dev.tether.server.internal;
+
+import dev.tether.channel.ChannelException;
+import dev.tether.channel.MessageChannel;
+import dev.tether.channel.internal.Fds;
+import dev.tether.server.ExitStatus;
+import dev.tether.server.JavaCommand;
+import dev.tether.server.ServerErrorException;
+import dev.tether.server.TetherException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The supervisor's side of one running worker: the channel to it and its process.
+ *
+ * <p><b>Fds.</b> Owns the supervisor's end of the socket pair ({@link #channel()}) until
+ * {@link #stop}; the worker's end is closed here with a plain close(2) right after the spawn, so
+ * that this process holds no copy of it (the worker then sees end of stream as soon as the
+ * supervisor's end closes, also when the supervisor dies).
+ *
+ * <p>Thread-safe: {@link #stop} is meant to be called once; the other methods any time.
+ */
+public final class WorkerHandle {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerHandle.class);
+  private static final int SIGKILL = 9;
+  /** How long a death report waits for the exit status before naming none. */
+  private static final Duration DEATH_REPORT_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration OUTPUT_DRAIN_TIMEOUT = Duration.ofSeconds(2);
+
+  private final String serverClass;
+  private final MessageChannel channel;
+  private final ChildProcess process;
+
+  private WorkerHandle(String serverClass, MessageChannel channel, ChildProcess process) {
+    this.serverClass = serverClass;
+    this.channel = channel;
+    this.process = process;
+  }
+
+  /**
+   * Makes a socket pair, runs {@code beforeFork}, spawns {@code command} with the child's end as
+   * its fd 3, and closes this process's copy of the child's end.
+   *
+   * @param output where the worker's stdout and stderr lines go, or null to inherit ours
+   * @throws dev.tether.server.SpawnException if no process could be started; nothing is left open
+   */
+  public static WorkerHandle spawn(String serverClass, JavaCommand command,
+      Consumer<String> output, Runnable beforeFork) {
+    int[] pair = Fds.socketPair();
+    MessageChannel channel;
+    try {
+      channel = MessageChannel.fromFd(pair[0]);
+    } catch (RuntimeException e) {
+      Fds.close(pair[0]);
+      Fds.close(pair[1]);
+      throw e;
+    }
+    try {
+      beforeFork.run();
+      SpawnRequest.Builder request = SpawnRequest.builder(command.argv())
+          .environment(command.environment()).fd3(pair[1]);
+      command.workingDirectory().ifPresent(request::workingDirectory);
+      if (output != null) {
+        request.stdout(ChildOutput.lines(output)).stderr(ChildOutput.lines(output));
+      }
+      ChildProcess process = ProcessSpawner.spawn(request.build());
+      LOG.debug("started {} as pid {}", serverClass, process.pid());
+      return new WorkerHandle(serverClass, channel, process);
+    } catch (RuntimeException | Error e) {
+      channel.close();
+      throw e;
+    } finally {
+      // Plain close(2): junixsocket's close would shut the socket down for the worker too.
+      Fds.close(pair[1]);
+    }
+  }
+
+  /**
+   * The worker's command line: {@code mainClass serverClass}, the supervisor's launcher and class
+   * path, then {@code customizer}'s changes. Drops an inherited {@code channelFdVariable} (set if
+   * this JVM is a worker itself) and moves HotSpot off USR2 when the worker handles USR2.
+   */
+  public static JavaCommand command(String mainClass, String serverClass,
+      String channelFdVariable, boolean handlesUsr2, Consumer<JavaCommand.Builder> customizer) {
+    JavaCommand.Builder b = JavaCommand.builder(mainClass).args(serverClass)
+        .removeEnvironment(channelFdVariable);
+    // Same launcher as this JVM by default: keep JDK 22+ from warning about jnr/junixsocket.
+    if (Runtime.version().feature() >= 22) {
+      b.jvmOptions("--enable-native-access=ALL-UNNAMED");
+    }
+    if (Runtime.version().feature() >= 24) {
+      b.jvmOptions("--sun-misc-unsafe-memory-access=allow"); // jffi uses Unsafe
+    }
+    if (handlesUsr2) {
+      b.environment(SignalHandlers.SR_SIGNUM_VARIABLE, SignalHandlers.SR_SIGNUM);
+    }
+    customizer.accept(b);
+    return b.build();
+  }
+
+  /** The supervisor's channel to the worker (owned here). */
+  public MessageChannel channel() {
+    return channel;
+  }
+
+  public int pid() {
+    return process.pid();
+  }
+
+  /** The exit status if the worker has died and been reaped, else empty. Never blocks. */
+  public Optional<ExitStatus> exitStatusNow() {
+    return Optional.ofNullable(process.onExit().getNow(null));
+  }
+
+  /** Waits up to {@code timeout} for the worker to end on its own. */
+  public Optional<ExitStatus> awaitExit(Duration timeout) throws InterruptedException {
+    return process.awaitExit(timeout);
+  }
+
+  /** Sends {@code signal} unless the worker has been reaped; false if it has. */
+  public boolean signal(int signal) {
+    return process.signal(signal);
+  }
+
+  /**
+   * Closes the channel, then waits, SIGTERMs, waits, SIGKILLs and reaps (see
+   * {@link ChildProcess#stop}).
+   *
+   * @throws TetherException if interrupted (the worker is SIGKILLed then) or not reaped
+   */
+  public ExitStatus stop(Duration graceful, Duration afterTerm) {
+    try {
+      channel.close();
+    } catch (ChannelException e) {
+      LOG.warn("closing the channel to pid {} failed: {}", process.pid(), e.toString());
+    }
+    ExitStatus status;
+    try {
+      status = process.stop(graceful, afterTerm);
+    } catch (InterruptedException e) {
+      process.signal(SIGKILL);
+      Thread.currentThread().interrupt();
+      throw new TetherException("interrupted while stopping pid " + process.pid()
+          + "; sent SIGKILL", e);
+    }
+    try {
+      process.outputDrained().get(OUTPUT_DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // A grandchild still holds the output pipe: its pump ends when that process does.
+      LOG.debug("output of pid {} still open after exit", process.pid());
+    }
+    LOG.debug("stopped {} (pid {}): {}", serverClass, process.pid(), status);
+    return status;
+  }
+
+  /**
+   * An exception for a worker that went away while the supervisor was {@code what}; waits briefly
+   * for its exit status so that the message can name it.
+   */
+  public ServerErrorException died(String what, Throwable cause) {
+    ExitStatus status = null;
+    try {
+      status = process.awaitExit(DEATH_REPORT_TIMEOUT).orElse(null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return new ServerErrorException(serverClass, process.pid(), status, what, cause);
+  }
+}

@@ -1,0 +1,182 @@
+package dev.tether.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.Int32Value;
+import dev.tether.channel.MessageChannel;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The worker side of {@link AbstractServer} in this JVM over a real socket pair (no child
+ * process): dispatch, error replies, fd ownership, definitions and misuse.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class AbstractServerTest {
+
+  /** A server exercising every handler form. */
+  public static class Sample extends AbstractServer {
+    volatile FileDescriptor keptFd;
+
+    public Sample() {
+      defineMessageHandler("echo", args -> client().write(args));
+      defineMessageHandler("throw", args -> {
+        throw new java.io.IOException("bad\0news");
+      });
+      defineFdMessageHandler("keep", (args, fds) -> {
+        keptFd = fds.get(0);
+        client().write("kept", Integer.toString(fds.size()));
+      });
+      defineMessageHandler("ignore_fds", args -> client().write("ignored"));
+      defineProtoHandler("square", Int32Value.parser(),
+          v -> client().write("square", Integer.toString(v.getValue() * v.getValue())));
+    }
+
+    @OnMessage("sum")
+    int sum(String a, String b) {
+      client().write("sum", Integer.toString(Integer.parseInt(a) + Integer.parseInt(b)));
+      return 0;
+    }
+  }
+
+  /** A server whose annotated method has an unsupported parameter. */
+  public static class BadSignature extends AbstractServer {
+    @OnMessage("n")
+    void n(int value) {}
+  }
+
+  /** A server that defines one name twice. */
+  public static class Duplicate extends AbstractServer {
+    public Duplicate() {
+      defineMessageHandler("x", args -> {});
+      defineMessageHandler("x", args -> {});
+    }
+  }
+
+  private static CompletableFuture<Void> serve(AbstractServer server, MessageChannel channel) {
+    return CompletableFuture.runAsync(() -> server.startSynchronously(channel));
+  }
+
+  @Test
+  void handlersRepliesAndErrorReplies(@TempDir Path dir) throws Exception {
+    Sample server = new Sample();
+    MessageChannel.Pair pair = MessageChannel.pair();
+    MessageChannel sup = pair.first();
+    CompletableFuture<Void> done = serve(server, pair.second());
+
+    sup.write("echo", "a", "", "ü");
+    assertEquals(List.of("a", "", "ü"), sup.read());
+    sup.write("sum", "2", "3");
+    assertEquals(List.of("sum", "5"), sup.read());
+    sup.write("nope", "x");
+    assertEquals(List.of("error", "unknown message", "nope"), sup.read());
+    sup.write("throw");
+    assertEquals(List.of("error", "handler failed", "throw", "java.io.IOException: bad?news"),
+        sup.read());
+    sup.write("sum", "1");
+    assertEquals(List.of("handler failed", "sum"), sup.read().subList(1, 3));
+    sup.write("square");
+    sup.writeProto(Int32Value.of(12));
+    assertEquals(List.of("square", "144"), sup.read());
+
+    // An fd handler owns what it gets; the fd stays usable after the handler returned.
+    Path file = dir.resolve("f");
+    Files.writeString(file, "through the fd");
+    try (FileInputStream in = new FileInputStream(file.toFile())) {
+      sup.writeWithFds(List.of("keep"), in.getFD());
+    }
+    assertEquals(List.of("kept", "1"), sup.read());
+    try (FileInputStream kept = new FileInputStream(server.keptFd)) {
+      assertEquals("through the fd", new String(kept.readAllBytes(), StandardCharsets.UTF_8));
+    }
+    // A plain handler's fds are closed for it: the received duplicate is gone afterwards.
+    int before = openFds();
+    try (FileOutputStream out = new FileOutputStream(dir.resolve("g").toFile())) {
+      sup.writeWithFds(List.of("ignore_fds"), out.getFD());
+      assertEquals(List.of("ignored"), sup.read());
+      // The reply is written inside the handler, the fd closed right after it returns.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (openFds() != before + 1 && System.nanoTime() < deadline) {
+        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+      }
+      assertEquals(before + 1, openFds(), "only our own stream is open");
+    }
+
+    sup.close();
+    done.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void definitionsAreChecked() {
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, BadSignature::new);
+    assertTrue(bad.getMessage().contains("BadSignature.n(int)"), bad.getMessage());
+    IllegalArgumentException dup = assertThrows(IllegalArgumentException.class, Duplicate::new);
+    assertTrue(dup.getMessage().contains("name : x"), dup.getMessage());
+    Sample s = new Sample();
+    IllegalArgumentException quit = assertThrows(IllegalArgumentException.class,
+        () -> s.defineSignalHandler("QUIT", () -> {}));
+    assertTrue(quit.getMessage().startsWith("signal : QUIT (expected: one of"), quit.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> s.defineSignalHandler("SIGKILL", () -> {}));
+    s.defineSignalHandler("sigusr1", () -> {});
+    assertThrows(IllegalArgumentException.class, () -> s.defineSignalHandler("USR1", () -> {}));
+    assertThrows(IllegalArgumentException.class,
+        () -> s.stopTimeouts(java.time.Duration.ofSeconds(-1), java.time.Duration.ZERO));
+  }
+
+  @Test
+  void misuseIsReported() {
+    Sample s = new Sample();
+    assertFalse(s.isStarted());
+    assertThrows(ServerNotStartedException.class, s::stop);
+    assertThrows(ServerNotStartedException.class, s::server);
+    assertThrows(ServerNotStartedException.class, s::serverPid);
+    assertThrows(ServerNotStartedException.class, () -> s.call("echo"));
+    assertThrows(ServerNotStartedException.class, s::client);
+    assertThrows(ServerNotStartedException.class, s::reactor);
+    assertTrue(s.exitStatus().isEmpty());
+  }
+
+  @Test
+  void failingInitializeServerClosesTheChannelAndSkipsFinalize() throws Exception {
+    boolean[] finalized = {false};
+    AbstractServer s = new AbstractServer() {
+      @Override
+      protected void initializeServer() {
+        throw new IllegalStateException("no");
+      }
+
+      @Override
+      protected void finalizeServer() {
+        finalized[0] = true;
+      }
+    };
+    MessageChannel.Pair pair = MessageChannel.pair();
+    TetherException e = assertThrows(TetherException.class,
+        () -> s.startSynchronously(pair.second()));
+    assertTrue(e.getMessage().contains("initializeServer() failed"), e.getMessage());
+    assertEquals("no", e.getCause().getMessage());
+    assertFalse(finalized[0]);
+    assertNull(pair.first().read());
+    pair.close();
+  }
+
+  private static int openFds() throws java.io.IOException {
+    try (var s = Files.list(Path.of("/proc/self/fd"))) {
+      return (int) s.count();
+    }
+  }
+}
