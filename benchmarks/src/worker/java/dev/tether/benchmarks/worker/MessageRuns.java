@@ -1,0 +1,89 @@
+package dev.tether.benchmarks.worker;
+
+import dev.tether.channel.MessageChannel;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Supervisor-to-worker message costs over a running worker's {@code server()} channel, measured
+ * the way {@code channel_rtt.c} measures two C processes: round trips of {@code ["ping"]} with one
+ * message in flight, and 32-byte messages pipelined in windows (WINDOW writes, then
+ * {@code ["sync"]} and its reply, which carries the worker's count so every message is checked).
+ * Each run warms up for a fifth of its duration first. Not thread-safe; one run at a time.
+ */
+final class MessageRuns {
+  /** Messages written before each sync; bounds what is in flight. */
+  static final int WINDOW = 1000;
+
+  private final MessageChannel channel;
+  private long synced; // messages the worker has confirmed
+
+  MessageRuns(MessageChannel channel) {
+    this.channel = channel;
+  }
+
+  /** Round-trip latency in microseconds: {p50, p99, round trips per second}. */
+  double[] roundTrip(long durationMs) {
+    long start = System.nanoTime();
+    long warmEnd = start + TimeUnit.MILLISECONDS.toNanos(durationMs) / 5;
+    long end = warmEnd + TimeUnit.MILLISECONDS.toNanos(durationMs);
+    long[] samples = new long[1 << 16];
+    int n = 0;
+    long t = start;
+    while (t < end) {
+      long sent = t;
+      channel.write(BenchWorker.PING);
+      List<String> back = channel.read();
+      t = System.nanoTime();
+      if (!BenchWorker.PING.equals(back)) {
+        throw new IllegalStateException("reply : " + back + " (expected: [ping])");
+      }
+      if (sent >= warmEnd) {
+        if (n == samples.length) {
+          samples = Arrays.copyOf(samples, n * 2);
+        }
+        samples[n++] = t - sent;
+      }
+    }
+    Arrays.sort(samples, 0, n);
+    return new double[] {percentile(samples, n, 0.50) / 1e3, percentile(samples, n, 0.99) / 1e3,
+        n / (durationMs / 1000.0)};
+  }
+
+  /** Pipelined 32-byte messages per second (after a warm-up run of a fifth of the duration). */
+  double pipelined(long durationMs) {
+    pipelinedOnce(Math.max(1, durationMs / 5));
+    return pipelinedOnce(durationMs);
+  }
+
+  private double pipelinedOnce(long durationMs) {
+    long sent = 0;
+    long start = System.nanoTime();
+    long end = start + TimeUnit.MILLISECONDS.toNanos(durationMs);
+    while (System.nanoTime() < end) {
+      for (int i = 0; i < WINDOW; i++) {
+        channel.write(BenchWorker.FRAME32);
+      }
+      sent += WINDOW;
+      channel.write(BenchWorker.SYNC);
+      List<String> count = channel.read();
+      long expected = synced + sent;
+      if (count == null || count.size() != 1 || Long.parseLong(count.get(0)) != expected) {
+        throw new IllegalStateException("worker counted " + count + " (expected: [" + expected
+            + "])");
+      }
+    }
+    double secs = (System.nanoTime() - start) / 1e9;
+    synced += sent;
+    return sent / secs;
+  }
+
+  private static double percentile(long[] sorted, int n, double p) {
+    if (n == 0) {
+      return Double.NaN;
+    }
+    int rank = (int) Math.ceil(p * n);
+    return sorted[Math.max(0, Math.min(n - 1, rank - 1))];
+  }
+}

@@ -1,0 +1,119 @@
+package dev.tether.benchmarks.worker;
+
+import dev.tether.server.JavaCommand;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Message round trip and pipelined throughput, supervisor to worker, against {@code channel_rtt}
+ * (two C processes over a socketpair). Each worker variant is started once and kept; every round
+ * runs C, then each worker (order rotated); the table shows medians over rounds.
+ */
+final class MessageTable {
+  private static final double RTT_GOAL = 1.25;
+  private static final double PIPELINED_GOAL = 0.5;
+
+  private final CBaseline c;
+  private final long durationMs;
+  private final int rounds;
+  private final Map<BenchWorker, MessageRuns> runs = new LinkedHashMap<>();
+
+  MessageTable(Path channelRtt, long durationMs, int rounds) {
+    this.c = new CBaseline(channelRtt);
+    this.durationMs = durationMs;
+    this.rounds = rounds;
+  }
+
+  void run() throws Exception {
+    Map<String, List<String>> variants = new LinkedHashMap<>();
+    variants.put("tether worker, default", List.of());
+    variants.put("tether worker, -Djnr.ffi.asm.enabled=false",
+        List.of("-Djnr.ffi.asm.enabled=false"));
+    List<String> quick = new ArrayList<>(JavaCommand.QUICK_START_OPTIONS);
+    quick.add("-Djnr.ffi.asm.enabled=false");
+    variants.put("tether worker, quickStart()", quick);
+
+    List<String> names = new ArrayList<>(variants.keySet());
+    Map<String, BenchWorker> workers = new LinkedHashMap<>();
+    Map<String, double[][]> results = new LinkedHashMap<>(); // name -> [round][p50,p99,pipelined]
+    double[][] cResults = new double[rounds][];
+    try {
+      for (String name : names) {
+        BenchWorker w = new BenchWorker();
+        w.stopTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(5));
+        w.configureCommand(b -> b.jvmOptions(variants.get(name).toArray(new String[0])));
+        w.start();
+        workers.put(name, w);
+        w.call("ping"); // up and serving before anything is timed
+        results.put(name, new double[rounds][]);
+      }
+      for (int r = 0; r < rounds; r++) {
+        Map<String, Map<String, Double>> cr = c.run(durationMs);
+        cResults[r] = new double[] {cr.get("rtt").get("p50_us"), cr.get("rtt").get("p99_us"),
+            cr.get("pipe_batched").get("msgs_per_s"), cr.get("pipe_single").get("msgs_per_s")};
+        for (int i = 0; i < names.size(); i++) {
+          String name = names.get((i + r) % names.size());
+          MessageRuns runs = runsOf(workers.get(name));
+          double[] rtt = runs.roundTrip(durationMs);
+          double pipelined = runs.pipelined(durationMs);
+          results.get(name)[r] = new double[] {rtt[0], rtt[1], pipelined};
+        }
+      }
+    } finally {
+      for (BenchWorker w : workers.values()) {
+        w.stop();
+      }
+    }
+    print(names, results, cResults);
+  }
+
+  private MessageRuns runsOf(BenchWorker w) {
+    return runs.computeIfAbsent(w, k -> new MessageRuns(k.server()));
+  }
+
+  private void print(List<String> names, Map<String, double[][]> results, double[][] cResults) {
+    double cP50 = median(cResults, 0);
+    double cP99 = median(cResults, 1);
+    double cBatched = median(cResults, 2);
+    double cSingle = median(cResults, 3);
+    System.out.println();
+    System.out.printf("Messages supervisor<->worker (median of %d interleaved rounds of %d ms)%n",
+        rounds, durationMs);
+    System.out.println("  rtt: [\"ping\"] written, reply read, one in flight; pipelined: 32-byte"
+        + " messages, " + MessageRuns.WINDOW + " writes then [\"sync\"] and its reply");
+    System.out.println("  C: channel_rtt (fork + socketpair); its pipelined rows write 128 frames"
+        + " per write(2) (batched) or 1 (single)");
+    System.out.printf("%-44s %8s %8s %7s %12s %10s %9s%n", "", "p50 us", "p99 us", "x C p50",
+        "msgs/s", "x C batch", "x C single");
+    System.out.printf("%-44s %8.1f %8.1f %7s %12.0f %10s %9s%n", "C socketpair", cP50, cP99, "1.00",
+        cBatched, "1.00", String.format("%.2f", cBatched / cSingle));
+    System.out.printf("%-44s %8s %8s %7s %12.0f %10s %9s%n", "C socketpair, 1 frame per write",
+        "", "", "", cSingle, String.format("%.2f", cSingle / cBatched), "1.00");
+    for (String name : names) {
+      double p50 = median(results.get(name), 0);
+      double p99 = median(results.get(name), 1);
+      double msgs = median(results.get(name), 2);
+      System.out.printf("%-44s %8.1f %8.1f %7.2f %12.0f %10.3f %9.2f%n", name, p50, p99,
+          p50 / cP50, msgs, msgs / cBatched, msgs / cSingle);
+    }
+    String first = names.get(0);
+    double rttRatio = median(results.get(first), 0) / cP50;
+    double pipeRatio = median(results.get(first), 2) / cBatched;
+    System.out.printf("Goal rtt p50 <= %.2fx C: %.2fx (%s). Goal pipelined >= %.1fx C batched:"
+        + " %.3fx (%s; %.2fx C with one frame per write)%n", RTT_GOAL, rttRatio,
+        WorkerBench.goal(rttRatio <= RTT_GOAL), PIPELINED_GOAL, pipeRatio,
+        WorkerBench.goal(pipeRatio >= PIPELINED_GOAL), median(results.get(first), 2) / cSingle);
+  }
+
+  private static double median(double[][] rows, int column) {
+    double[] v = new double[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      v[i] = rows[i][column];
+    }
+    return WorkerBench.median(v);
+  }
+}
