@@ -10,8 +10,8 @@ import java.util.Objects;
 /**
  * Encodes message and scalar frames into a caller's {@link ByteBuffer}, allocating nothing.
  *
- * <p>Every method checks the whole frame before it writes a byte: a refused frame leaves
- * {@code dst} untouched, so a stream being built stays intact. Stateless and thread-safe.
+ * <p>A refused frame leaves {@code dst}'s position where it was (bytes past it may have been
+ * scribbled on), so a stream being built stays intact. Stateless and thread-safe.
  *
  * @see WireFormat
  */
@@ -49,6 +49,9 @@ public final class MessageEncoder {
    * @throws FrameTooLargeException see {@link #messageSize}
    */
   public static void encodeMessage(List<? extends CharSequence> elements, ByteBuffer dst) {
+    if (dst.hasArray() && encodeIntoArray(elements, dst)) {
+      return;
+    }
     int size = messageSize(elements);
     checkRoom(size, dst);
     dst.putShort((short) (size - WireFormat.MESSAGE_HEADER_SIZE));
@@ -56,6 +59,43 @@ public final class MessageEncoder {
       Utf8.encode(elements.get(i), dst);
       dst.put((byte) 0);
     }
+  }
+
+  /**
+   * The common case in one pass: elements straight into the heap buffer's array, the length
+   * filled in last. Returns false at anything unusual (not ASCII, too
+   * big, no room, null) with {@code dst}'s position unchanged; the two-pass path then encodes
+   * it or throws the precise exception.
+   */
+  private static boolean encodeIntoArray(List<? extends CharSequence> elements, ByteBuffer dst) {
+    byte[] array = dst.array();
+    int start = dst.arrayOffset() + dst.position();
+    int end = Math.min(dst.arrayOffset() + dst.limit(),
+        start + WireFormat.MESSAGE_HEADER_SIZE + WireFormat.MAX_MESSAGE_BODY_SIZE);
+    int p = start + WireFormat.MESSAGE_HEADER_SIZE;
+    for (int i = 0, n = elements.size(); i < n; i++) {
+      CharSequence e = elements.get(i);
+      if (e == null) {
+        return false;
+      }
+      int length = e.length();
+      if (p + length >= end) {
+        return false;
+      }
+      for (int k = 0; k < length; k++) {
+        char c = e.charAt(k);
+        if (c == 0 || c >= 0x80) {
+          return false;
+        }
+        array[p++] = (byte) c;
+      }
+      array[p++] = 0;
+    }
+    int body = p - start - WireFormat.MESSAGE_HEADER_SIZE;
+    array[start] = (byte) (body >>> 8);
+    array[start + 1] = (byte) body;
+    dst.position(p - dst.arrayOffset());
+    return true;
   }
 
   /** Returns the encoded size of a message frame of raw byte elements; checks as above. */
