@@ -1,0 +1,2 @@
+/** A byte-transparent TCP echo server on one reactor thread, with back pressure. */
+package dev.tether.examples.echo;

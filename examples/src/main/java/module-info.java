@@ -1,0 +1,12 @@
+/**
+ * Runnable examples of Tether, one package each. Workers are started on the class path by
+ * {@code ChildMain}, which constructs the server class reflectively: the packages are exported.
+ */
+module dev.tether.examples {
+  requires dev.tether.server;
+  requires org.slf4j;
+
+  exports dev.tether.examples.channel;
+  exports dev.tether.examples.echo;
+  exports dev.tether.examples.hello;
+}
