@@ -1,19 +1,16 @@
 package dev.tether.channel;
 
-import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import dev.tether.channel.codec.MessageDecoder;
-import dev.tether.channel.codec.MessageEncoder;
 import dev.tether.channel.codec.WireFormat;
 import dev.tether.channel.internal.Fds;
-import dev.tether.channel.internal.InboundFds;
+import dev.tether.channel.internal.FrameReader;
+import dev.tether.channel.internal.FrameWriter;
 import java.io.Closeable;
 import java.io.FileDescriptor;
 import java.io.IOException;
-import java.net.SocketException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -58,21 +55,15 @@ public final class MessageChannel implements Closeable {
   /** The largest scalar that {@link #readScalar()} and {@link #readProto(Parser)} accept. */
   public static final int DEFAULT_MAX_SCALAR_SIZE = 64 * 1024 * 1024;
 
-  private static final int BUFFER_SIZE = WireFormat.MESSAGE_HEADER_SIZE
-      + WireFormat.MAX_MESSAGE_BODY_SIZE;
   // Room for MAX_FDS_PER_MESSAGE ints plus the cmsghdr.
   private static final int ANCILLARY_BUFFER_SIZE = 16 + 4 * WireFormat.MAX_FDS_PER_MESSAGE;
-  private static final byte[] FD_CARRIER_BYTE = {0};
 
   private final AFUNIXSocketChannel socket;
   private final FileDescriptor fd;
   private final ReentrantLock readLock = new ReentrantLock();
   private final ReentrantLock writeLock = new ReentrantLock();
-  private final InboundFds inboundFds = new InboundFds();
-  private final ByteBuffer in = ByteBuffer.allocate(BUFFER_SIZE).flip();
-  private final ByteBuffer out = ByteBuffer.allocate(BUFFER_SIZE);
-  private long bytesRead;
-  private boolean eof;
+  private final FrameReader reader;
+  private final FrameWriter writer;
   private volatile boolean closed;
 
   private MessageChannel(int fdNumber) {
@@ -84,6 +75,8 @@ public final class MessageChannel implements Closeable {
     } catch (IOException e) {
       throw new ChannelIOException("fd " + fdNumber + " is not a usable AF_UNIX socket", e);
     }
+    this.reader = new FrameReader(socket, this::isClosed);
+    this.writer = new FrameWriter(socket, this::isClosed);
   }
 
   /** Two connected channels, both ends in this process. Close each (or the pair) when done. */
@@ -175,15 +168,7 @@ public final class MessageChannel implements Closeable {
   public List<byte[]> readBytes() {
     readLock.lock();
     try {
-      if (!fill(WireFormat.MESSAGE_HEADER_SIZE, "message header")) {
-        return null;
-      }
-      int length = MessageDecoder.messageFrameLength(in);
-      fill(length, "message");
-      long start = position();
-      List<byte[]> elements = MessageDecoder.decodeMessageBytes(in);
-      inboundFds.take(0, start, position(), "message");
-      return elements;
+      return reader.readMessageBytes();
     } finally {
       readLock.unlock();
     }
@@ -199,11 +184,7 @@ public final class MessageChannel implements Closeable {
   public ReceivedMessage readWithFds() {
     readLock.lock();
     try {
-      if (!fill(WireFormat.MESSAGE_HEADER_SIZE, "message header")) {
-        return null;
-      }
-      fill(MessageDecoder.messageFrameLength(in), "message");
-      return decodeBufferedMessage();
+      return reader.readMessage();
     } finally {
       readLock.unlock();
     }
@@ -222,15 +203,7 @@ public final class MessageChannel implements Closeable {
   public boolean readOnce() {
     readLock.lock();
     try {
-      if (eof) {
-        return false;
-      }
-      int r = readIntoBuffer();
-      if (r < 0 && in.hasRemaining()) {
-        throw truncated("message", Math.max(MessageDecoder.messageFrameLength(in), 2),
-            in.remaining());
-      }
-      return r >= 0;
+      return reader.readOnce();
     } finally {
       readLock.unlock();
     }
@@ -244,25 +217,10 @@ public final class MessageChannel implements Closeable {
   public ReceivedMessage pollMessage() {
     readLock.lock();
     try {
-      int length = MessageDecoder.messageFrameLength(in);
-      if (length < 0 || in.remaining() < length) {
-        return null;
-      }
-      return decodeBufferedMessage();
+      return reader.pollMessage();
     } finally {
       readLock.unlock();
     }
-  }
-
-  private ReceivedMessage decodeBufferedMessage() {
-    long start = position();
-    List<String> elements = MessageDecoder.decodeMessage(in);
-    int fdCount = announcedFds(elements);
-    List<FileDescriptor> fds = inboundFds.take(fdCount, start, position(), "message");
-    if (fdCount == 0) {
-      return new ReceivedMessage(elements, List.of());
-    }
-    return new ReceivedMessage(List.copyOf(elements.subList(2, elements.size())), fds);
   }
 
   /** Writes message {@code [name, args...]}. */
@@ -283,9 +241,7 @@ public final class MessageChannel implements Closeable {
   public void write(List<String> message) {
     writeLock.lock();
     try {
-      out.clear();
-      MessageEncoder.encodeMessage(message, out);
-      flush(out.flip());
+      writer.writeMessage(message);
     } finally {
       writeLock.unlock();
     }
@@ -295,9 +251,7 @@ public final class MessageChannel implements Closeable {
   public void writeBytes(List<byte[]> message) {
     writeLock.lock();
     try {
-      out.clear();
-      MessageEncoder.encodeMessageBytes(message, out);
-      flush(out.flip());
+      writer.writeMessageBytes(message);
     } finally {
       writeLock.unlock();
     }
@@ -320,14 +274,9 @@ public final class MessageChannel implements Closeable {
           "message carries " + fds.length + " fds (expected: <= "
               + WireFormat.MAX_FDS_PER_MESSAGE + ")");
     }
-    List<String> framed = MessageEncoder.withFdHeader(message, fds.length);
     writeLock.lock();
     try {
-      out.clear();
-      MessageEncoder.encodeMessage(framed, out);
-      out.flip();
-      setOutboundFds(fds);
-      flush(out);
+      writer.writeMessage(message, fds);
     } finally {
       writeLock.unlock();
     }
@@ -349,10 +298,7 @@ public final class MessageChannel implements Closeable {
   /** Writes {@code hash} as alternating keys and values, in its iteration order. */
   public void writeHash(Map<String, String> hash) {
     List<String> elements = new ArrayList<>(hash.size() * 2);
-    hash.forEach((k, v) -> {
-      elements.add(k);
-      elements.add(v);
-    });
+    hash.forEach((k, v) -> elements.addAll(List.of(k, v)));
     write(elements);
   }
 
@@ -373,25 +319,7 @@ public final class MessageChannel implements Closeable {
   public byte[] readScalar(int maxSize) {
     readLock.lock();
     try {
-      if (!fill(WireFormat.SCALAR_HEADER_SIZE, "scalar header")) {
-        return null;
-      }
-      long start = position();
-      int length = (int) MessageDecoder.scalarFrameLength(in, maxSize)
-          - WireFormat.SCALAR_HEADER_SIZE;
-      in.position(in.position() + WireFormat.SCALAR_HEADER_SIZE);
-      byte[] body = new byte[length];
-      int buffered = Math.min(length, in.remaining());
-      in.get(body, 0, buffered);
-      ByteBuffer rest = ByteBuffer.wrap(body, buffered, length - buffered);
-      while (rest.hasRemaining()) {
-        if (readSome(rest) < 0) {
-          throw truncated("scalar", WireFormat.SCALAR_HEADER_SIZE + length,
-              WireFormat.SCALAR_HEADER_SIZE + rest.position());
-        }
-      }
-      inboundFds.take(0, start, position(), "scalar");
-      return body;
+      return reader.readScalar(maxSize);
     } finally {
       readLock.unlock();
     }
@@ -401,14 +329,7 @@ public final class MessageChannel implements Closeable {
   public void writeScalar(byte[] data) {
     writeLock.lock();
     try {
-      out.clear();
-      MessageEncoder.encodeScalarHeader(data.length, out);
-      if (data.length <= out.remaining()) {
-        flush(out.put(data).flip());
-      } else {
-        flush(out.flip());
-        flush(ByteBuffer.wrap(data));
-      }
+      writer.writeScalar(data);
     } finally {
       writeLock.unlock();
     }
@@ -418,21 +339,9 @@ public final class MessageChannel implements Closeable {
 
   /** Writes {@code message} serialized as one scalar. */
   public void writeProto(MessageLite message) {
-    int size = message.getSerializedSize();
-    if (size + WireFormat.SCALAR_HEADER_SIZE > BUFFER_SIZE) {
-      writeScalar(message.toByteArray());
-      return;
-    }
     writeLock.lock();
     try {
-      out.clear();
-      MessageEncoder.encodeScalarHeader(size, out);
-      CodedOutputStream coded = CodedOutputStream.newInstance(out);
-      message.writeTo(coded);
-      coded.flush();
-      flush(out.flip());
-    } catch (IOException e) {
-      throw new ChannelIOException("cannot serialize " + message.getClass().getName(), e);
+      writer.writeProto(message);
     } finally {
       writeLock.unlock();
     }
@@ -488,8 +397,7 @@ public final class MessageChannel implements Closeable {
       if (negotiate) {
         expect(WireFormat.PASS_IO);
       }
-      setOutboundFds(new FileDescriptor[] {fd});
-      flush(ByteBuffer.wrap(FD_CARRIER_BYTE));
+      writer.writeFdByte(fd);
       if (negotiate) {
         expect(WireFormat.GOT_IO);
       }
@@ -518,12 +426,7 @@ public final class MessageChannel implements Closeable {
       if (negotiate) {
         write(List.of(WireFormat.PASS_IO));
       }
-      if (!fill(1, "fd byte")) {
-        throw new MissingFdsException("end of stream while waiting for an fd");
-      }
-      long start = position();
-      in.get();
-      FileDescriptor received = inboundFds.take(1, start, position(), "fd byte").get(0);
+      FileDescriptor received = reader.readFdByte();
       if (negotiate) {
         try {
           write(List.of(WireFormat.GOT_IO));
@@ -570,7 +473,7 @@ public final class MessageChannel implements Closeable {
       Fds.close(fd);
       readLock.lock();
       try {
-        inboundFds.closeAll();
+        reader.closeAll();
       } finally {
         readLock.unlock();
       }
@@ -582,26 +485,6 @@ public final class MessageChannel implements Closeable {
     return "MessageChannel(fd=" + (closed ? "closed" : fd()) + ")";
   }
 
-  // ---------------------------------------------------------------- plumbing
-
-  private static int announcedFds(List<String> elements) {
-    if (elements.isEmpty() || !WireFormat.FDS_MARKER.equals(elements.get(0))) {
-      return 0;
-    }
-    int count;
-    try {
-      count = elements.size() < 3 ? -1 : Integer.parseInt(elements.get(1));
-    } catch (NumberFormatException e) {
-      count = -1;
-    }
-    if (count < 1 || count > WireFormat.MAX_FDS_PER_MESSAGE) {
-      throw new MalformedFrameException(
-          "fd header " + elements.subList(0, Math.min(2, elements.size()))
-              + " (expected: count 1.." + WireFormat.MAX_FDS_PER_MESSAGE + " and a message name)");
-    }
-    return count;
-  }
-
   private void expect(String name) {
     List<String> message = read();
     if (message == null || message.size() != 1 || !message.get(0).equals(name)) {
@@ -609,128 +492,5 @@ public final class MessageChannel implements Closeable {
           "expected [\"" + name + "\"] from the peer, got "
               + (message == null ? "end of stream" : message));
     }
-  }
-
-  /** Stream offset of {@code in}'s position. */
-  private long position() {
-    return bytesRead - in.remaining();
-  }
-
-  /**
-   * Makes {@code n} bytes available in {@code in}. Returns false at a clean end of stream (nothing
-   * buffered); throws if the stream ends inside a unit.
-   */
-  private boolean fill(int n, String unit) {
-    while (in.remaining() < n) {
-      if (eof && in.remaining() == 0) {
-        return false;
-      }
-      int r = readIntoBuffer();
-      if (r < 0) {
-        if (in.remaining() == 0) {
-          inboundFds.take(0, position(), position(), "end of stream");
-          return false;
-        }
-        throw truncated(unit, n, in.remaining());
-      }
-    }
-    return true;
-  }
-
-  /** One read from the socket into {@code in}, which stays ready for decoding. */
-  private int readIntoBuffer() {
-    in.compact();
-    try {
-      return readSome(in);
-    } finally {
-      in.flip();
-    }
-  }
-
-  /** One read from the socket into {@code dst}; queues any fds that came with it. */
-  private int readSome(ByteBuffer dst) {
-    checkOpen();
-    int r;
-    try {
-      r = socket.read(dst);
-    } catch (SocketException e) {
-      if (closed) {
-        throw new ChannelClosedException("channel was closed during a read");
-      }
-      if (String.valueOf(e.getMessage()).contains("reset")) {
-        r = -1; // the peer is gone: end of stream, as for Passenger
-      } else {
-        throw new ChannelIOException("read failed: " + e.getMessage(), e);
-      }
-    } catch (IOException e) {
-      if (closed) {
-        throw new ChannelClosedException("channel was closed during a read");
-      }
-      throw new ChannelIOException("read failed: " + e.getMessage(), e);
-    }
-    if (r < 0) {
-      if (closed) {
-        throw new ChannelClosedException("channel was closed during a read");
-      }
-      eof = true;
-    } else {
-      bytesRead += r;
-    }
-    collectReceivedFds();
-    return r;
-  }
-
-  private void collectReceivedFds() {
-    FileDescriptor[] received;
-    try {
-      received = socket.getReceivedFileDescriptors();
-    } catch (IOException e) {
-      throw new ChannelIOException("cannot collect received fds", e);
-    }
-    if (received == null || received.length == 0) {
-      return;
-    }
-    // Own them: a close-on-exec duplicate for the caller, and the original closed through a JDK
-    // stream so that junixsocket stops tracking (and later re-closing) its number.
-    FileDescriptor[] owned = new FileDescriptor[received.length];
-    for (int i = 0; i < received.length; i++) {
-      owned[i] = Fds.wrap(Fds.dupCloexec(Fds.number(received[i])));
-      Fds.close(received[i]);
-    }
-    inboundFds.add(owned, bytesRead);
-  }
-
-  private void setOutboundFds(FileDescriptor[] fds) {
-    checkOpen();
-    try {
-      socket.setOutboundFileDescriptors(fds);
-    } catch (IOException e) {
-      throw new ChannelIOException("cannot attach " + fds.length + " fd(s)", e);
-    }
-  }
-
-  private void flush(ByteBuffer src) {
-    checkOpen();
-    try {
-      while (src.hasRemaining()) {
-        socket.write(src);
-      }
-    } catch (IOException e) {
-      if (closed) {
-        throw new ChannelClosedException("channel was closed during a write");
-      }
-      throw new ChannelIOException("write failed: " + e.getMessage(), e);
-    }
-  }
-
-  private void checkOpen() {
-    if (closed) {
-      throw new ChannelClosedException("channel is closed");
-    }
-  }
-
-  private static TruncatedFrameException truncated(String unit, long expected, long got) {
-    return new TruncatedFrameException(
-        "end of stream inside a " + unit + ": expected " + expected + " bytes, got " + got);
   }
 }
