@@ -16,9 +16,6 @@ import jnr.ffi.annotations.SaveError;
  */
 public interface LibC {
   @SaveError
-  int socketpair(int domain, int type, int protocol, @Out int[] sv);
-
-  @SaveError
   int pipe2(@Out int[] fds, int flags);
 
   @SaveError

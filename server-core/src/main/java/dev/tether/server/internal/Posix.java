@@ -11,9 +11,6 @@ import jnr.ffi.Runtime;
  * are the Linux x86-64/aarch64 glibc values. Thread-safe (errno is saved per thread by jnr-ffi).
  */
 final class Posix {
-  static final int AF_UNIX = 1;
-  static final int SOCK_STREAM = 1;
-  static final int SOCK_CLOEXEC = 0x80000;
   static final int O_CLOEXEC = 0x80000;
 
   static final int SIGKILL = 9;
@@ -45,15 +42,6 @@ final class Posix {
   /** Zeroed native memory of {@link #STRUCT_BYTES}, freed when unreachable. */
   static Pointer allocateStruct() {
     return Memory.allocateDirect(RUNTIME, STRUCT_BYTES, true);
-  }
-
-  /** A connected AF_UNIX stream pair, both ends close-on-exec; the caller owns both fds. */
-  static int[] socketpair() {
-    int[] sv = new int[2];
-    if (LIBC.socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
-      throw lastError("socketpair");
-    }
-    return sv;
   }
 
   /**

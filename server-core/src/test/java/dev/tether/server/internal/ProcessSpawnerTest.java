@@ -29,7 +29,7 @@ class ProcessSpawnerTest {
 
   @Test
   void fd3WorksBothWaysAndNothingElseIsInherited() throws Exception {
-    int[] pair = Posix.socketpair();
+    int[] pair = dev.tether.channel.internal.Fds.socketPair();
     int[] inheritable = Posix.pipe(false); // no O_CLOEXEC: only closefrom keeps it out
     int parentEnd = pair[0];
     int childEnd = pair[1];
@@ -67,7 +67,7 @@ class ProcessSpawnerTest {
 
   @Test
   void childStartsWithExactlyFds0To3() throws Exception {
-    int[] pair = Posix.socketpair();
+    int[] pair = dev.tether.channel.internal.Fds.socketPair();
     int[] inheritable = Posix.pipe(false);
     Children.Lines lines = new Children.Lines();
     ChildProcess child;
