@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class JavaCommandTest {
   @Test
@@ -70,5 +72,38 @@ class JavaCommandTest {
     assertThrows(IllegalArgumentException.class, () -> JavaCommand.builder("M").args("a\0b"));
     assertThrows(IllegalArgumentException.class,
         () -> JavaCommand.builder("M").environment("A=B", "x"));
+  }
+
+  @Test
+  void quickStartAddsItsOptionsBeforeTheClassPath() {
+    JavaCommand c = JavaCommand.builder("Main").javaExecutable("java").classPath("a.jar")
+        .jvmOptions("-Xmx64m").quickStart().build();
+    assertEquals(List.of("java", "-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        "-XX:-UsePerfData", "-Djnr.ffi.asm.enabled=false", "-cp", "a.jar", "Main"), c.argv());
+  }
+
+  @Test
+  void classArchiveOptionsFollowTheRunningJdk() {
+    boolean aot = Runtime.version().feature() >= 25;
+    JavaCommand use = JavaCommand.builder("Main").javaExecutable("java").classPath("")
+        .classArchive(Path.of("/tmp/w.a")).build();
+    JavaCommand train = JavaCommand.builder("Main").javaExecutable("java").classPath("")
+        .trainClassArchive(Path.of("/tmp/w.a")).build();
+    assertEquals(aot ? "-XX:AOTCache=/tmp/w.a" : "-XX:SharedArchiveFile=/tmp/w.a",
+        use.argv().get(1));
+    assertEquals(aot ? "-XX:AOTCacheOutput=/tmp/w.a" : "-XX:ArchiveClassesAtExit=/tmp/w.a",
+        train.argv().get(1));
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void theRunningJvmAcceptsTheQuickStartOptions() throws Exception {
+    JavaCommand c = JavaCommand.builder("Main").classPath("").quickStart().build();
+    List<String> argv = new java.util.ArrayList<>(c.argv().subList(0, c.argv().size() - 1));
+    argv.add("-version"); // the options are checked at JVM creation; nothing is run
+    Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), output);
   }
 }

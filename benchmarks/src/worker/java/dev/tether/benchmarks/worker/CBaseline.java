@@ -46,7 +46,8 @@ final class CBaseline {
       }
     }
     int status = p.waitFor();
-    if (status != 0 || !results.keySet().containsAll(List.of("rtt", "pipe_batched", "pipe_single"))) {
+    List<String> expected = List.of("rtt", "pipe_batched", "pipe_single");
+    if (status != 0 || !results.keySet().containsAll(expected)) {
       throw new IllegalStateException(program + " exited " + status + " with results "
           + results.keySet());
     }

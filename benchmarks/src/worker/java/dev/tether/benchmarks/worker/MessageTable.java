@@ -1,6 +1,5 @@
 package dev.tether.benchmarks.worker;
 
-import dev.tether.server.JavaCommand;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,9 +32,7 @@ final class MessageTable {
     variants.put("tether worker, default", List.of());
     variants.put("tether worker, -Djnr.ffi.asm.enabled=false",
         List.of("-Djnr.ffi.asm.enabled=false"));
-    List<String> quick = new ArrayList<>(JavaCommand.QUICK_START_OPTIONS);
-    quick.add("-Djnr.ffi.asm.enabled=false");
-    variants.put("tether worker, quickStart()", quick);
+    variants.put("tether worker, quickStart()", WorkerBench.quickStartOptions());
 
     List<String> names = new ArrayList<>(variants.keySet());
     Map<String, BenchWorker> workers = new LinkedHashMap<>();

@@ -22,9 +22,10 @@ public final class WorkerBench {
 
   public static void main(String[] args) throws Exception {
     List<String> parts = Arrays.asList(prop("bench.parts", "spawn,messages").split(","));
-    System.out.println("JDK " + Runtime.version() + ", " + Runtime.getRuntime().availableProcessors()
-        + " CPUs; worker class path = this JVM's (" + System.getProperty("java.class.path")
-            .split(":").length + " jars)");
+    int jars = System.getProperty("java.class.path").split(":").length;
+    System.out.println("JDK " + Runtime.version() + ", "
+        + Runtime.getRuntime().availableProcessors()
+        + " CPUs; worker class path = this JVM's (" + jars + " jars)");
     if (parts.contains("spawn")) {
       spawnTable();
     }
@@ -44,8 +45,7 @@ public final class WorkerBench {
     String archiveKind = Runtime.version().feature() >= 25 ? "AOT cache" : "AppCDS";
     List<String> natives = List.of("-Djffi.boot.library.path=" + prop("bench.jffiDir", null),
         "-Dorg.newsclub.net.unix.library.override=" + prop("bench.junixsocketLib", null));
-    List<String> quick = new ArrayList<>(JavaCommand.QUICK_START_OPTIONS);
-    quick.add("-Djnr.ffi.asm.enabled=false");
+    List<String> quick = quickStartOptions();
     List<String> all = new ArrayList<>(quick);
     all.addAll(List.of("-Xss256k", "-Xmx64m"));
     all.addAll(natives);
@@ -58,7 +58,8 @@ public final class WorkerBench {
         JavaCommand.QUICK_START_OPTIONS, null));
     SpawnConfig plain = SpawnConfig.tether("tether default", List.of());
     configs.add(plain);
-    configs.add(SpawnConfig.tether("+ -XX:TieredStopAtLevel=1", List.of("-XX:TieredStopAtLevel=1")));
+    configs.add(SpawnConfig.tether("+ -XX:TieredStopAtLevel=1",
+        List.of("-XX:TieredStopAtLevel=1")));
     configs.add(SpawnConfig.tether("+ -XX:+UseSerialGC", List.of("-XX:+UseSerialGC")));
     configs.add(SpawnConfig.tether("+ -XX:-UsePerfData", List.of("-XX:-UsePerfData")));
     configs.add(SpawnConfig.tether("+ -Xss256k -Xmx64m", List.of("-Xss256k", "-Xmx64m")));
@@ -75,7 +76,14 @@ public final class WorkerBench {
     configs.add(plainArchived);
     configs.add(allArchived);
 
+    String rows = prop("bench.rows", ".*");
+    SpawnConfig bare = configs.get(1);
+    configs.removeIf(c -> c.kind() == SpawnConfig.Kind.TETHER && c != plain
+        && !c.name().matches(rows));
     for (SpawnConfig c : List.of(plainArchived, allArchived)) {
+      if (!configs.contains(c)) {
+        continue;
+      }
       double ms = runs.train(c.jvmOptions(), c.archive());
       System.out.printf("trained %s (%s) in %.0f ms: %s%n", c.name(), archiveKind, ms, c.archive());
     }
@@ -91,7 +99,14 @@ public final class WorkerBench {
         ms.get(c)[r] = runs.measure(c);
       }
     }
-    SpawnTable.print(ms, configs.get(1), plain, SPAWN_GOAL, rounds);
+    SpawnTable.print(ms, bare, plain, SPAWN_GOAL, rounds);
+  }
+
+  /** Exactly what {@code JavaCommand.Builder.quickStart()} adds to a command line. */
+  static List<String> quickStartOptions() {
+    List<String> argv = JavaCommand.builder("Main").javaExecutable("java").classPath("")
+        .quickStart().build().argv();
+    return argv.subList(1, argv.size() - 1);
   }
 
   static String prop(String name, String fallback) {
