@@ -403,4 +403,24 @@ class MessageChannelTest {
     TestNatives.LIB.close(pipe[0]);
     TestNatives.LIB.close(pipe[1]);
   }
+
+  @Test
+  void writeAllPacksManyMessagesAndStopsAtARefusedOne() throws Exception {
+    List<List<String>> batch = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      batch.add(List.of("m", Integer.toString(i), i % 1000 == 0 ? "caf\u00e9" : ""));
+    }
+    CompletableFuture<Void> writer = async(() -> a.writeAll(batch));
+    for (int i = 0; i < 20_000; i++) {
+      assertEquals(batch.get(i), b.read());
+    }
+    writer.get(30, TimeUnit.SECONDS);
+
+    InvalidElementException e = assertThrows(InvalidElementException.class,
+        () -> a.writeAll(List.of(List.of("before"), List.of("bad\0"), List.of("after"))));
+    assertTrue(e.getMessage().contains("NUL"), e.getMessage());
+    a.write("next");
+    assertEquals(List.of("before"), b.read());
+    assertEquals(List.of("next"), b.read());
+  }
 }

@@ -49,16 +49,33 @@ public final class MessageEncoder {
    * @throws FrameTooLargeException see {@link #messageSize}
    */
   public static void encodeMessage(List<? extends CharSequence> elements, ByteBuffer dst) {
+    if (!tryEncodeMessage(elements, dst)) {
+      checkRoom(messageSize(elements), dst);
+    }
+  }
+
+  /**
+   * Writes one message frame of {@code elements} at {@code dst}'s position if it fits, for callers
+   * that pack several frames into one buffer.
+   *
+   * @return false, with {@code dst}'s position unchanged, if {@code dst} has too little room
+   * @throws InvalidElementException see {@link #messageSize}
+   * @throws FrameTooLargeException see {@link #messageSize}
+   */
+  public static boolean tryEncodeMessage(List<? extends CharSequence> elements, ByteBuffer dst) {
     if (dst.hasArray() && encodeIntoArray(elements, dst)) {
-      return;
+      return true;
     }
     int size = messageSize(elements);
-    checkRoom(size, dst);
+    if (dst.remaining() < size) {
+      return false;
+    }
     dst.putShort((short) (size - WireFormat.MESSAGE_HEADER_SIZE));
     for (int i = 0, n = elements.size(); i < n; i++) {
       Utf8.encode(elements.get(i), dst);
       dst.put((byte) 0);
     }
+    return true;
   }
 
   /**

@@ -43,6 +43,27 @@ public final class FrameWriter {
     flush(out);
   }
 
+  /**
+   * Writes {@code messages} in order, packing as many whole frames into each write(2) as fit. If
+   * one is refused, the frames before it are written and it and those after it are not.
+   */
+  public void writeMessages(List<? extends List<String>> messages) {
+    out.clear();
+    try {
+      for (List<String> message : messages) {
+        if (!MessageEncoder.tryEncodeMessage(message, out)) {
+          flush(out.flip());
+          out.clear();
+          MessageEncoder.encodeMessage(message, out);
+        }
+      }
+    } finally {
+      if (out.position() > 0) {
+        flush(out.flip());
+      }
+    }
+  }
+
   /** Writes one message of raw byte elements. */
   public void writeMessageBytes(List<byte[]> message) {
     out.clear();
