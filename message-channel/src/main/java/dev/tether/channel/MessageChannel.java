@@ -144,8 +144,6 @@ public final class MessageChannel implements Closeable {
     return Fds.number(fd);
   }
 
-  // ---------------------------------------------------------------- messages
-
   /**
    * Reads one message.
    *
@@ -189,8 +187,6 @@ public final class MessageChannel implements Closeable {
       readLock.unlock();
     }
   }
-
-  // ---------------------------------------------------------------- for event loops
 
   /**
    * Reads once from the socket into the channel's buffer, for an event loop that calls it when
@@ -296,8 +292,6 @@ public final class MessageChannel implements Closeable {
     }
   }
 
-  // ---------------------------------------------------------------- hashes
-
   /**
    * Reads a hash: a message of alternating keys and values.
    *
@@ -315,8 +309,6 @@ public final class MessageChannel implements Closeable {
     hash.forEach((k, v) -> elements.addAll(List.of(k, v)));
     write(elements);
   }
-
-  // ---------------------------------------------------------------- scalars
 
   /** Reads a scalar of at most {@link #DEFAULT_MAX_SCALAR_SIZE} bytes; null at end of stream. */
   public byte[] readScalar() {
@@ -348,8 +340,6 @@ public final class MessageChannel implements Closeable {
       writeLock.unlock();
     }
   }
-
-  // ---------------------------------------------------------------- protobuf
 
   /** Writes {@code message} serialized as one scalar. */
   public void writeProto(MessageLite message) {
@@ -385,8 +375,6 @@ public final class MessageChannel implements Closeable {
               + e.getMessage(), e);
     }
   }
-
-  // ---------------------------------------------------------------- Passenger's fd passing
 
   /**
    * Sends {@code fd} the way Passenger's {@code send_io} does: waits for the peer's
@@ -460,8 +448,6 @@ public final class MessageChannel implements Closeable {
   public static void closeFd(FileDescriptor fd) {
     Fds.close(fd);
   }
-
-  // ---------------------------------------------------------------- lifecycle
 
   /** True once {@link #close()} has been called. */
   public boolean isClosed() {
