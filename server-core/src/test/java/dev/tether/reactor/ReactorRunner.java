@@ -103,19 +103,9 @@ final class ReactorRunner implements AutoCloseable {
 
   /** Waits up to 10 s for {@code condition}, polling; fails with {@code what}. */
   static void waitFor(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.onSpinWait();
-      try {
-        Thread.sleep(2);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
+    dev.tether.testing.Await.until(what, java.time.Duration.ofSeconds(10), condition);
   }
+
 
   /**
    * Makes the JVM open what it keeps open for good on first use (the reactor's native library,

@@ -56,20 +56,9 @@ public final class OpenFds {
    */
   public static void assertNoneOpenedSince(Map<Integer, String> before, Duration deadline,
       String what) {
-    long end = System.nanoTime() + deadline.toNanos();
-    SortedMap<Integer, String> opened = openedSince(before);
-    while (!opened.isEmpty() && System.nanoTime() < end) {
-      Thread.onSpinWait();
-      try {
-        Thread.sleep(10); // polling a condition with a deadline, not synchronizing
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-      opened = openedSince(before);
-    }
-    if (!opened.isEmpty()) {
-      throw new AssertionError(what + ": fds leaked " + opened + " (open before: " + before + ")");
+    if (!Await.within(deadline, () -> openedSince(before).isEmpty())) {
+      throw new AssertionError(
+          what + ": fds leaked " + openedSince(before) + " (open before: " + before + ")");
     }
   }
 }

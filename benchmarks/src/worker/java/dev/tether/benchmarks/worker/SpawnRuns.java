@@ -1,12 +1,9 @@
 package dev.tether.benchmarks.worker;
 
-import dev.tether.channel.MessageChannel;
-import dev.tether.channel.internal.Fds;
 import dev.tether.server.ExitStatus;
 import dev.tether.server.JavaCommand;
-import dev.tether.server.internal.ChildProcess;
-import dev.tether.server.internal.ProcessSpawner;
 import dev.tether.server.internal.SpawnRequest;
+import dev.tether.server.internal.WorkerHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,8 +15,8 @@ import java.util.List;
  * Spawn-to-first-reply: the time from before the socket pair is made until the reply to the
  * first {@code ["ping"]} has been read, for a Tether worker ({@code AbstractServer.start()},
  * {@code server().write}, {@code server().read}) and for the baselines, which go through the same
- * {@link ProcessSpawner} (posix_spawn, socket at fd 3) and are read with the same
- * {@link MessageChannel}. Every child is stopped and reaped before the next measurement; a child
+ * {@link WorkerHandle} (posix_spawn, socket at fd 3) and are read with the same
+ * {@code MessageChannel}. Every child is stopped and reaped before the next measurement; a child
  * that does not end with status 0 fails the run.
  */
 final class SpawnRuns {
@@ -110,32 +107,17 @@ final class SpawnRuns {
     return elapsed / 1e6;
   }
 
-  private static double spawned(List<String> argv) throws InterruptedException {
+  private static double spawned(List<String> argv) {
     long t0 = System.nanoTime();
-    int[] pair = Fds.socketPair();
-    MessageChannel channel;
-    ChildProcess child;
-    try {
-      channel = MessageChannel.fromFd(pair[0]);
-    } catch (RuntimeException e) {
-      Fds.close(pair[0]);
-      Fds.close(pair[1]);
-      throw e;
-    }
-    try {
-      child = ProcessSpawner.spawn(SpawnRequest.builder(argv).fd3(pair[1]).build());
-    } catch (RuntimeException e) {
-      channel.close();
-      throw e;
-    } finally {
-      Fds.close(pair[1]);
-    }
+    WorkerHandle child = WorkerHandle.spawn(argv.get(argv.size() - 1),
+        SpawnRequest.builder(argv), () -> { });
     List<String> reply;
     try {
-      channel.write(BenchWorker.PING);
-      reply = channel.read();
-    } finally {
-      channel.close();
+      child.channel().write(BenchWorker.PING);
+      reply = child.channel().read();
+    } catch (RuntimeException e) {
+      child.stop(GRACEFUL, AFTER_TERM);
+      throw e;
     }
     long elapsed = System.nanoTime() - t0;
     ExitStatus status = child.stop(GRACEFUL, AFTER_TERM);

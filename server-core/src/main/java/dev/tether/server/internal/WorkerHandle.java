@@ -44,14 +44,32 @@ public final class WorkerHandle {
   }
 
   /**
-   * Makes a socket pair, runs {@code beforeFork}, spawns {@code command} with the child's end as
-   * its fd 3, and closes this process's copy of the child's end.
+   * Spawns {@code command} as the worker {@code serverClass}; see
+   * {@link #spawn(String, SpawnRequest.Builder, Runnable)}.
    *
    * @param output where the worker's stdout and stderr lines go, or null to inherit ours
    * @throws dev.tether.server.SpawnException if no process could be started; nothing is left open
    */
   public static WorkerHandle spawn(String serverClass, JavaCommand command,
       Consumer<String> output, Runnable beforeFork) {
+    SpawnRequest.Builder request = SpawnRequest.builder(command.argv())
+        .environment(command.environment());
+    command.workingDirectory().ifPresent(request::workingDirectory);
+    if (output != null) {
+      request.stdout(ChildOutput.lines(output)).stderr(ChildOutput.lines(output));
+    }
+    return spawn(serverClass, request, beforeFork);
+  }
+
+  /**
+   * Makes a socket pair, runs {@code beforeFork}, spawns {@code request} with the child's end as
+   * its fd 3, and closes this process's copy of the child's end. Any process that speaks the
+   * channel on fd 3 will do; {@code name} names it in messages.
+   *
+   * @throws dev.tether.server.SpawnException if no process could be started; nothing is left open
+   */
+  public static WorkerHandle spawn(String name, SpawnRequest.Builder request,
+      Runnable beforeFork) {
     int[] pair = Fds.socketPair();
     MessageChannel channel;
     try {
@@ -63,15 +81,9 @@ public final class WorkerHandle {
     }
     try {
       beforeFork.run();
-      SpawnRequest.Builder request = SpawnRequest.builder(command.argv())
-          .environment(command.environment()).fd3(pair[1]);
-      command.workingDirectory().ifPresent(request::workingDirectory);
-      if (output != null) {
-        request.stdout(ChildOutput.lines(output)).stderr(ChildOutput.lines(output));
-      }
-      ChildProcess process = ProcessSpawner.spawn(request.build());
-      LOG.debug("started {} as pid {}", serverClass, process.pid());
-      return new WorkerHandle(serverClass, channel, process);
+      ChildProcess process = ProcessSpawner.spawn(request.fd3(pair[1]).build());
+      LOG.debug("started {} as pid {}", name, process.pid());
+      return new WorkerHandle(name, channel, process);
     } catch (RuntimeException | Error e) {
       channel.close();
       throw e;

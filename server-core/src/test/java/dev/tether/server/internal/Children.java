@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -48,14 +47,9 @@ final class Children {
 
   /** Waits until {@code condition} holds, polling, or fails after {@code timeout}. */
   static void await(String what, Duration timeout, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        fail("timed out after " + timeout.toMillis() + " ms waiting for " + what);
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-    }
+    dev.tether.testing.Await.until(what, timeout, condition);
   }
+
 
   /** Target of a /proc/.../fd/N link, e.g. {@code socket:[1234]} or {@code pipe:[99]}. */
   static String fdTarget(String procDir, int fd) {
