@@ -36,11 +36,7 @@ class ConnectionTest {
   void tcpServerEchoesAndReportsAddresses() throws Exception {
     try (ReactorRunner runner = new ReactorRunner()) {
       CompletableFuture<Echo> accepted = new CompletableFuture<>();
-      Server server = runner.call(() -> runner.reactor.startServer("127.0.0.1", 0, () -> {
-        Echo e = new Echo();
-        accepted.complete(e);
-        return e;
-      }));
+      Server server = startEchoServer(runner, accepted);
       InetSocketAddress address = (InetSocketAddress) server.localAddress();
       assertTrue(address.getPort() > 0);
       try (Socket client = new Socket("127.0.0.1", address.getPort())) {
@@ -196,11 +192,7 @@ class ConnectionTest {
   void pauseStopsReadingAndCloseAfterWritingFlushesFirst() throws Exception {
     try (ReactorRunner runner = new ReactorRunner()) {
       CompletableFuture<Echo> accepted = new CompletableFuture<>();
-      Server server = runner.call(() -> runner.reactor.startServer("127.0.0.1", 0, () -> {
-        Echo e = new Echo();
-        accepted.complete(e);
-        return e;
-      }));
+      Server server = startEchoServer(runner, accepted);
       try (Socket client = new Socket("127.0.0.1", ((InetSocketAddress) server.localAddress()).getPort())) {
         client.setSoTimeout(10_000);
         Echo echo = accepted.get(10, TimeUnit.SECONDS);
@@ -270,5 +262,14 @@ class ConnectionTest {
       assertEquals("low : 10, high : 5 (expected: 0 <= low <= high)", e.getMessage());
       assertThrows(ReactorException.class, () -> new Echo().sendData(new byte[1]));
     }
+  }
+
+  /** A TCP echo server on 127.0.0.1 whose first accepted connection completes {@code accepted}. */
+  private static Server startEchoServer(ReactorRunner runner, CompletableFuture<Echo> accepted) {
+    return runner.call(() -> runner.reactor.startServer("127.0.0.1", 0, () -> {
+      Echo e = new Echo();
+      accepted.complete(e);
+      return e;
+    }));
   }
 }
