@@ -10,6 +10,7 @@ module dev.tether.channel {
   requires transitive com.google.protobuf;
   requires org.jnrproject.ffi;
   requires org.slf4j;
+  requires jdk.unsupported; // sun.misc.Unsafe: an fd number to a FileDescriptor without natives
 
   exports dev.tether.channel;
   exports dev.tether.channel.codec;

@@ -1,13 +1,16 @@
 package dev.tether.channel;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import dev.tether.channel.codec.MessageDecoder;
 import dev.tether.channel.codec.WireFormat;
+import dev.tether.channel.internal.AfUnixSocketIo;
 import dev.tether.channel.internal.Fds;
 import dev.tether.channel.internal.FrameReader;
 import dev.tether.channel.internal.FrameWriter;
+import dev.tether.channel.internal.Protobuf;
+import dev.tether.channel.internal.SocketIo;
+import dev.tether.channel.internal.StreamSocketIo;
 import java.io.Closeable;
 import java.io.FileDescriptor;
 import java.io.IOException;
@@ -17,8 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
-import org.newsclub.net.unix.AFUNIXSocketChannel;
-import org.newsclub.net.unix.FileDescriptorCast;
 
 /**
  * A blocking channel that speaks Phusion Passenger's {@code MessageChannel} wire format over an
@@ -55,28 +56,39 @@ public final class MessageChannel implements Closeable {
   /** The largest scalar that {@link #readScalar()} and {@link #readProto(Parser)} accept. */
   public static final int DEFAULT_MAX_SCALAR_SIZE = 64 * 1024 * 1024;
 
-  // Room for MAX_FDS_PER_MESSAGE ints plus the cmsghdr.
-  private static final int ANCILLARY_BUFFER_SIZE = 16 + 4 * WireFormat.MAX_FDS_PER_MESSAGE;
-
-  private final AFUNIXSocketChannel socket;
-  private final FileDescriptor fd;
   private final ReentrantLock readLock = new ReentrantLock();
   private final ReentrantLock writeLock = new ReentrantLock();
+  private final Object stateLock = new Object(); // orders upgrade() against close()
   private final FrameReader reader;
   private final FrameWriter writer;
+  private volatile FileDescriptor fd; // replaced once, by upgrade()
+  private volatile int fdNumber;
+  private volatile SocketIo io;
   private volatile boolean closed;
 
-  private MessageChannel(int fdNumber) {
-    this.fd = Fds.wrap(fdNumber);
-    try {
-      this.socket = FileDescriptorCast.using(fd).as(AFUNIXSocketChannel.class);
-      socket.configureBlocking(true);
-      socket.setAncillaryReceiveBufferSize(ANCILLARY_BUFFER_SIZE);
-    } catch (IOException e) {
-      throw new ChannelIOException("fd " + fdNumber + " is not a usable AF_UNIX socket", e);
+  private MessageChannel(int fdNumber, boolean natively) {
+    FileDescriptor descriptor;
+    SocketIo socket;
+    if (natively) {
+      descriptor = Fds.wrap(fdNumber);
+      socket = afUnix(descriptor, fdNumber);
+    } else {
+      descriptor = StreamSocketIo.descriptorOf(fdNumber);
+      socket = new StreamSocketIo(descriptor);
     }
-    this.reader = new FrameReader(socket, this::isClosed);
+    this.fd = descriptor;
+    this.fdNumber = fdNumber;
+    this.io = socket;
+    this.reader = new FrameReader(socket, this::isClosed, this::upgrade);
     this.writer = new FrameWriter(socket, this::isClosed);
+  }
+
+  private static SocketIo afUnix(FileDescriptor fd, int number) {
+    try {
+      return new AfUnixSocketIo(fd, WireFormat.MAX_FDS_PER_MESSAGE);
+    } catch (IOException e) {
+      throw new ChannelIOException("fd " + number + " is not a usable AF_UNIX socket", e);
+    }
   }
 
   /** Two connected channels, both ends in this process. Close each (or the pair) when done. */
@@ -97,14 +109,14 @@ public final class MessageChannel implements Closeable {
     int[] sv = Fds.socketPair();
     MessageChannel first;
     try {
-      first = new MessageChannel(sv[0]);
+      first = new MessageChannel(sv[0], true);
     } catch (RuntimeException e) {
       Fds.close(sv[0]);
       Fds.close(sv[1]);
       throw e;
     }
     try {
-      return new Pair(first, new MessageChannel(sv[1]));
+      return new Pair(first, new MessageChannel(sv[1], true));
     } catch (RuntimeException e) {
       first.close();
       Fds.close(sv[1]);
@@ -113,14 +125,81 @@ public final class MessageChannel implements Closeable {
   }
 
   /**
-   * Wraps an inherited AF_UNIX stream socket, such as the worker's fd 3. The channel takes
-   * ownership of {@code fd} and closes it in {@link #close()}.
+   * Wraps a connected AF_UNIX stream socket. The channel takes ownership of {@code fd} and closes
+   * it in {@link #close()}.
    */
   public static MessageChannel fromFd(int fd) {
     if (fd < 0) {
       throw new IllegalArgumentException("fd : " + fd + " (expected: >= 0)");
     }
-    return new MessageChannel(fd);
+    return new MessageChannel(fd, true);
+  }
+
+  /**
+   * Wraps an inherited AF_UNIX stream socket, such as a worker's fd 3, without loading native
+   * code: until something needs it, the channel reads and writes through JDK streams (read(2)
+   * and write(2), exactly one unit at a time), so a fresh JVM can answer its first messages
+   * without waiting for junixsocket to load (hundreds of milliseconds on a cold JVM; JDK 17 and
+   * 25 have no public way to pass fds or wrap an fd number). The first call that needs native
+   * code (fds in either direction, {@link #readOnce}, {@link #fd()}) or {@link #upgrade()}
+   * loads junixsocket and moves the socket to a close-on-exec duplicate; until then {@code fd}
+   * keeps its number and its close-on-exec flag. Takes ownership of {@code fd}, as
+   * {@link #fromFd} does.
+   */
+  public static MessageChannel fromInheritedFd(int fd) {
+    if (fd < 0) {
+      throw new IllegalArgumentException("fd : " + fd + " (expected: >= 0)");
+    }
+    return new MessageChannel(fd, false);
+  }
+
+  /**
+   * Makes a channel from {@link #fromInheritedFd} use native code now, on this thread (any
+   * thread): junixsocket is loaded and the socket moves to a close-on-exec duplicate, whose number
+   * {@link #fd()} returns from then on. The loading happens before the channel's locks are taken,
+   * so reads and writes in other threads go on meanwhile; nothing buffered is lost. Does nothing
+   * if the channel already uses native code or is closed.
+   *
+   * @throws ChannelIOException if the fd cannot be duplicated or is not an AF_UNIX socket
+   */
+  public void upgrade() {
+    if (io.passesFds()) {
+      return;
+    }
+    FileDescriptor duplicate;
+    synchronized (stateLock) { // close() must not close the fd under the duplication
+      if (closed || io.passesFds()) {
+        return;
+      }
+      duplicate = Fds.duplicateCloexec(fd);
+    }
+    int number = Fds.number(duplicate);
+    SocketIo socket;
+    try {
+      socket = afUnix(duplicate, number);
+    } catch (RuntimeException e) {
+      Fds.close(duplicate);
+      throw e;
+    }
+    readLock.lock();
+    writeLock.lock();
+    try {
+      synchronized (stateLock) {
+        if (closed || io.passesFds()) { // closed, or upgraded by another thread, meanwhile
+          Fds.close(duplicate);
+          return;
+        }
+        reader.setIo(socket);
+        writer.setIo(socket);
+        Fds.close(fd);
+        io = socket;
+        fd = duplicate;
+        fdNumber = number;
+      }
+    } finally {
+      writeLock.unlock();
+      readLock.unlock();
+    }
   }
 
   /**
@@ -132,16 +211,33 @@ public final class MessageChannel implements Closeable {
   public static MessageChannel connect(java.nio.file.Path path) {
     int fd = Fds.connectUnix(path);
     try {
-      return new MessageChannel(fd);
+      return new MessageChannel(fd, true);
     } catch (RuntimeException e) {
       Fds.close(fd);
       throw e;
     }
   }
 
-  /** The socket's fd number (owned by this channel). */
+  /**
+   * The socket's fd number (owned by this channel), for an event loop; a channel from
+   * {@link #fromInheritedFd} is {@link #upgrade() upgraded} first.
+   */
   public int fd() {
-    return Fds.number(fd);
+    upgrade();
+    return fdNumber;
+  }
+
+  /**
+   * How many bytes a read can take now without waiting for the peer: those buffered in the
+   * channel plus those waiting in the socket. 0 also at end of stream. Takes the read lock.
+   */
+  public int available() {
+    readLock.lock();
+    try {
+      return reader.available();
+    } finally {
+      readLock.unlock();
+    }
   }
 
   /**
@@ -284,6 +380,7 @@ public final class MessageChannel implements Closeable {
           "message carries " + fds.length + " fds (expected: <= "
               + WireFormat.MAX_FDS_PER_MESSAGE + ")");
     }
+    upgrade(); // before the write lock: upgrade() takes the read lock first
     writeLock.lock();
     try {
       writer.writeMessage(message, fds);
@@ -367,13 +464,7 @@ public final class MessageChannel implements Closeable {
     if (bytes == null) {
       return null;
     }
-    try {
-      return parser.parseFrom(bytes);
-    } catch (InvalidProtocolBufferException e) {
-      throw new MalformedFrameException(
-          "scalar of " + bytes.length + " bytes is not a valid protobuf message: "
-              + e.getMessage(), e);
-    }
+    return Protobuf.parse(parser, bytes);
   }
 
   /**
@@ -393,6 +484,7 @@ public final class MessageChannel implements Closeable {
    */
   public void sendFd(FileDescriptor fd, boolean negotiate) {
     Objects.requireNonNull(fd, "fd");
+    upgrade();
     readLock.lock();
     writeLock.lock();
     try {
@@ -422,6 +514,7 @@ public final class MessageChannel implements Closeable {
    * @throws ChannelClosedException if the stream ended first
    */
   public FileDescriptor recvFd(boolean negotiate) {
+    upgrade();
     readLock.lock();
     writeLock.lock();
     try {
@@ -460,17 +553,23 @@ public final class MessageChannel implements Closeable {
    */
   @Override
   public void close() {
-    if (closed) {
-      return;
+    SocketIo socket;
+    FileDescriptor descriptor;
+    synchronized (stateLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      socket = io;
+      descriptor = fd;
     }
-    closed = true;
     try {
-      socket.close();
+      socket.shutdown();
     } catch (IOException e) {
-      throw new ChannelIOException("close of channel fd " + fd + " failed", e);
+      throw new ChannelIOException("close of channel fd " + fdNumber + " failed", e);
     } finally {
-      // junixsocket's cast channel shuts down but does not close the fd: we own it.
-      Fds.close(fd);
+      // Shutting down left the fd open: we own it.
+      Fds.close(descriptor);
       readLock.lock();
       try {
         reader.closeAll();
@@ -482,7 +581,7 @@ public final class MessageChannel implements Closeable {
 
   @Override
   public String toString() {
-    return "MessageChannel(fd=" + (closed ? "closed" : fd()) + ")";
+    return "MessageChannel(fd=" + (closed ? "closed" : fdNumber) + ")";
   }
 
   private void expect(String name) {

@@ -287,8 +287,81 @@ class MessageChannelTest {
   @Test
   void aMessageThatPromisedFdsButCameWithoutIsRefused() {
     a.write(WireFormat.FDS_MARKER, "1", "conn");
+    a.write("next"); // its first byte, 0x00, stands where the fd carrier byte belongs
     MissingFdsException e = assertThrows(MissingFdsException.class, b::readWithFds);
-    assertEquals("message promised 1 fd(s) but 0 came with it", e.getMessage());
+    assertEquals("message 'conn' promised 1 fd(s) but 0 came with it", e.getMessage());
+  }
+
+  @Test
+  void anInheritedChannelAnswersWithoutNativeCodeAndUpgradesWhenFdsCome() throws Exception {
+    int[] sv = dev.tether.channel.internal.Fds.socketPair();
+    int[] pipe = TestNatives.pipe();
+    try (MessageChannel peer = MessageChannel.fromFd(sv[0]);
+        MessageChannel inherited = MessageChannel.fromInheritedFd(sv[1])) {
+      peer.write("hello", "Joe");
+      assertEquals(12, inherited.available(), "header and body wait in the socket");
+      assertEquals(List.of("hello", "Joe"), inherited.read());
+      assertEquals(0, inherited.available());
+      inherited.write("hi");
+      assertEquals(List.of("hi"), peer.read());
+
+      // All at once: reading "first" over plain read(2) must stop before the fd carrier.
+      peer.write("first");
+      peer.writeWithFds(List.of("conn", "tcp"), TestNatives.wrap(pipe[1]));
+      peer.write("after");
+      assertEquals(List.of("first"), inherited.read());
+      assertEquals("MessageChannel(fd=" + sv[1] + ")", inherited.toString(), "not upgraded yet");
+      try (ReceivedMessage m = inherited.readWithFds()) {
+        assertEquals(List.of("conn", "tcp"), m.elements());
+        assertEquals(1, m.fds().size());
+        try (FileOutputStream out = new FileOutputStream(m.fds().get(0))) {
+          out.write('x');
+        }
+      }
+      byte[] got = new byte[1];
+      assertEquals(1, TestNatives.LIB.read(pipe[0], got, 1));
+      assertEquals('x', got[0]);
+      assertEquals(List.of("after"), inherited.read());
+
+      int moved = inherited.fd();
+      assertTrue(moved != sv[1] && !TestNatives.isOpen(sv[1]), "moved off fd " + sv[1]);
+      assertTrue(TestNatives.isCloseOnExec(moved), "fd " + moved + " is close-on-exec");
+      inherited.write("done");
+      assertEquals(List.of("done"), peer.read());
+    } finally {
+      TestNatives.LIB.close(pipe[0]);
+      TestNatives.LIB.close(pipe[1]);
+    }
+  }
+
+  @Test
+  void closingAnInheritedChannelWakesItsBlockedReader() throws Exception {
+    int[] sv = dev.tether.channel.internal.Fds.socketPair();
+    long before = TestNatives.openFds();
+    try (MessageChannel peer = MessageChannel.fromFd(sv[0])) {
+      MessageChannel inherited = MessageChannel.fromInheritedFd(sv[1]);
+      CompletableFuture<List<String>> reading = async(inherited::read);
+      peer.write("one");
+      assertEquals(List.of("one"), reading.get(10, TimeUnit.SECONDS));
+      CompletableFuture<List<String>> blocked = async(inherited::read);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (threadsBlockedIn("FileInputStream") == 0) { // close must wake it inside read(2)
+        assertTrue(System.nanoTime() < deadline, "the reader never blocked in read(2)");
+        Thread.yield();
+      }
+      inherited.close();
+      java.util.concurrent.ExecutionException e = assertThrows(
+          java.util.concurrent.ExecutionException.class, () -> blocked.get(10, TimeUnit.SECONDS));
+      assertTrue(e.getCause() instanceof ChannelClosedException, e.getCause().toString());
+      assertNull(peer.read(), "the peer sees the end");
+    }
+    assertEquals(before - 2, TestNatives.openFds(), "both ends closed");
+  }
+
+  private static long threadsBlockedIn(String className) {
+    return Thread.getAllStackTraces().values().stream()
+        .filter(trace -> trace.length > 0 && trace[0].getClassName().endsWith(className))
+        .count();
   }
 
   @Test

@@ -76,6 +76,20 @@ final class TestNatives {
     }
   }
 
+  /** Whether fd's flags in /proc/self/fdinfo have O_CLOEXEC (octal 02000000). */
+  static boolean isCloseOnExec(int fd) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd))) {
+        if (line.startsWith("flags:")) {
+          return (Integer.parseInt(line.substring(6).trim(), 8) & 02000000) != 0;
+        }
+      }
+      throw new IllegalStateException("no flags for fd " + fd);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   static boolean isOpen(int fd) {
     return Files.exists(Path.of("/proc/self/fd/" + fd), java.nio.file.LinkOption.NOFOLLOW_LINKS);
   }

@@ -36,7 +36,6 @@ final class Callbacks {
     "shutdownHook", "init", "deferCallback", "postLoop", "receiveFileDescriptors"
   };
 
-  private static final Logger log = LoggerFactory.getLogger(Reactor.class);
 
   final Profiler profiler = new Profiler();
   ErrorHandler errorHandler;
@@ -132,7 +131,7 @@ final class Callbacks {
     String callback = target.getClass().getName() + "." + NAMES[what];
     ErrorHandler handler = errorHandler;
     if (handler == null) {
-      log.warn("callback {} threw; the reactor goes on", callback, error);
+      log().warn("callback {} threw; the reactor goes on", callback, error);
       return;
     }
     try {
@@ -141,7 +140,12 @@ final class Callbacks {
       throw e;
     } catch (Throwable t) {
       t.addSuppressed(error);
-      log.error("error handler {} threw while handling a failure of {}", handler, callback, t);
+      log().error("error handler {} threw while handling a failure of {}", handler, callback, t);
     }
+  }
+
+  /** Looked up when needed, not in a static field: a worker's start must not wait for logging. */
+  private static Logger log() {
+    return LoggerFactory.getLogger(Reactor.class);
   }
 }

@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
  * was closed and reused within the same turn is recognised and dropped. Reactor thread only.
  */
 final class HandleTable {
-  private static final Logger log = LoggerFactory.getLogger(HandleTable.class);
 
   private final String name;
   private Poller poller;
@@ -105,7 +104,7 @@ final class HandleTable {
     try {
       h.onEvents(events);
     } catch (RuntimeException e) {
-      log.error("reactor {}: handling events {} of fd {} failed; closing it", name, events, fd, e);
+      log().error("reactor {}: handling events {} of fd {} failed; closing it", name, events, fd, e);
       h.shutdown();
     }
   }
@@ -129,5 +128,10 @@ final class HandleTable {
         return;
       }
     }
+  }
+
+  /** Looked up when needed, not in a static field: a worker's start must not wait for logging. */
+  private static Logger log() {
+    return LoggerFactory.getLogger(HandleTable.class);
   }
 }

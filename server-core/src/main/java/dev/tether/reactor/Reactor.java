@@ -1,8 +1,8 @@
 package dev.tether.reactor;
 
 import dev.tether.reactor.internal.EpollPoller;
+import dev.tether.reactor.internal.Native;
 import dev.tether.reactor.internal.Poller;
-import dev.tether.reactor.internal.Waker;
 import java.io.FileDescriptor;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -70,16 +70,34 @@ public final class Reactor {
     this.connector = new Connector(this, table);
   }
 
-  // ---------------------------------------------------------------------------------- lifecycle
-
   /**
    * Runs the loop on the calling thread until {@link #stop()}; {@code init} runs first, inside the
-   * loop. Returns after every resource is released (see the class documentation).
+   * loop (after {@link #enter()} on this thread, the loop goes on from there). Returns after
+   * every resource is released (see the class documentation).
    *
    * @throws ReactorException if the reactor is already running or the poller cannot be made
    */
   public void run(Runnable init) {
     Objects.requireNonNull(init, "init");
+    if (!(running && inReactorThread())) {
+      enter();
+    }
+    try {
+      callbacks.invoke(Callbacks.INIT, init, null);
+      loop();
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * The first half of {@link #run}: makes the calling thread the reactor thread and acquires the
+   * poll fd, the wake-up fd and the defer pool, so that this thread may use the reactor before
+   * its loop turns. {@code run} on the same thread must follow; it releases them.
+   *
+   * @throws ReactorException if the reactor is already running or the poller cannot be made
+   */
+  public void enter() {
     synchronized (this) {
       if (running) {
         throw new ReactorException("reactor " + name + " is already running on thread "
@@ -92,10 +110,23 @@ public final class Reactor {
     deferrer.open();
     try {
       open();
-      callbacks.invoke(Callbacks.INIT, init, null);
-      loop();
-    } finally {
+    } catch (RuntimeException | Error e) {
       release();
+      throw e;
+    }
+  }
+
+  /**
+   * Loads the native binding (jnr-ffi) that {@link #run} needs, if not loaded yet. Any thread.
+   * Called early on another thread, it overlaps its cost (tens of ms) with other start-up work.
+   *
+   * @throws ReactorException if the binding cannot be loaded (not Linux, no jnr-ffi library)
+   */
+  public static void loadNative() {
+    try {
+      Native.load();
+    } catch (LinkageError e) { // ExceptionInInitializerError, or NoClassDefFoundError after one
+      throw new ReactorException("cannot load the reactor's native binding", e);
     }
   }
 
@@ -123,10 +154,7 @@ public final class Reactor {
     shutdownHooks.add(Objects.requireNonNull(hook, "hook"));
   }
 
-  /**
-   * Sets a callback that runs at the end of every turn; the loop stops when it returns false.
-   * Null removes it.
-   */
+  /** Sets a callback run at the end of every turn; the loop stops when it returns false. */
   public void setPostLoop(BooleanSupplier keepRunning) {
     checkConfigurable();
     postLoop = keepRunning;
@@ -135,19 +163,8 @@ public final class Reactor {
   private void open() {
     table.open(new EpollPoller(MAX_EVENTS));
     io = new LoopIo();
-    Waker w = new Waker();
-    tasks.open(w);
-    wakeFd = w.fd();
-    Handle wake = new Handle() {
-      @Override
-      void onEvents(int events) {
-        w.drain();
-      }
-
-      @Override
-      void shutdown() {}
-    };
-    wake.fd = wakeFd;
+    Handle wake = tasks.open();
+    wakeFd = wake.fd;
     table.register(wake, Poller.READ);
   }
 
@@ -190,21 +207,17 @@ public final class Reactor {
     }
   }
 
-  // ------------------------------------------------------------------------------ time and tasks
-
   /** Runs {@code task} once on the reactor thread, at or after {@code delay} from now. */
   public Timer addTimer(Duration delay, Runnable task) {
     checkLoop();
-    return timers.add(this, Objects.requireNonNull(task, "task"), Timers.nonNegativeNanos("delay", delay), 0);
+    long nanos = Timers.nonNegativeNanos("delay", delay);
+    return timers.add(this, Objects.requireNonNull(task, "task"), nanos, 0);
   }
 
   /** Runs {@code task} every {@code interval} (first after one interval) until cancelled. */
   public Timer addPeriodicTimer(Duration interval, Runnable task) {
     checkLoop();
-    long nanos = Timers.nonNegativeNanos("interval", interval);
-    if (nanos == 0) {
-      throw new IllegalArgumentException("interval : " + interval + " (expected: > 0)");
-    }
+    long nanos = Timers.positiveNanos("interval", interval);
     return timers.add(this, Objects.requireNonNull(task, "task"), nanos, nanos);
   }
 
@@ -239,8 +252,6 @@ public final class Reactor {
     }
   }
 
-  // ------------------------------------------------------------------------------- blocking work
-
   /**
    * Runs {@code operation} on the defer pool, then {@code callback} with its result on the
    * reactor thread; if it throws, {@code errback} gets the exception there (or, if null, the
@@ -266,8 +277,6 @@ public final class Reactor {
   public void setThreadPoolSize(int size) {
     deferrer.pool.setSize(size);
   }
-
-  // ---------------------------------------------------------------------------------- connections
 
   /**
    * Listens on TCP {@code host:port} (port 0: any free port; see {@link Server#localAddress()});
@@ -322,11 +331,7 @@ public final class Reactor {
   /** Sets how long an outgoing connect may take (default 20 s, as in EventMachine). */
   public void setPendingConnectTimeout(Duration timeout) {
     checkConfigurable();
-    long nanos = Timers.nonNegativeNanos("pendingConnectTimeout", timeout);
-    if (nanos == 0) {
-      throw new IllegalArgumentException("pendingConnectTimeout : " + timeout + " (expected: > 0)");
-    }
-    pendingConnectNanos = nanos;
+    pendingConnectNanos = Timers.positiveNanos("pendingConnectTimeout", timeout);
   }
 
   /**
@@ -402,8 +407,6 @@ public final class Reactor {
     heartbeat.setInterval(Timers.nonNegativeNanos("heartbeatInterval", interval));
   }
 
-  // -------------------------------------------------------------------- errors and introspection
-
   /** Sets the handler of exceptions thrown by callbacks; null logs them instead. */
   public void setErrorHandler(ErrorHandler handler) {
     checkConfigurable();
@@ -435,8 +438,6 @@ public final class Reactor {
   public String toString() {
     return "Reactor[" + name + (running ? ", running" : "") + "]";
   }
-
-  // ------------------------------------------------------------------ package-private machinery
 
   void checkLoop() {
     if (Thread.currentThread() != thread) {

@@ -18,10 +18,23 @@ final class TaskQueue {
   private final Object wakeLock = new Object();
   private Waker waker;
 
-  void open(Waker w) {
+  /** Opens a new eventfd waker; returns the handle that drains it, for the poller's READ set. */
+  Handle open() {
+    Waker w = new Waker();
     synchronized (wakeLock) {
       waker = w;
     }
+    Handle drain = new Handle() {
+      @Override
+      void onEvents(int events) {
+        w.drain();
+      }
+
+      @Override
+      void shutdown() {}
+    };
+    drain.fd = w.fd();
+    return drain;
   }
 
   /** Closes the waker and drops every queued task. */

@@ -20,6 +20,14 @@ final class Timers {
     return d.toNanos();
   }
 
+  static long positiveNanos(String what, Duration d) {
+    Objects.requireNonNull(d, what);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(what + " : " + d + " (expected: > 0)");
+    }
+    return d.toNanos();
+  }
+
   ScheduledTimer add(Reactor reactor, Runnable task, long delayNanos, long periodNanos) {
     ScheduledTimer timer = new ScheduledTimer(reactor, task, periodNanos);
     heap.add(timer, System.nanoTime() + delayNanos);

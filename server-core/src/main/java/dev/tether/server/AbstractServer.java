@@ -1,15 +1,12 @@
 package dev.tether.server;
 
 import com.google.protobuf.Parser;
-import dev.tether.channel.ChannelClosedException;
-import dev.tether.channel.ChannelException;
-import dev.tether.channel.FrameTooLargeException;
-import dev.tether.channel.InvalidElementException;
 import dev.tether.channel.MessageChannel;
 import dev.tether.reactor.Reactor;
 import dev.tether.server.internal.AnnotatedHandlers;
 import dev.tether.server.internal.Dispatcher;
 import dev.tether.server.internal.SignalHandlers;
+import dev.tether.server.internal.StartupPhase;
 import dev.tether.server.internal.WorkerHandle;
 import dev.tether.server.internal.WorkerLoop;
 import java.time.Duration;
@@ -60,6 +57,10 @@ import java.util.function.Consumer;
  * </ul>
  * Handlers reply with {@code client().write(...)}, may pass fds ({@code client().writeWithFds}),
  * and defer blocking work with {@code reactor().defer(...)}, replying from its callback.
+ * In a child worker, {@code initializeServer()} and the first messages run on the main thread
+ * while the reactor's native code loads on another ({@link ChildMain}): the first reply does not
+ * wait for it. That thread becomes the reactor thread when the code is loaded, or at once when a
+ * handler calls {@link #reactor()}; either way handlers run one at a time, in order.
  *
  * <h2>Parameters</h2>
  * The worker gets parameters as program arguments ({@link #arguments()}, set on the supervisor
@@ -75,6 +76,8 @@ public abstract class AbstractServer {
   public static final Duration DEFAULT_GRACEFUL_TIMEOUT = Duration.ofSeconds(3);
   /** How long {@link #stop()} waits after SIGTERM before SIGKILL. */
   public static final Duration DEFAULT_TERM_TIMEOUT = Duration.ofSeconds(3);
+  /** Name of a worker's reactor (its defer threads are named after it). */
+  static final String REACTOR_NAME = "tether-worker";
   /** Environment variable naming the worker's channel fd when it is not 3. */
   public static final String CHANNEL_FD_VARIABLE = "TETHER_CHANNEL_FD";
   private final Object lock = new Object();
@@ -82,7 +85,7 @@ public abstract class AbstractServer {
   private final Map<String, Runnable> signalHandlers = new LinkedHashMap<>();
 
   // Supervisor configuration and state (guarded by lock).
-  private Consumer<JavaCommand.Builder> commandCustomizer = b -> { };
+  private Consumer<JavaCommand.Builder> commandCustomizer; // null: none
   private Consumer<String> outputSink;
   private Duration gracefulTimeout = DEFAULT_GRACEFUL_TIMEOUT;
   private Duration termTimeout = DEFAULT_TERM_TIMEOUT;
@@ -91,7 +94,7 @@ public abstract class AbstractServer {
 
   // Worker state.
   private volatile MessageChannel client;
-  private volatile Reactor reactor;
+  private volatile StartupPhase startup; // the worker's way to its reactor, while serving
   private volatile boolean quitRequested;
   private volatile List<String> arguments = List.of();
 
@@ -100,8 +103,6 @@ public abstract class AbstractServer {
     dispatcher = new Dispatcher(getClass().getName());
     AnnotatedHandlers.define(this, AbstractServer.class, dispatcher);
   }
-
-  // ------------------------------------------------------------------------------ definitions
 
   /**
    * Handles message {@code name}: the handler gets the message's arguments (the elements after
@@ -146,8 +147,6 @@ public abstract class AbstractServer {
     }
   }
 
-  // ------------------------------------------------------------------------------------ hooks
-
   /** Supervisor side, in {@link #start()}, before the worker is spawned. Default: nothing. */
   protected void beforeFork() throws Exception { }
 
@@ -163,8 +162,6 @@ public abstract class AbstractServer {
    * open), on the thread of {@link #startSynchronously}. Default: nothing.
    */
   protected void finalizeServer() throws Exception { }
-
-  // ---------------------------------------------------------------------- supervisor settings
 
   /**
    * Customizes the worker's command line; the builder arrives with main class {@link ChildMain}
@@ -211,8 +208,6 @@ public abstract class AbstractServer {
       throw new IllegalArgumentException(what + " : " + d + " (expected: >= 0)");
     }
   }
-
-  // --------------------------------------------------------------------- supervisor lifecycle
 
   /**
    * Spawns the worker and returns without waiting for it. See the class documentation.
@@ -363,25 +358,7 @@ public abstract class AbstractServer {
     synchronized (lock) {
       w = checkStarted("call()");
     }
-    List<String> message = new ArrayList<>(args.length + 1);
-    message.add(name);
-    message.addAll(List.of(args));
-    List<String> reply;
-    try {
-      w.channel().write(message);
-      reply = w.channel().read();
-    } catch (ChannelClosedException | InvalidElementException | FrameTooLargeException e) {
-      throw e; // closed by stop(), or refused before anything was written: not the worker's fault
-    } catch (ChannelException e) {
-      throw w.died("while exchanging '" + name + "'", e);
-    }
-    if (reply == null) {
-      throw w.died("while waiting for the reply to '" + name + "'", null);
-    }
-    if (!reply.isEmpty() && reply.get(0).equals(Dispatcher.ERROR)) {
-      throw new ErrorReplyException(getClass().getName(), name, reply);
-    }
-    return reply;
+    return w.call(name, args);
   }
 
   private WorkerHandle checkStarted(String operation) {
@@ -391,8 +368,6 @@ public abstract class AbstractServer {
     }
     return worker;
   }
-
-  // ------------------------------------------------------------------------------ worker side
 
   /**
    * Runs the worker side in the calling thread until {@code channel} reaches end of stream or
@@ -404,17 +379,25 @@ public abstract class AbstractServer {
    *     signal handler could not be installed, or the channel broke (malformed stream)
    */
   public final void startSynchronously(MessageChannel channel) {
+    startSynchronously(channel, null);
+  }
+
+  /**
+   * {@link #startSynchronously(MessageChannel)} of a child worker, whose reactor gets ready
+   * during {@code loading} (null: made at once).
+   */
+  final void startSynchronously(MessageChannel channel, StartupPhase loading) {
     Objects.requireNonNull(channel, "channel");
-    Reactor loop;
+    StartupPhase phase;
     try {
-      loop = new Reactor("tether-worker");
+      phase = loading != null ? loading : StartupPhase.ready(REACTOR_NAME);
       synchronized (lock) {
         if (client != null) {
           throw new ServerAlreadyStartedException(
               getClass().getName() + " is already serving " + client + " in this process");
         }
         client = channel;
-        reactor = loop;
+        startup = phase;
       }
     } catch (RuntimeException | Error e) {
       channel.close(); // ours from the call on, also when refused
@@ -422,7 +405,7 @@ public abstract class AbstractServer {
     }
     TetherException failure;
     try {
-      failure = WorkerLoop.run(getClass().getName(), channel, loop, dispatcher, signalHandlers,
+      failure = WorkerLoop.run(getClass().getName(), channel, phase, dispatcher, signalHandlers,
           this::initializeServer, this::finalizeServer, () -> quitRequested);
     } finally {
       try {
@@ -430,7 +413,7 @@ public abstract class AbstractServer {
       } finally {
         synchronized (lock) {
           client = null;
-          reactor = null;
+          startup = null;
           quitRequested = false;
         }
       }
@@ -446,7 +429,8 @@ public abstract class AbstractServer {
    */
   public final void quitMain() {
     quitRequested = true;
-    Reactor loop = reactor;
+    StartupPhase s = startup;
+    Reactor loop = s == null ? null : s.reactorIfReady();
     if (loop != null) {
       loop.stop();
     }
@@ -473,12 +457,12 @@ public abstract class AbstractServer {
    * @throws ServerNotStartedException outside the worker's main loop
    */
   protected final Reactor reactor() {
-    Reactor r = reactor;
-    if (r == null) {
+    StartupPhase s = startup;
+    if (s == null) {
       throw new ServerNotStartedException("reactor() of " + getClass().getName()
           + " (expected: inside the worker's main loop)");
     }
-    return r;
+    return s.reactor(); // in a child's start-up: waits for it, and on the main thread enters it
   }
 
   /** The worker's program arguments after the class name (empty outside a child worker). */

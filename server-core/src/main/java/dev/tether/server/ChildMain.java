@@ -1,13 +1,13 @@
 package dev.tether.server;
 
 import dev.tether.channel.MessageChannel;
-import dev.tether.channel.internal.Fds;
+import dev.tether.reactor.Reactor;
 import dev.tether.server.internal.SignalHandlers;
+import dev.tether.server.internal.StartupPhase;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Arrays;
 import java.util.List;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -16,20 +16,24 @@ import org.slf4j.LoggerFactory;
  * variable {@value AbstractServer#CHANNEL_FD_VARIABLE}). {@link AbstractServer#start()} runs it;
  * it can also be started by any program that hands it a connected AF_UNIX stream socket.
  *
- * <p>In order: the inherited fd is moved to a close-on-exec duplicate (so processes the worker
- * starts do not inherit it) and the original number closed; SIGHUP is ignored (signal dispositions
- * are otherwise the defaults, which {@code posix_spawn} restored); the server class is loaded and
- * constructed with its public no-arg constructor; its arguments are set
- * ({@link AbstractServer#arguments()}); then {@link AbstractServer#startSynchronously} runs. No
- * handshake precedes the first message.
+ * <p>In order: the inherited fd becomes the worker's channel in plain-stream mode
+ * ({@link MessageChannel#fromInheritedFd}: no native code yet); a thread starts loading what the
+ * rest needs (logging, junixsocket, which also moves the fd to a close-on-exec duplicate so that
+ * processes the worker starts do not inherit it, and the reactor's jnr-ffi binding); SIGHUP is
+ * ignored (signal dispositions are otherwise the defaults, which {@code posix_spawn} restored);
+ * the server class is loaded and constructed with its public no-arg constructor; its arguments
+ * are set ({@link AbstractServer#arguments()}); then {@link AbstractServer#startSynchronously}
+ * runs. {@code initializeServer()} and the messages already waiting run while the native code
+ * still loads, so the first reply does not wait for it; a handler that asks for the reactor waits
+ * for it. No handshake precedes the first message.
  *
  * <p>Exit status: 0 after {@code finalizeServer()} returned; 1 if anything failed (bad arguments,
  * class not found or not an {@code AbstractServer}, an exception in {@code initializeServer()} or
- * {@code finalizeServer()}, a broken channel), with the cause logged. The JVM exits with
- * {@code System.exit}, so threads the server left running do not keep it alive.
+ * {@code finalizeServer()}, a broken channel, native code that cannot load), with the cause
+ * logged. The JVM exits with {@code System.exit}, so threads the server left running do not keep
+ * it alive.
  */
 public final class ChildMain {
-  private static final Logger LOG = LoggerFactory.getLogger(ChildMain.class);
   private static final int DEFAULT_CHANNEL_FD = 3;
 
   private ChildMain() {}
@@ -41,7 +45,9 @@ public final class ChildMain {
       run(args);
       status = 0;
     } catch (Throwable t) {
-      LOG.error("worker {} failed", args.length > 0 ? args[0] : "(no class given)", t);
+      // Looked up here, not in a static field: the loader thread initializes logging meanwhile.
+      LoggerFactory.getLogger(ChildMain.class)
+          .error("worker {} failed", args.length > 0 ? args[0] : "(no class given)", t);
       status = 1;
     }
     System.exit(status);
@@ -52,7 +58,12 @@ public final class ChildMain {
       throw new IllegalArgumentException(
           "arguments : [] (expected: the AbstractServer subclass, then its arguments)");
     }
-    MessageChannel channel = MessageChannel.fromFd(takeChannelFd());
+    MessageChannel channel = MessageChannel.fromInheritedFd(channelFd());
+    StartupPhase startup = StartupPhase.loading(AbstractServer.REACTOR_NAME, () -> {
+      LoggerFactory.getILoggerFactory();
+      channel.upgrade(); // junixsocket, and the fd moves to a close-on-exec duplicate
+      Reactor.loadNative();
+    });
     AbstractServer server;
     try {
       SignalHandlers.ignoreHangup();
@@ -62,10 +73,10 @@ public final class ChildMain {
       channel.close();
       throw e;
     }
-    server.startSynchronously(channel); // owns and closes the channel
+    server.startSynchronously(channel, startup); // owns and closes the channel
   }
 
-  private static int takeChannelFd() {
+  private static int channelFd() {
     String variable = System.getenv(AbstractServer.CHANNEL_FD_VARIABLE);
     int fd = DEFAULT_CHANNEL_FD;
     if (variable != null) {
@@ -79,9 +90,7 @@ public final class ChildMain {
             + " (expected: an fd number >= 0)");
       }
     }
-    int duplicate = Fds.dupCloexec(fd);
-    Fds.close(fd);
-    return duplicate;
+    return fd;
   }
 
   private static AbstractServer instantiate(String className) throws ReflectiveOperationException {

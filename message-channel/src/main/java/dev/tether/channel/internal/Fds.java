@@ -6,6 +6,7 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Runtime;
+import org.newsclub.net.unix.AFUNIXSocketChannel;
 import org.newsclub.net.unix.FileDescriptorCast;
 
 /**
@@ -45,13 +46,25 @@ public final class Fds {
     }
   }
 
-  /** Returns a new close-on-exec duplicate of {@code fd}, numbered 3 or above. */
-  public static int dupCloexec(int fd) {
-    int dup = Holder.LIBC.fcntl(fd, LibC.F_DUPFD_CLOEXEC, 3);
-    if (dup < 0) {
-      throw nativeFailure("fcntl(F_DUPFD_CLOEXEC)", fd);
+  /**
+   * A new close-on-exec duplicate of {@code fd}, made with junixsocket
+   * rather than jnr-ffi, so that a fresh worker's channel needs only junixsocket loaded. The caller
+   * owns it.
+   */
+  public static FileDescriptor duplicateCloexec(FileDescriptor fd) {
+    try {
+      return FileDescriptorCast.duplicating(fd).getFileDescriptor();
+    } catch (IOException e) {
+      throw new ChannelIOException("cannot duplicate " + fd, e);
     }
-    return dup;
+  }
+
+  /**
+   * shutdown(SHUT_RDWR) of socket {@code fd}, through a junixsocket cast channel (which leaves
+   * the fd open): every process holding it sees the end, and blocked reads return.
+   */
+  public static void shutdown(FileDescriptor fd) throws IOException {
+    FileDescriptorCast.using(fd).as(AFUNIXSocketChannel.class).close();
   }
 
   /** Makes a connected AF_UNIX stream socket pair, both ends close-on-exec. */

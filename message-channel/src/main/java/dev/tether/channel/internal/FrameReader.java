@@ -10,32 +10,48 @@ import dev.tether.channel.codec.MessageDecoder;
 import dev.tether.channel.codec.WireFormat;
 import java.io.FileDescriptor;
 import java.io.IOException;
-import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import org.newsclub.net.unix.AFUNIXSocketChannel;
 
 /**
  * The inbound half of a {@link dev.tether.channel.MessageChannel}: a read buffer over a blocking
- * junixsocket channel, the stream offset, and the received fds waiting for their frames.
+ * {@link SocketIo}, the stream offset, and the received fds waiting for their units.
+ *
+ * <p>Over a socket that passes fds it reads as much as the buffer takes; over one that does not,
+ * exactly up to the end of the unit being decoded, and it asks for a socket that passes fds
+ * ({@code upgrade}) before it reads an fd carrier byte or serves an event loop.
  *
  * <p>Owns the received fds until a read hands them to its caller; {@link #closeAll} closes the
  * rest. Not thread-safe: the channel calls it under its read lock.
  */
 public final class FrameReader {
-  private final AFUNIXSocketChannel socket;
+  private static final byte[] FDS_HEADER_PREFIX =
+      (WireFormat.FDS_MARKER + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
   private final BooleanSupplier closed;
+  private final Runnable upgrade;
   private final InboundFds inboundFds = new InboundFds();
+  private SocketIo io;
   private final ByteBuffer in =
       ByteBuffer.allocate(WireFormat.MESSAGE_HEADER_SIZE + WireFormat.MAX_MESSAGE_BODY_SIZE)
           .flip();
   private long bytesRead;
   private boolean eof;
 
-  public FrameReader(AFUNIXSocketChannel socket, BooleanSupplier closed) {
-    this.socket = socket;
+  /**
+   * @param closed whether the channel has been closed
+   * @param upgrade makes the channel's socket one that passes fds (then calls {@link #setIo})
+   */
+  public FrameReader(SocketIo io, BooleanSupplier closed, Runnable upgrade) {
+    this.io = io;
     this.closed = closed;
+    this.upgrade = upgrade;
+  }
+
+  /** Reads through {@code io} from now on; what is buffered stays. */
+  public void setIo(SocketIo io) {
+    this.io = io;
   }
 
   /** One message with its fds; null at a clean end of stream. */
@@ -54,8 +70,12 @@ public final class FrameReader {
     }
     fill(MessageDecoder.messageFrameLength(in), "message");
     long start = position();
+    boolean carriesFds = isFdsHeader();
     List<byte[]> elements = MessageDecoder.decodeMessageBytes(in);
     inboundFds.take(0, start, position(), "message");
+    if (carriesFds) {
+      readCarriedFds(0, "message"); // refuses and closes them: binary reads take no fds
+    }
     return elements;
   }
 
@@ -84,20 +104,19 @@ public final class FrameReader {
 
   /** The one byte of Passenger's send_io and the fd that came with it; the caller owns it. */
   public FileDescriptor readFdByte() {
-    if (!fill(1, "fd byte")) {
-      throw new MissingFdsException("end of stream while waiting for an fd");
-    }
-    long start = position();
-    in.get();
-    return inboundFds.take(1, start, position(), "fd byte").get(0);
+    return readCarriedFds(1, "fd byte").get(0);
   }
 
-  /** One read(2) into the buffer, for an event loop; false at end of stream. */
+  /**
+   * One read into the buffer, for an event loop (the socket is made one that passes fds first);
+   * false at end of stream.
+   */
   public boolean readOnce() {
     if (eof) {
       return false;
     }
-    int r = readIntoBuffer();
+    passFds();
+    int r = readIntoBuffer(0);
     if (r < 0 && in.hasRemaining()) {
       throw truncated("message", Math.max(MessageDecoder.messageFrameLength(in), 2),
           in.remaining());
@@ -105,13 +124,25 @@ public final class FrameReader {
     return r >= 0;
   }
 
-  /** The next wholly buffered message with its fds, or null; never reads. */
+  /** The next wholly buffered message with its fds (and their carrier byte), or null; never reads. */
   public ReceivedMessage pollMessage() {
     int length = MessageDecoder.messageFrameLength(in);
-    if (length < 0 || in.remaining() < length) {
+    if (length < 0 || in.remaining() < length || isFdsHeader() && in.remaining() == length) {
       return null;
     }
     return decodeBufferedMessage();
+  }
+
+  /**
+   * Bytes a read can take now without waiting for the peer: buffered here or waiting in the
+   * socket. 0 also at end of stream.
+   */
+  public int available() {
+    try {
+      return in.remaining() + (eof ? 0 : io.available());
+    } catch (IOException e) {
+      throw readFailure(e);
+    }
   }
 
   /** Closes every received fd that no read claimed. */
@@ -123,11 +154,55 @@ public final class FrameReader {
     long start = position();
     List<String> elements = MessageDecoder.decodeMessage(in);
     int fdCount = announcedFds(elements);
-    List<FileDescriptor> fds = inboundFds.take(fdCount, start, position(), "message");
+    inboundFds.take(0, start, position(), "message");
     if (fdCount == 0) {
       return new ReceivedMessage(elements, List.of());
     }
-    return new ReceivedMessage(elements.subList(2, elements.size()), fds);
+    List<String> message = elements.subList(2, elements.size());
+    return new ReceivedMessage(message,
+        readCarriedFds(fdCount, "message '" + (message.isEmpty() ? "" : message.get(0)) + "'"));
+  }
+
+  /** Whether the buffered message frame is Tether's fd header (its body starts "\u0001fds\0"). */
+  private boolean isFdsHeader() {
+    int body = in.position() + WireFormat.MESSAGE_HEADER_SIZE;
+    if (in.limit() - body < FDS_HEADER_PREFIX.length) {
+      return false;
+    }
+    for (int i = 0; i < FDS_HEADER_PREFIX.length; i++) {
+      if (in.get(body + i) != FDS_HEADER_PREFIX[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Reads the 0x00 byte that carries the fds of {@code unit} and hands over exactly {@code count}
+   * of them (0: any that came are closed and reported).
+   */
+  private List<FileDescriptor> readCarriedFds(int count, String unit) {
+    if (!in.hasRemaining()) {
+      passFds();
+    }
+    if (!fill(1, "fd carrier byte")) {
+      throw new MissingFdsException("end of stream before the fd carrier byte of " + unit);
+    }
+    long start = position();
+    byte carrier = in.get();
+    List<FileDescriptor> fds = inboundFds.take(count, start, position(), unit);
+    if (carrier != 0) {
+      fds.forEach(Fds::close);
+      throw new MalformedFrameException("fd carrier byte of " + unit + " is 0x"
+          + Integer.toHexString(carrier & 0xFF) + " (expected: 0x00)");
+    }
+    return fds;
+  }
+
+  private void passFds() {
+    if (!io.passesFds()) {
+      upgrade.run();
+    }
   }
 
   private static int announcedFds(List<String> elements) {
@@ -162,7 +237,7 @@ public final class FrameReader {
       if (eof && in.remaining() == 0) {
         return false;
       }
-      int r = readIntoBuffer();
+      int r = readIntoBuffer(n - in.remaining());
       if (r < 0) {
         if (in.remaining() == 0) {
           inboundFds.take(0, position(), position(), "end of stream");
@@ -174,12 +249,21 @@ public final class FrameReader {
     return true;
   }
 
-  /** One read from the socket into {@code in}, which stays ready for decoding. */
-  private int readIntoBuffer() {
+  /**
+   * One read from the socket into {@code in}, which stays ready for decoding: of at most
+   * {@code missing} bytes (the rest of the unit being decoded) if the socket does not pass fds,
+   * since the bytes after the unit may carry fds that read(2) would discard.
+   */
+  private int readIntoBuffer(int missing) {
     in.compact();
+    int capacity = in.limit();
+    if (missing > 0 && !io.passesFds()) {
+      in.limit(Math.min(capacity, in.position() + missing));
+    }
     try {
       return readSome(in);
     } finally {
+      in.limit(capacity);
       in.flip();
     }
   }
@@ -191,15 +275,13 @@ public final class FrameReader {
     }
     int r;
     try {
-      r = socket.read(dst);
-    } catch (SocketException e) {
+      r = io.read(dst);
+    } catch (IOException e) {
       if (!closed.getAsBoolean() && String.valueOf(e.getMessage()).contains("reset")) {
         r = -1; // the peer is gone: end of stream, as for Passenger
       } else {
         throw readFailure(e);
       }
-    } catch (IOException e) {
-      throw readFailure(e);
     }
     if (r < 0) {
       if (closed.getAsBoolean()) {
@@ -223,18 +305,18 @@ public final class FrameReader {
   private void collectReceivedFds() {
     FileDescriptor[] received;
     try {
-      received = socket.getReceivedFileDescriptors();
+      received = io.takeReceivedFds();
     } catch (IOException e) {
       throw new ChannelIOException("cannot collect received fds", e);
     }
-    if (received == null || received.length == 0) {
+    if (received.length == 0) {
       return;
     }
     // Own them: a close-on-exec duplicate for the caller, and the original closed through a JDK
     // stream so that junixsocket stops tracking (and later re-closing) its number.
     FileDescriptor[] owned = new FileDescriptor[received.length];
     for (int i = 0; i < received.length; i++) {
-      owned[i] = Fds.wrap(Fds.dupCloexec(Fds.number(received[i])));
+      owned[i] = Fds.duplicateCloexec(received[i]);
       Fds.close(received[i]);
     }
     inboundFds.add(owned, bytesRead);

@@ -11,36 +11,47 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import org.newsclub.net.unix.AFUNIXSocketChannel;
 
 /**
  * The outbound half of a {@link dev.tether.channel.MessageChannel}: encodes each unit into one
- * reused buffer and writes it whole. Fds to send stay owned by the caller. Not thread-safe: the
- * channel calls it under its write lock.
+ * reused buffer and writes it whole through a {@link SocketIo}. Fds to send stay owned by the
+ * caller; the channel makes its socket one that passes fds before it sends any. Not
+ * thread-safe: the channel calls it under its write lock.
  */
 public final class FrameWriter {
-  private static final byte[] FD_CARRIER_BYTE = {0};
+  private static final FileDescriptor[] NO_FDS = {};
 
-  private final AFUNIXSocketChannel socket;
   private final BooleanSupplier closed;
   private final ByteBuffer out =
       ByteBuffer.allocate(WireFormat.MESSAGE_HEADER_SIZE + WireFormat.MAX_MESSAGE_BODY_SIZE);
+  private final ByteBuffer carrier = ByteBuffer.allocate(1);
+  private SocketIo io;
 
-  public FrameWriter(AFUNIXSocketChannel socket, BooleanSupplier closed) {
-    this.socket = socket;
+  public FrameWriter(SocketIo io, BooleanSupplier closed) {
+    this.io = io;
     this.closed = closed;
   }
 
-  /** Writes one message; with {@code fds} (at most 60, checked by the caller) on its bytes. */
-  public void writeMessage(List<String> message, FileDescriptor... fds) {
+  /** Writes through {@code io} from now on. */
+  public void setIo(SocketIo io) {
+    this.io = io;
+  }
+
+  /** Writes one message. */
+  public void writeMessage(List<String> message) {
     out.clear();
-    MessageEncoder.encodeMessage(
-        fds.length == 0 ? message : MessageEncoder.withFdHeader(message, fds.length), out);
-    out.flip();
-    if (fds.length > 0) {
-      setOutboundFds(fds);
-    }
-    flush(out);
+    MessageEncoder.encodeMessage(message, out);
+    flush(out.flip());
+  }
+
+  /**
+   * Writes Tether's fd header frame for {@code message}, then the byte that carries {@code fds}
+   * (1 to 60, checked by the caller): the frame itself carries none, so a reader that cannot
+   * receive fds can still read up to it and stop (see {@link StreamSocketIo}).
+   */
+  public void writeMessage(List<String> message, FileDescriptor[] fds) {
+    writeMessage(MessageEncoder.withFdHeader(message, fds.length));
+    writeFdByte(fds);
   }
 
   /**
@@ -102,27 +113,20 @@ public final class FrameWriter {
     flush(out.flip());
   }
 
-  /** Passenger's send_io: one 0x00 byte carrying {@code fd}. */
-  public void writeFdByte(FileDescriptor fd) {
-    setOutboundFds(new FileDescriptor[] {fd});
-    flush(ByteBuffer.wrap(FD_CARRIER_BYTE));
-  }
-
-  private void setOutboundFds(FileDescriptor[] fds) {
-    checkOpen();
-    try {
-      socket.setOutboundFileDescriptors(fds);
-    } catch (IOException e) {
-      throw new ChannelIOException("cannot attach " + fds.length + " fd(s)", e);
-    }
+  /** One 0x00 byte carrying {@code fds}: Passenger's send_io, for one fd. */
+  public void writeFdByte(FileDescriptor... fds) {
+    carrier.clear().put((byte) 0).flip();
+    flush(carrier, fds);
   }
 
   private void flush(ByteBuffer src) {
+    flush(src, NO_FDS);
+  }
+
+  private void flush(ByteBuffer src, FileDescriptor[] fds) {
     checkOpen();
     try {
-      while (src.hasRemaining()) {
-        socket.write(src);
-      }
+      io.write(src, fds);
     } catch (IOException e) {
       if (closed.getAsBoolean()) {
         throw new ChannelClosedException("channel was closed during a write");

@@ -11,7 +11,6 @@ public interface LibC {
   int AF_UNIX = 1;
   int SOCK_STREAM = 1;
   int SOCK_CLOEXEC = 0x80000;
-  int F_DUPFD_CLOEXEC = 1030;
 
   int socketpair(int domain, int type, int protocol, @Out int[] sv);
 
@@ -20,8 +19,6 @@ public interface LibC {
   int connect(int fd, byte[] addr, int addrlen);
 
   int close(int fd);
-
-  int fcntl(int fd, int cmd, int arg);
 
   String strerror(int errnum);
 }

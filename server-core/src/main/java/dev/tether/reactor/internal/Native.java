@@ -66,6 +66,9 @@ public final class Native {
 
   private Native() {}
 
+  /** Loads the binding: calling it initializes this class, and throws what that throws. */
+  public static void load() {}
+
   /** errno saved by the last errno-saving call on this thread. */
   public static int errno() {
     return RUNTIME.getLastError();

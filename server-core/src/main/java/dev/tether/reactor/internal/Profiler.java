@@ -36,8 +36,8 @@ public final class Profiler {
     }
   }
 
-  private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
   private final Map<String, Map<Class<?>, Stats>> byKind = new HashMap<>();
+  private ThreadMXBean threads; // looked up when first enabled: the management classes are slow to load
   private boolean enabled;
 
   public boolean isEnabled() {
@@ -45,6 +45,9 @@ public final class Profiler {
   }
 
   public void setEnabled(boolean enabled) {
+    if (enabled && threads == null) {
+      threads = ManagementFactory.getThreadMXBean();
+    }
     this.enabled = enabled;
   }
 

@@ -7,7 +7,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
@@ -27,13 +27,17 @@ public final class AnnotatedHandlers {
    */
   public static void define(Object target, Class<?> stop, Dispatcher dispatcher) {
     for (Class<?> c = target.getClass(); c != null && c != stop; c = c.getSuperclass()) {
-      Method[] methods = c.getDeclaredMethods();
-      Arrays.sort(methods, Comparator.comparing(Method::getName)); // stable error order
-      for (Method m : methods) {
-        OnMessage on = m.getAnnotation(OnMessage.class);
-        if (on != null) {
-          dispatcher.define(on.value(), handler(target, m));
+      List<Method> annotated = new ArrayList<>();
+      for (Method m : c.getDeclaredMethods()) {
+        if (m.isAnnotationPresent(OnMessage.class)) {
+          annotated.add(m);
         }
+      }
+      if (annotated.size() > 1) {
+        annotated.sort(Comparator.comparing(Method::getName)); // stable error order
+      }
+      for (Method m : annotated) {
+        dispatcher.define(m.getAnnotation(OnMessage.class).value(), handler(target, m));
       }
     }
   }

@@ -47,13 +47,18 @@ public final class ChannelWatcher extends Watcher {
         end(null);
         return;
       }
-      ReceivedMessage message;
-      while (!quitting.getAsBoolean() && (message = client.pollMessage()) != null) {
-        dispatcher.dispatch(message, client);
-      }
+      dispatchBuffered();
     } catch (ChannelException e) {
       LOG.error("channel {} is broken; ending the main loop", client, e);
       end(e);
+    }
+  }
+
+  /** Dispatches every wholly buffered message, one at a time, in order; never reads. */
+  void dispatchBuffered() {
+    ReceivedMessage message;
+    while (!ended && !quitting.getAsBoolean() && (message = client.pollMessage()) != null) {
+      dispatcher.dispatch(message, client);
     }
   }
 

@@ -32,7 +32,6 @@ public final class Dispatcher {
   /** Longest exception description put into an error reply (the frame limit is 65535 bytes). */
   private static final int MAX_DESCRIPTION = 4000;
 
-  private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
   private sealed interface Entry {}
 
@@ -90,7 +89,7 @@ public final class Dispatcher {
     Entry entry = handlers.get(name);
     if (entry == null) {
       message.close();
-      LOG.warn("{}: unknown message {} ({} argument(s)); answered with an error", serverClass,
+      log().warn("{}: unknown message {} ({} argument(s)); answered with an error", serverClass,
           name, Math.max(0, elements.size() - 1));
       reply(client, List.of(ERROR, UNKNOWN_MESSAGE, name));
       return;
@@ -113,7 +112,7 @@ public final class Dispatcher {
     } catch (VirtualMachineError e) {
       throw e;
     } catch (Throwable t) {
-      LOG.error("{}: handler of message {} failed; answered with an error", serverClass, name, t);
+      log().error("{}: handler of message {} failed; answered with an error", serverClass, name, t);
       reply(client, List.of(ERROR, HANDLER_FAILED, name, describe(t)));
     }
   }
@@ -122,7 +121,7 @@ public final class Dispatcher {
     try {
       client.write(reply);
     } catch (ChannelException e) {
-      LOG.warn("{}: cannot send error reply {}: {}", serverClass, reply, e.toString());
+      log().warn("{}: cannot send error reply {}: {}", serverClass, reply, e.toString());
     }
   }
 
@@ -131,5 +130,10 @@ public final class Dispatcher {
     String s = t.getClass().getName() + (t.getMessage() != null ? ": " + t.getMessage() : "");
     s = s.replace('\0', '?');
     return s.length() > MAX_DESCRIPTION ? s.substring(0, MAX_DESCRIPTION) + "...(truncated)" : s;
+  }
+
+  /** Looked up when needed, not in a static field: a worker's start must not wait for logging. */
+  private static Logger log() {
+    return LoggerFactory.getLogger(Dispatcher.class);
   }
 }

@@ -1,6 +1,5 @@
 package dev.tether.server.internal;
 
-import dev.tether.reactor.Reactor;
 import dev.tether.server.TetherException;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,9 +12,9 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * Worker signal handling through {@code sun.misc.Signal}: the JVM's Signal Dispatcher thread only
- * hands each signal to the reactor ({@link Reactor#schedule}), so handlers run on the reactor
- * thread like every other callback.
+ * Worker signal handling through {@code sun.misc.Signal}: the thread the JVM runs a handler on only
+ * hands the signal to the reactor ({@link dev.tether.reactor.Reactor#schedule}), so handlers run
+ * on the reactor thread like every other callback.
  *
  * <p>Which signals: the JVM refuses QUIT (thread dumps), ILL, FPE, KILL, SEGV and STOP, and needs
  * BUS, PIPE and XFSZ for itself, so only {@link #ALLOWED} signals may get a handler. HUP, INT and
@@ -70,13 +69,14 @@ public final class SignalHandlers {
   }
 
   /**
-   * Installs {@code handlers} (canonical name to handler) so that each runs on {@code reactor}'s
-   * thread. Returns what puts the previous handlers back.
+   * Installs {@code handlers} (canonical name to handler) so that each runs on the reactor thread
+   * of {@code startup} (a signal that comes while the reactor is not ready yet waits for it).
+   * Returns what puts the previous handlers back.
    *
    * @throws TetherException if USR2 is handled but HotSpot still uses it, or the JVM refuses one;
    *     the handlers installed before the failure are restored first
    */
-  public static Runnable install(Map<String, Runnable> handlers, Reactor reactor) {
+  public static Runnable install(Map<String, Runnable> handlers, StartupPhase startup) {
     List<Runnable> restore = new ArrayList<>();
     Runnable restoreAll = () -> {
       for (int i = restore.size() - 1; i >= 0; i--) {
@@ -96,7 +96,7 @@ public final class SignalHandlers {
         Signal signal = new Signal(name);
         SignalHandler previous;
         try {
-          previous = Signal.handle(signal, s -> reactor.schedule(handler));
+          previous = Signal.handle(signal, s -> startup.reactor().schedule(handler));
         } catch (IllegalArgumentException e) {
           throw new TetherException("the JVM refuses a handler for SIG" + name + ": "
               + e.getMessage(), e);

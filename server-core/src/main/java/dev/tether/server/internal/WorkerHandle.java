@@ -1,13 +1,19 @@
 package dev.tether.server.internal;
 
+import dev.tether.channel.ChannelClosedException;
 import dev.tether.channel.ChannelException;
+import dev.tether.channel.FrameTooLargeException;
+import dev.tether.channel.InvalidElementException;
 import dev.tether.channel.MessageChannel;
 import dev.tether.channel.internal.Fds;
+import dev.tether.server.ErrorReplyException;
 import dev.tether.server.ExitStatus;
 import dev.tether.server.JavaCommand;
 import dev.tether.server.ServerErrorException;
 import dev.tether.server.TetherException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -95,8 +101,9 @@ public final class WorkerHandle {
 
   /**
    * The worker's command line: {@code mainClass serverClass}, the supervisor's launcher and class
-   * path, then {@code customizer}'s changes. Drops an inherited {@code channelFdVariable} (set if
-   * this JVM is a worker itself) and moves HotSpot off USR2 when the worker handles USR2.
+   * path, then {@code customizer}'s changes (if not null). Drops an inherited
+   * {@code channelFdVariable} (set if this JVM is a worker itself) and moves HotSpot off USR2 when
+   * the worker handles USR2.
    */
   public static JavaCommand command(String mainClass, String serverClass,
       String channelFdVariable, boolean handlesUsr2, Consumer<JavaCommand.Builder> customizer) {
@@ -112,7 +119,9 @@ public final class WorkerHandle {
     if (handlesUsr2) {
       b.environment(SignalHandlers.SR_SIGNUM_VARIABLE, SignalHandlers.SR_SIGNUM);
     }
-    customizer.accept(b);
+    if (customizer != null) {
+      customizer.accept(b);
+    }
     return b.build();
   }
 
@@ -185,5 +194,33 @@ public final class WorkerHandle {
       Thread.currentThread().interrupt();
     }
     return new ServerErrorException(serverClass, process.pid(), status, what, cause);
+  }
+
+  /**
+   * Writes {@code [name, args...]} and reads one reply: {@code AbstractServer.call}.
+   *
+   * @throws ErrorReplyException if the reply is an error reply (the worker goes on)
+   * @throws ServerErrorException if the worker closed the channel or died meanwhile
+   */
+  public List<String> call(String name, String... args) {
+    List<String> message = new ArrayList<>(args.length + 1);
+    message.add(name);
+    message.addAll(List.of(args));
+    List<String> reply;
+    try {
+      channel.write(message);
+      reply = channel.read();
+    } catch (ChannelClosedException | InvalidElementException | FrameTooLargeException e) {
+      throw e; // closed by stop(), or refused before anything was written: not the worker's fault
+    } catch (ChannelException e) {
+      throw died("while exchanging '" + name + "'", e);
+    }
+    if (reply == null) {
+      throw died("while waiting for the reply to '" + name + "'", null);
+    }
+    if (!reply.isEmpty() && reply.get(0).equals(Dispatcher.ERROR)) {
+      throw new ErrorReplyException(serverClass, name, reply);
+    }
+    return reply;
   }
 }

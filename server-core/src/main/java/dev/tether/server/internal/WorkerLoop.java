@@ -1,5 +1,6 @@
 package dev.tether.server.internal;
 
+import dev.tether.channel.ChannelException;
 import dev.tether.channel.MessageChannel;
 import dev.tether.reactor.Reactor;
 import dev.tether.server.TetherException;
@@ -7,9 +8,10 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
- * One main loop of a worker: signal handlers installed, the initialize hook and the channel
- * watcher on the reactor, the loop until end of stream or quit, handlers restored, the finalize
- * hook. Does not own the channel (the caller closes it afterwards).
+ * One main loop of a worker: signal handlers installed, the initialize hook, the messages already
+ * waiting while the reactor gets ready ({@link StartupPhase}), then the channel watcher on the
+ * reactor until end of stream or quit, handlers restored, the finalize hook. Does not own the
+ * channel (the caller closes it afterwards).
  */
 public final class WorkerLoop {
   /** A server hook that may throw anything. */
@@ -19,31 +21,31 @@ public final class WorkerLoop {
   }
 
   private final String serverClass;
-  private final Reactor loop;
   private final BooleanSupplier quitRequested;
   private boolean initialized;
   private TetherException failure;
 
-  private WorkerLoop(String serverClass, Reactor loop, BooleanSupplier quitRequested) {
+  private WorkerLoop(String serverClass, BooleanSupplier quitRequested) {
     this.serverClass = serverClass;
-    this.loop = loop;
     this.quitRequested = quitRequested;
   }
 
   /**
-   * Runs the loop on the calling thread (which becomes the reactor thread) and returns once it
-   * ended.
+   * Runs the worker on the calling thread and returns once it ended: the initialize hook and
+   * the messages already waiting while {@code startup} readies the reactor (see
+   * {@link StartupPhase}), then the reactor loop on this thread.
    *
    * @return what went wrong (initialize or finalize threw, or the channel broke), or null
-   * @throws TetherException if a signal handler could not be installed (nothing ran then)
+   * @throws TetherException if a signal handler could not be installed (nothing ran then), or
+   *     the reactor's native code could not be loaded
    */
-  public static TetherException run(String serverClass, MessageChannel channel, Reactor loop,
-      Dispatcher dispatcher, Map<String, Runnable> signalHandlers, Hook initialize, Hook finalize,
-      BooleanSupplier quitRequested) {
-    WorkerLoop run = new WorkerLoop(serverClass, loop, quitRequested);
-    Runnable restoreSignals = SignalHandlers.install(signalHandlers, loop);
+  public static TetherException run(String serverClass, MessageChannel channel,
+      StartupPhase startup, Dispatcher dispatcher, Map<String, Runnable> signalHandlers,
+      Hook initialize, Hook finalize, BooleanSupplier quitRequested) {
+    WorkerLoop run = new WorkerLoop(serverClass, quitRequested);
+    Runnable restoreSignals = SignalHandlers.install(signalHandlers, startup);
     try {
-      loop.run(() -> run.initializeAndWatch(channel, dispatcher, initialize));
+      run.serve(channel, startup, dispatcher, initialize);
     } finally {
       restoreSignals.run();
     }
@@ -57,17 +59,46 @@ public final class WorkerLoop {
     return run.failure;
   }
 
-  private void initializeAndWatch(MessageChannel channel, Dispatcher dispatcher, Hook initialize) {
+  private void serve(MessageChannel channel, StartupPhase startup, Dispatcher dispatcher,
+      Hook initialize) {
+    boolean open = false;
+    try {
+      open = initialize(initialize) && startup.serve(channel, dispatcher, quitRequested);
+    } catch (ChannelException e) {
+      fail(new TetherException("channel of " + serverClass + " broke", e));
+    } finally {
+      startup.finish();
+    }
+    boolean serving = open && !quitRequested.getAsBoolean();
+    if (!serving && !startup.entered()) {
+      return; // the reactor holds nothing yet
+    }
+    Reactor loop = startup.reactor();
+    loop.run(() -> {
+      if (serving) {
+        watch(channel, dispatcher, loop);
+      } else {
+        loop.stop();
+      }
+    });
+  }
+
+  /** Runs the initialize hook; false if it threw (recorded) or quit was requested. */
+  private boolean initialize(Hook initialize) {
     try {
       initialize.run();
       initialized = true;
     } catch (Exception e) {
       fail(new TetherException(serverClass + ".initializeServer() failed", e));
-      loop.stop();
-      return;
+      return false;
     }
+    return !quitRequested.getAsBoolean(); // quitMain() may come before the loop could see it
+  }
+
+  /** Reactor thread: dispatches what is buffered already, then whatever arrives. */
+  private void watch(MessageChannel channel, Dispatcher dispatcher, Reactor loop) {
     if (quitRequested.getAsBoolean()) {
-      loop.stop(); // quitMain() came before the loop could see it
+      loop.stop();
       return;
     }
     ChannelWatcher watcher = new ChannelWatcher(channel, dispatcher, quitRequested, broken -> {
@@ -77,6 +108,7 @@ public final class WorkerLoop {
       loop.stop();
     });
     loop.watch(channel.fd(), watcher).setNotifyReadable(true);
+    watcher.dispatchBuffered();
   }
 
   private void fail(TetherException e) {

@@ -1,0 +1,38 @@
+package dev.tether.channel.internal;
+
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * The socket under a {@link dev.tether.channel.MessageChannel}: junixsocket's, which passes fds
+ * ({@link AfUnixSocketIo}), or plain JDK streams, which start without native code but cannot
+ * ({@link StreamSocketIo}).
+ *
+ * <p>Not thread-safe: the channel calls the read methods under its read lock, the write methods
+ * under its write lock, and swaps implementations under both.
+ */
+public interface SocketIo {
+  /**
+   * Reads at most {@code dst.remaining()} bytes into {@code dst}, blocking until at least one
+   * came; -1 at end of stream.
+   *
+   * @throws java.net.SocketException "Connection reset" when the peer vanished with unread data
+   */
+  int read(ByteBuffer dst) throws IOException;
+
+  /** Fds that came with reads since the last call (the caller owns them); empty if none. */
+  FileDescriptor[] takeReceivedFds() throws IOException;
+
+  /** Writes all of {@code src}, with {@code fds} (owned by the caller) on its first byte. */
+  void write(ByteBuffer src, FileDescriptor[] fds) throws IOException;
+
+  /** Bytes that a read can take now without waiting for the peer (FIONREAD); 0 at end of stream. */
+  int available() throws IOException;
+
+  /** Whether fds can pass (with reads that may fetch more bytes than asked for). */
+  boolean passesFds();
+
+  /** Shuts the socket down, so that blocked reads and writes return and the peer sees the end. */
+  void shutdown() throws IOException;
+}

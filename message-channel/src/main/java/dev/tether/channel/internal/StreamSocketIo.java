@@ -1,0 +1,96 @@
+package dev.tether.channel.internal;
+
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
+import sun.misc.Unsafe;
+
+/**
+ * {@link SocketIo} over plain JDK streams: read(2) and write(2) on the fd, no native code of ours
+ * or junixsocket's, so a fresh JVM can use its inherited socket at once (junixsocket takes
+ * hundreds of milliseconds to load on a cold JVM). It cannot pass fds, and the kernel discards
+ * fds that arrive with bytes read(2) consumes, so the channel reads through it exactly up to the
+ * end of the unit it decodes and never further (fds ride on a byte after their message frame).
+ *
+ * <p>Does not own the fd. {@link #shutdown()} loads junixsocket (the JDK cannot shut down an fd).
+ */
+public final class StreamSocketIo implements SocketIo {
+  private static final FileDescriptor[] NO_FDS = {};
+
+  private final FileDescriptor fd;
+  private final FileInputStream in;
+  private final FileOutputStream out;
+
+  /** Streams over {@code fd}, made by {@link #descriptorOf}. */
+  public StreamSocketIo(FileDescriptor fd) {
+    this.fd = fd;
+    this.in = new FileInputStream(fd);
+    this.out = new FileOutputStream(fd);
+  }
+
+  /**
+   * A {@link FileDescriptor} for fd number {@code fd}, made without native code: the JDK has no
+   * public way, so its private field is set through {@code sun.misc.Unsafe} (module
+   * jdk.unsupported; on JDK 23+ quiet with {@code --sun-misc-unsafe-memory-access=allow}, which
+   * Tether's worker command lines carry for jnr-ffi anyway). Where that fails, junixsocket makes
+   * it, and the JVM pays junixsocket's start-up after all.
+   */
+  public static FileDescriptor descriptorOf(int fd) {
+    if (fd < 0) {
+      throw new IllegalArgumentException("fd : " + fd + " (expected: >= 0)");
+    }
+    try {
+      Field theUnsafe = Unsafe.class.getDeclaredField("theUnsafe");
+      theUnsafe.setAccessible(true);
+      Unsafe unsafe = (Unsafe) theUnsafe.get(null);
+      FileDescriptor descriptor = new FileDescriptor();
+      unsafe.putInt(descriptor,
+          unsafe.objectFieldOffset(FileDescriptor.class.getDeclaredField("fd")), fd);
+      return descriptor;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return Fds.wrap(fd);
+    }
+  }
+
+  @Override
+  public int read(ByteBuffer dst) throws IOException {
+    int n = in.read(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
+    if (n > 0) {
+      dst.position(dst.position() + n);
+    }
+    return n;
+  }
+
+  @Override
+  public FileDescriptor[] takeReceivedFds() {
+    return NO_FDS;
+  }
+
+  /** Writes {@code src} (a heap buffer); {@code fds} must be empty. */
+  @Override
+  public void write(ByteBuffer src, FileDescriptor[] fds) throws IOException {
+    if (fds.length > 0) {
+      throw new IllegalStateException("plain streams cannot pass fds; upgrade the channel first");
+    }
+    out.write(src.array(), src.arrayOffset() + src.position(), src.remaining());
+    src.position(src.limit());
+  }
+
+  @Override
+  public int available() throws IOException {
+    return in.available();
+  }
+
+  @Override
+  public boolean passesFds() {
+    return false;
+  }
+
+  @Override
+  public void shutdown() throws IOException {
+    Fds.shutdown(fd);
+  }
+}

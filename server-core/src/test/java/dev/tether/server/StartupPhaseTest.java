@@ -1,0 +1,224 @@
+package dev.tether.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tether.channel.MessageChannel;
+import dev.tether.channel.internal.Fds;
+import dev.tether.server.internal.StartupPhase;
+import dev.tether.testing.OpenFds;
+import java.io.FileOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A child worker's start-up phase in this JVM over a real socket pair, the worker's end in
+ * plain-stream mode as in a child ({@link MessageChannel#fromInheritedFd}): the worker thread
+ * answers messages while a load job that the test holds back has not finished, then hands over to
+ * the reactor without losing or reordering a message.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class StartupPhaseTest {
+  /** Replies with what it saw; "where" asks for the reactor (entering it during start-up). */
+  public static class Phases extends AbstractServer {
+    volatile boolean finalized;
+
+    public Phases() {
+      defineMessageHandler("echo", args -> client().write("echo", args.get(0)));
+      defineMessageHandler("where", args ->
+          client().write("where", Boolean.toString(reactor().inReactorThread())));
+      defineMessageHandler("entering", args -> {
+        client().write("entering");
+        client().write("entered", Boolean.toString(reactor().inReactorThread()));
+      });
+      defineMessageHandler("quit", args -> quitMain());
+      defineFdMessageHandler("write_into", (args, fds) -> {
+        try (FileOutputStream out = new FileOutputStream(fds.get(0))) {
+          out.write(args.get(0).getBytes(StandardCharsets.UTF_8));
+        }
+        client().write("written");
+      });
+    }
+
+    @Override
+    protected void finalizeServer() {
+      finalized = true;
+    }
+  }
+
+  /**
+   * Opens what stays open once per JVM (NativePRNG's /dev/random and /dev/urandom, taken by
+   * {@code @TempDir}; junixsocket's own socket), so that the leak check sees only this test's fds.
+   */
+  @BeforeAll
+  static void openOncePerJvm() throws Exception {
+    Files.delete(Files.createTempFile("warm", null));
+    MessageChannel.pair().close();
+  }
+
+  /** A supervisor's end and a worker's end that has not loaded native code (as in a child). */
+  private static MessageChannel.Pair inheritedPair() {
+    int[] sv = Fds.socketPair();
+    return new MessageChannel.Pair(MessageChannel.fromFd(sv[0]),
+        MessageChannel.fromInheritedFd(sv[1]));
+  }
+
+  private final ExecutorService threads = Executors.newCachedThreadPool();
+  private final CountDownLatch release = new CountDownLatch(1);
+  private final Map<Integer, String> fdsBefore = OpenFds.snapshot();
+
+  @AfterEach
+  void noLeaks() {
+    release.countDown(); // let a held-back loader thread end
+    threads.shutdownNow();
+    OpenFds.assertNoneOpenedSince(fdsBefore, Duration.ofSeconds(10), "start-up test");
+  }
+
+  /** Serves {@code channel} on a thread of its own, whose load job waits for {@link #release}. */
+  private CompletableFuture<Void> serve(AbstractServer server, MessageChannel channel,
+      Runnable load) {
+    return CompletableFuture.runAsync(
+        () -> server.startSynchronously(channel,
+            StartupPhase.loading(AbstractServer.REACTOR_NAME, load)), threads);
+  }
+
+  private CompletableFuture<Void> serveHeldBack(AbstractServer server, MessageChannel channel) {
+    return serve(server, channel, () -> {
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  @Test
+  void messagesAreAnsweredBeforeTheLoadEndsThenOnTheReactor() throws Exception {
+    Phases server = new Phases();
+    MessageChannel.Pair pair = inheritedPair();
+    MessageChannel sup = pair.first();
+    CompletableFuture<Void> done = serveHeldBack(server, pair.second());
+
+    sup.write("echo", "1");
+    assertEquals(List.of("echo", "1"), sup.read(), "answered while the load is held back");
+    sup.writeAll(List.of(List.of("echo", "2"), List.of("echo", "3")));
+    assertEquals(List.of("echo", "2"), sup.read());
+    assertEquals(List.of("echo", "3"), sup.read());
+
+    release.countDown();
+    sup.write("where");
+    assertEquals(List.of("where", "true"), sup.read());
+    sup.close();
+    done.get(20, TimeUnit.SECONDS);
+    assertTrue(server.finalized);
+  }
+
+  @Test
+  void aHandlerThatNeedsTheReactorEntersItAndBufferedMessagesFollowInOrder() throws Exception {
+    Phases server = new Phases();
+    MessageChannel.Pair pair = inheritedPair();
+    MessageChannel sup = pair.first();
+    CompletableFuture<Void> done = serveHeldBack(server, pair.second());
+
+    // One write(2): the two echoes are buffered in the worker while "entering" waits for the load.
+    sup.writeAll(List.of(List.of("entering"), List.of("echo", "a"), List.of("echo", "b")));
+    assertEquals(List.of("entering"), sup.read());
+    release.countDown();
+    assertEquals(List.of("entered", "true"), sup.read(), "the handler's thread is the reactor's");
+    assertEquals(List.of("echo", "a"), sup.read());
+    assertEquals(List.of("echo", "b"), sup.read());
+    sup.write("where");
+    assertEquals(List.of("where", "true"), sup.read());
+    sup.close();
+    done.get(20, TimeUnit.SECONDS);
+    assertTrue(server.finalized);
+  }
+
+  @Test
+  void fdsPassedDuringStartUpArrive(@TempDir Path dir) throws Exception {
+    Phases server = new Phases();
+    MessageChannel.Pair pair = inheritedPair();
+    MessageChannel sup = pair.first();
+    CompletableFuture<Void> done = serveHeldBack(server, pair.second());
+
+    Path file = dir.resolve("out");
+    try (FileOutputStream out = new FileOutputStream(file.toFile())) {
+      sup.writeWithFds(List.of("write_into", "early"), out.getFD());
+    }
+    assertEquals(List.of("written"), sup.read());
+    assertEquals("early", Files.readString(file));
+    sup.close();
+    release.countDown(); // the end of the stream is the reactor's to see
+    done.get(20, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void quitDuringStartUpEndsTheWorkerWithoutWaitingForTheLoad() throws Exception {
+    Phases quitting = new Phases();
+    MessageChannel.Pair pair = inheritedPair();
+    CompletableFuture<Void> done = serveHeldBack(quitting, pair.second());
+    pair.first().write("quit");
+    done.get(20, TimeUnit.SECONDS);
+    assertTrue(quitting.finalized);
+    assertNull(pair.first().read(), "the worker closed its end");
+    pair.first().close();
+
+    Phases quitFromElsewhere = new Phases();
+    MessageChannel.Pair pair2 = inheritedPair();
+    done = serveHeldBack(quitFromElsewhere, pair2.second());
+    pair2.first().write("echo", "up"); // answered: the worker is in its start-up phase
+    assertEquals(List.of("echo", "up"), pair2.first().read());
+    quitFromElsewhere.quitMain();
+    done.get(20, TimeUnit.SECONDS);
+    assertTrue(quitFromElsewhere.finalized);
+    pair2.first().close();
+    assertFalse(release.getCount() == 0, "the load was never released");
+  }
+
+  @Test
+  void endOfStreamDuringStartUpEndsTheWorkerOnceLoaded() throws Exception {
+    Phases closed = new Phases();
+    MessageChannel.Pair pair = inheritedPair();
+    CompletableFuture<Void> done = serveHeldBack(closed, pair.second());
+    pair.first().write("echo", "last");
+    assertEquals(List.of("echo", "last"), pair.first().read());
+    pair.first().close();
+    release.countDown(); // plain streams cannot tell end of stream from silence: the reactor can
+    done.get(20, TimeUnit.SECONDS);
+    assertTrue(closed.finalized);
+  }
+
+  @Test
+  void aLoadThatFailsFailsTheWorker() {
+    Phases server = new Phases();
+    MessageChannel.Pair pair = inheritedPair();
+    CompletableFuture<Void> done = serve(server, pair.second(), () -> {
+      throw new UnsatisfiedLinkError("no jffi here");
+    });
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> done.get(20, TimeUnit.SECONDS));
+    TetherException failure = (TetherException) e.getCause();
+    assertEquals("the worker's native code could not be loaded", failure.getMessage());
+    assertEquals("no jffi here", failure.getCause().getMessage());
+    assertNull(pair.first().read(), "the worker closed its channel");
+    pair.first().close();
+  }
+}
