@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 
 /**
  * A blocking channel that speaks Phusion Passenger's {@code MessageChannel} wire format over an
@@ -287,7 +288,7 @@ public final class MessageChannel implements Closeable {
   /**
    * Reads once from the socket into the channel's buffer, for an event loop that calls it when
    * the socket is readable (then it does not block; otherwise it blocks until data arrives).
-   * Follow it with {@link #pollMessage()} until that returns null.
+   * Follow it with {@link #pollMessages}.
    *
    * @return false at end of stream, true otherwise
    * @throws TruncatedFrameException if the stream ended inside a buffered unit
@@ -302,14 +303,26 @@ public final class MessageChannel implements Closeable {
   }
 
   /**
-   * Returns the next message, with its fds, if it is wholly buffered, and null otherwise. Never
-   * reads from the socket. Reading a scalar right after a message (a protobuf payload) may still
-   * use the blocking {@link #readScalar} and {@link #readProto}.
+   * Hands the wholly buffered messages, with their fds, to {@code consumer} one at a time, in
+   * order, until none is left whole or {@code consumer} returns false; never reads from the
+   * socket. For an event loop, after {@link #readOnce()}. The read lock is held throughout (one
+   * lock for the batch, not one per message): {@code consumer} may read from this channel itself
+   * (a protobuf payload with {@link #readProto}, which may block for the rest of it), other
+   * threads only after the call.
+   *
+   * @return how many messages {@code consumer} got
    */
-  public ReceivedMessage pollMessage() {
+  public int pollMessages(Predicate<? super ReceivedMessage> consumer) {
     readLock.lock();
     try {
-      return reader.pollMessage();
+      int n = 0;
+      for (ReceivedMessage message; (message = reader.pollMessage()) != null; ) {
+        n++;
+        if (!consumer.test(message)) {
+          break;
+        }
+      }
+      return n;
     } finally {
       readLock.unlock();
     }

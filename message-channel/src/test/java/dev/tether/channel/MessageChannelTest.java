@@ -3,6 +3,7 @@ package dev.tether.channel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import dev.tether.channel.codec.WireFormat;
 import dev.tether.channel.test.WorkerConfig;
+import dev.tether.testing.OpenFds;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -17,6 +19,7 @@ import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +35,8 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MessageChannelTest {
+  private static final Duration LEAK_DEADLINE = Duration.ofSeconds(10);
+
   private MessageChannel.Pair pair;
   private MessageChannel a;
   private MessageChannel b;
@@ -240,7 +245,7 @@ class MessageChannelTest {
   void aMessageCarriesExactlyItsFds() throws Exception {
     int[] p1 = TestNatives.pipe();
     int[] p2 = TestNatives.pipe();
-    long before = TestNatives.openFds();
+    Map<Integer, String> before = OpenFds.snapshot();
     a.write("plain");
     a.writeWithFds(List.of("conn", "tcp"), TestNatives.wrap(p1[1]), TestNatives.wrap(p2[1]));
     a.write("after");
@@ -257,7 +262,7 @@ class MessageChannelTest {
     ReceivedMessage after = b.readWithFds();
     assertEquals(List.of("after"), after.elements());
     assertTrue(after.fds().isEmpty());
-    assertEquals(before, TestNatives.openFds(), "received fds closed with the message");
+    OpenFds.assertNoneOpenedSince(before, LEAK_DEADLINE, "received fds closed with the message");
     for (int fd : new int[] {p1[0], p1[1], p2[0], p2[1]}) {
       TestNatives.LIB.close(fd);
     }
@@ -296,6 +301,7 @@ class MessageChannelTest {
   void anInheritedChannelAnswersWithoutNativeCodeAndUpgradesWhenFdsCome() throws Exception {
     int[] sv = dev.tether.channel.internal.Fds.socketPair();
     int[] pipe = TestNatives.pipe();
+    String socket = OpenFds.snapshot().get(sv[1]);
     try (MessageChannel peer = MessageChannel.fromFd(sv[0]);
         MessageChannel inherited = MessageChannel.fromInheritedFd(sv[1])) {
       peer.write("hello", "Joe");
@@ -324,7 +330,9 @@ class MessageChannelTest {
       assertEquals(List.of("after"), inherited.read());
 
       int moved = inherited.fd();
-      assertTrue(moved != sv[1] && !TestNatives.isOpen(sv[1]), "moved off fd " + sv[1]);
+      Map<Integer, String> now = OpenFds.snapshot();
+      assertEquals(socket, now.get(moved), "the socket moved to fd " + moved);
+      assertNotEquals(socket, now.get(sv[1]), "and is no longer at fd " + sv[1]);
       assertTrue(TestNatives.isCloseOnExec(moved), "fd " + moved + " is close-on-exec");
       inherited.write("done");
       assertEquals(List.of("done"), peer.read());
@@ -337,7 +345,7 @@ class MessageChannelTest {
   @Test
   void closingAnInheritedChannelWakesItsBlockedReader() throws Exception {
     int[] sv = dev.tether.channel.internal.Fds.socketPair();
-    long before = TestNatives.openFds();
+    Map<Integer, String> before = OpenFds.snapshot();
     try (MessageChannel peer = MessageChannel.fromFd(sv[0])) {
       MessageChannel inherited = MessageChannel.fromInheritedFd(sv[1]);
       CompletableFuture<List<String>> reading = async(inherited::read);
@@ -355,7 +363,17 @@ class MessageChannelTest {
       assertTrue(e.getCause() instanceof ChannelClosedException, e.getCause().toString());
       assertNull(peer.read(), "the peer sees the end");
     }
-    assertEquals(before - 2, TestNatives.openFds(), "both ends closed");
+    OpenFds.assertNoneOpenedSince(before, LEAK_DEADLINE, "inherited channel");
+    assertClosed(before, sv[0], sv[1]);
+  }
+
+  /** Asserts that the files {@code fds} pointed at in {@code before} are open under no number. */
+  private static void assertClosed(Map<Integer, String> before, int... fds) {
+    Map<Integer, String> now = OpenFds.snapshot();
+    for (int fd : fds) {
+      assertFalse(now.containsValue(before.get(fd)), "fd " + fd + " (" + before.get(fd)
+          + ") is closed");
+    }
   }
 
   private static long threadsBlockedIn(String className) {
@@ -367,11 +385,11 @@ class MessageChannelTest {
   @Test
   void fdsWithoutAMessageAreClosedAndRefused() {
     int[] pipe = TestNatives.pipe();
-    long before = TestNatives.openFds();
+    Map<Integer, String> before = OpenFds.snapshot();
     a.sendFd(TestNatives.wrap(pipe[1]), false); // one 0x00 byte carrying an fd...
     a.write(List.of("x"));                          // ...read as the header of a message
     assertThrows(UnexpectedFdsException.class, b::read);
-    assertEquals(before, TestNatives.openFds(), "the stray fd was closed");
+    OpenFds.assertNoneOpenedSince(before, LEAK_DEADLINE, "the stray fd was closed");
     TestNatives.LIB.close(pipe[0]);
     TestNatives.LIB.close(pipe[1]);
   }
@@ -379,11 +397,11 @@ class MessageChannelTest {
   @Test
   void readingAnFdMessageAsPlainClosesItsFds() {
     int[] pipe = TestNatives.pipe();
-    long before = TestNatives.openFds();
+    Map<Integer, String> before = OpenFds.snapshot();
     a.writeWithFds(List.of("conn"), TestNatives.wrap(pipe[1]));
     UnexpectedFdsException e = assertThrows(UnexpectedFdsException.class, b::read);
     assertTrue(e.getMessage().contains("readWithFds"), e.getMessage());
-    assertEquals(before, TestNatives.openFds());
+    OpenFds.assertNoneOpenedSince(before, LEAK_DEADLINE, "fds");
     TestNatives.LIB.close(pipe[0]);
     TestNatives.LIB.close(pipe[1]);
   }
@@ -391,12 +409,14 @@ class MessageChannelTest {
   @Test
   void unclaimedFdsAreClosedWithTheChannel() throws Exception {
     int[] pipe = TestNatives.pipe();
-    long before = TestNatives.openFds();
+    Map<Integer, String> before = OpenFds.snapshot();
     a.write("first");
     a.writeWithFds(List.of("conn"), TestNatives.wrap(pipe[1]), TestNatives.wrap(pipe[1]));
     assertEquals(List.of("first"), b.read()); // may pull the next frame's fds into the queue
+    int[] channelFds = {a.fd(), b.fd()};
     pair.close();
-    assertEquals(before - 2, TestNatives.openFds(), "both channel fds and both passed fds gone");
+    OpenFds.assertNoneOpenedSince(before, LEAK_DEADLINE, "passed fds");
+    assertClosed(before, channelFds);
     TestNatives.LIB.close(pipe[0]);
     TestNatives.LIB.close(pipe[1]);
   }
@@ -405,7 +425,7 @@ class MessageChannelTest {
   void tenThousandFdsPassLeavingNothingOpen() throws Exception {
     int[] pipe = TestNatives.pipe();
     FileDescriptor sent = TestNatives.wrap(pipe[1]);
-    long before = TestNatives.openFds();
+    Map<Integer, String> before = OpenFds.snapshot();
     CompletableFuture<Void> sender = async(() -> {
       for (int i = 0; i < 100; i++) {
         a.sendFd(sent); // negotiated, one at a time
@@ -431,7 +451,7 @@ class MessageChannelTest {
     }
     sender.get(30, TimeUnit.SECONDS);
     assertEquals(10_000, received);
-    assertEquals(before, TestNatives.openFds(), "no fd left open");
+    OpenFds.assertNoneOpenedSince(before, LEAK_DEADLINE, "no fd left open");
     assertFalse(numbers.isEmpty());
     TestNatives.LIB.close(pipe[0]);
     TestNatives.LIB.close(pipe[1]);
@@ -440,14 +460,14 @@ class MessageChannelTest {
   @Test
   void pairsOpenAndCloseWithoutLeaking() {
     pair.close();
-    long before = TestNatives.openFds();
+    Map<Integer, String> before = OpenFds.snapshot();
     for (int i = 0; i < 100; i++) {
       try (MessageChannel.Pair p = MessageChannel.pair()) {
         p.first().write("ping");
         assertEquals(List.of("ping"), p.second().read());
       }
     }
-    assertEquals(before, TestNatives.openFds());
+    OpenFds.assertNoneOpenedSince(before, LEAK_DEADLINE, "fds");
   }
 
   @Test
@@ -460,17 +480,18 @@ class MessageChannelTest {
     List<String> names = new ArrayList<>();
     while (names.size() < 3) {
       assertTrue(b.readOnce());
-      for (ReceivedMessage m; names.size() < 3 && (m = b.pollMessage()) != null; ) {
+      b.pollMessages(m -> {
         names.add(m.name());
         if (m.name().equals("two")) {
           assertEquals(1, m.fds().size());
         }
         m.close();
-      }
+        return names.size() < 3;
+      });
     }
     assertEquals(List.of("one", "two", "three"), names);
     assertArrayEquals(new byte[] {9}, b.readScalar(), "a scalar after a message still reads");
-    assertNull(b.pollMessage(), "nothing buffered: null, no read");
+    assertEquals(0, b.pollMessages(m -> true), "nothing buffered: nothing, no read");
     a.close();
     assertFalse(b.readOnce());
     TestNatives.LIB.close(pipe[0]);

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.annotations.Out;
 
@@ -67,15 +66,6 @@ final class TestNatives {
     return dev.tether.channel.internal.Fds.wrap(fd);
   }
 
-  /** Number of fds open in this process. */
-  static long openFds() {
-    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-      return fds.count();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   /** Whether fd's flags in /proc/self/fdinfo have O_CLOEXEC (octal 02000000). */
   static boolean isCloseOnExec(int fd) {
     try {
@@ -88,9 +78,5 @@ final class TestNatives {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  static boolean isOpen(int fd) {
-    return Files.exists(Path.of("/proc/self/fd/" + fd), java.nio.file.LinkOption.NOFOLLOW_LINKS);
   }
 }

@@ -6,7 +6,7 @@ import dev.tether.channel.TrailingBytesException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,11 +40,24 @@ public final class MessageDecoder {
   /**
    * Decodes one message whose elements are UTF-8 strings.
    *
-   * @return the elements, or null if the frame is incomplete
+   * @return the elements (an immutable list), or null if the frame is incomplete
    * @throws TrailingBytesException if the body has bytes after its last NUL
    * @throws dev.tether.channel.InvalidUtf8Exception if an element is not valid UTF-8
    */
   public static List<String> decodeMessage(ByteBuffer src) {
+    return decodeMessage(src, null);
+  }
+
+  /**
+   * Decodes one message whose elements are UTF-8 strings, taking element 0 (the name) from
+   * {@code names} when it was seen before.
+   *
+   * @param names the reader's name cache, or null
+   * @return the elements (an immutable list), or null if the frame is incomplete
+   * @throws TrailingBytesException if the body has bytes after its last NUL
+   * @throws dev.tether.channel.InvalidUtf8Exception if an element is not valid UTF-8
+   */
+  public static List<String> decodeMessage(ByteBuffer src, NameCache names) {
     int length = messageFrameLength(src);
     if (length < 0 || src.remaining() < length) {
       return null;
@@ -53,32 +66,66 @@ public final class MessageDecoder {
     int bodyEnd = src.position() + length;
     src.position(bodyEnd);
     if (bodyStart == bodyEnd) {
-      return Collections.emptyList();
+      return List.of();
     }
-    byte[] body;
-    int offset;
+    byte[] array;
+    int from;
+    int end;
     if (src.hasArray()) {
-      body = src.array();
-      offset = src.arrayOffset();
+      array = src.array();
+      from = src.arrayOffset() + bodyStart;
+      end = src.arrayOffset() + bodyEnd;
     } else {
-      body = new byte[bodyEnd - bodyStart];
-      src.get(bodyStart, body);
-      offset = -bodyStart;
+      array = new byte[bodyEnd - bodyStart];
+      src.get(bodyStart, array);
+      from = 0;
+      end = array.length;
     }
-    List<String> elements = new ArrayList<>(4);
-    int from = offset + bodyStart;
-    int end = offset + bodyEnd;
-    while (from < end) {
-      int nul = indexOfNul(body, from, end);
+    String first = null;
+    String second = null;
+    String[] more = null;
+    int n = 0;
+    for (int start = from; start < end; n++) {
+      long scan = AsciiScan.scanElement(array, start, end);
+      int nul = (int) scan;
       if (nul < 0) {
-        throw trailing(end - from, bodyEnd - bodyStart);
+        throw trailing(end - start, end - from);
       }
-      boolean ascii = Utf8.validate(body, from, nul, elements.size());
-      elements.add(new String(body, from, nul - from,
-          ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8));
-      from = nul + 1;
+      boolean ascii = (scan & AsciiScan.NOT_ASCII) == 0;
+      String element = n == 0 && ascii && names != null
+          ? names.get(array, start, nul)
+          : string(array, start, nul, ascii, n);
+      if (n == 0) {
+        first = element;
+      } else if (n == 1) {
+        second = element;
+      } else {
+        if (more == null) {
+          more = new String[8];
+          more[0] = first;
+          more[1] = second;
+        } else if (n == more.length) {
+          more = Arrays.copyOf(more, n * 2);
+        }
+        more[n] = element;
+      }
+      start = nul + 1;
     }
-    return elements;
+    switch (n) {
+      case 1:
+        return List.of(first);
+      case 2:
+        return List.of(first, second);
+      default:
+        return List.of(Arrays.copyOf(more, n));
+    }
+  }
+
+  private static String string(byte[] array, int from, int to, boolean ascii, int index) {
+    if (!ascii && !Utf8.validate(array, from, to, index)) { // throws unless it is UTF-8
+      return new String(array, from, to - from, StandardCharsets.UTF_8);
+    }
+    return new String(array, from, to - from, StandardCharsets.ISO_8859_1);
   }
 
   /**
@@ -99,7 +146,7 @@ public final class MessageDecoder {
     List<byte[]> elements = new ArrayList<>(4);
     int from = 0;
     while (from < bodyLength) {
-      int nul = indexOfNul(body, from, bodyLength);
+      int nul = AsciiScan.indexOfNul(body, from, bodyLength);
       if (nul < 0) {
         throw trailing(bodyLength - from, bodyLength);
       }
@@ -165,15 +212,6 @@ public final class MessageDecoder {
       hash.put(elements.get(i), elements.get(i + 1));
     }
     return hash;
-  }
-
-  private static int indexOfNul(byte[] bytes, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (bytes[i] == 0) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   private static TrailingBytesException trailing(int trailing, int bodyLength) {

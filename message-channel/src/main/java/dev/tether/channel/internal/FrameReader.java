@@ -7,6 +7,7 @@ import dev.tether.channel.MissingFdsException;
 import dev.tether.channel.ReceivedMessage;
 import dev.tether.channel.TruncatedFrameException;
 import dev.tether.channel.codec.MessageDecoder;
+import dev.tether.channel.codec.NameCache;
 import dev.tether.channel.codec.WireFormat;
 import java.io.FileDescriptor;
 import java.io.IOException;
@@ -32,6 +33,7 @@ public final class FrameReader {
   private final BooleanSupplier closed;
   private final Runnable upgrade;
   private final InboundFds inboundFds = new InboundFds();
+  private final NameCache names = new NameCache();
   private SocketIo io;
   private final ByteBuffer in =
       ByteBuffer.allocate(WireFormat.MESSAGE_HEADER_SIZE + WireFormat.MAX_MESSAGE_BODY_SIZE)
@@ -152,7 +154,7 @@ public final class FrameReader {
 
   private ReceivedMessage decodeBufferedMessage() {
     long start = position();
-    List<String> elements = MessageDecoder.decodeMessage(in);
+    List<String> elements = MessageDecoder.decodeMessage(in, names);
     int fdCount = announcedFds(elements);
     inboundFds.take(0, start, position(), "message");
     if (fdCount == 0) {

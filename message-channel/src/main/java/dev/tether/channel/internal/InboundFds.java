@@ -39,6 +39,9 @@ public final class InboundFds {
    * @throws UnexpectedFdsException if more came, or fds came with no unit before this one
    */
   public List<FileDescriptor> take(int count, long start, long end, String unit) {
+    if (count == 0 && queue.isEmpty()) {
+      return List.of(); // almost every unit: nothing to match
+    }
     rejectOrphansBefore(start);
     List<FileDescriptor> taken = new ArrayList<>(count);
     while (!queue.isEmpty() && queue.peek().streamEnd() <= end) {

@@ -27,6 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MessageCodecTest {
   private static final HexFormat HEX = HexFormat.ofDelimiter(" ");
 
+  private final NameCache names = new NameCache();
+
   private static byte[] encode(List<String> message) {
     ByteBuffer buf = ByteBuffer.allocate(MessageEncoder.messageSize(message));
     MessageEncoder.encodeMessage(message, buf);
@@ -110,7 +112,59 @@ class MessageCodecTest {
       }
       ByteBuffer direct = ByteBuffer.allocateDirect(frame.length).put(frame).flip();
       assertEquals(message, MessageDecoder.decodeMessage(direct));
+      assertEquals(message, MessageDecoder.decodeMessage(ByteBuffer.wrap(frame), names));
     }
+  }
+
+  /**
+   * The decoder scans eight bytes at a time: every NUL and every non-ASCII byte position within
+   * and across those steps, with 0x01 bytes (which a word-wise NUL test can mistake for NUL right
+   * after a true one) next to the NULs.
+   */
+  @Test
+  void decodesEveryElementBoundaryAndHighBytePosition() {
+    for (int first = 0; first <= 17; first++) {
+      for (int second = 0; second <= 17; second++) {
+        for (int high = -1; high < first; high++) {
+          char[] name = new char[first];
+          Arrays.fill(name, '\u0001');
+          if (high >= 0) {
+            name[high] = '\u00e9';
+          }
+          List<String> message = List.of(new String(name), "\u0001".repeat(second), "");
+          byte[] frame = encode(message);
+          assertEquals(message, MessageDecoder.decodeMessage(ByteBuffer.wrap(frame)));
+          assertEquals(message, MessageDecoder.decodeMessage(ByteBuffer.wrap(frame), names));
+        }
+      }
+    }
+  }
+
+  @Test
+  void aNameSeenBeforeComesBackAsTheSameString() {
+    List<String> names1 = new ArrayList<>();
+    List<String> names2 = new ArrayList<>();
+    List<String> sample = List.of("count", "ping", "x", "eight888", "nine99999",
+        "a-name-of-64-bytes-".repeat(4).substring(0, 64));
+    for (List<String> into : List.of(names1, names2)) {
+      for (String name : sample) {
+        into.add(MessageDecoder.decodeMessage(ByteBuffer.wrap(encode(List.of(name, "arg"))), names)
+            .get(0));
+      }
+    }
+    assertEquals(sample, names2);
+    for (int i = 0; i < sample.size(); i++) {
+      assertTrue(names1.get(i) == names2.get(i), "same instance for " + sample.get(i));
+    }
+    // The name ends in the array's last bytes: packed without reading past the array.
+    byte[] tight = HEX.parseHex("00 03 61 62 00");
+    assertEquals(List.of("ab"), MessageDecoder.decodeMessage(ByteBuffer.wrap(tight), names));
+    // Longer than a name worth keeping: still decoded, a new string each time.
+    String long65 = "n".repeat(65);
+    String a = MessageDecoder.decodeMessage(ByteBuffer.wrap(encode(List.of(long65))), names).get(0);
+    String b = MessageDecoder.decodeMessage(ByteBuffer.wrap(encode(List.of(long65))), names).get(0);
+    assertEquals(long65, b);
+    assertTrue(a != b, "not kept");
   }
 
   private static List<String> randomMessage(Random random) {

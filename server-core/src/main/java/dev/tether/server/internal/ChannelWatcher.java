@@ -56,10 +56,15 @@ public final class ChannelWatcher extends Watcher {
 
   /** Dispatches every wholly buffered message, one at a time, in order; never reads. */
   void dispatchBuffered() {
-    ReceivedMessage message;
-    while (!ended && !quitting.getAsBoolean() && (message = client.pollMessage()) != null) {
-      dispatcher.dispatch(message, client);
+    if (!ended && !quitting.getAsBoolean()) {
+      client.pollMessages(this::dispatch);
     }
+  }
+
+  /** Dispatches {@code message}; false once no further one may be dispatched. */
+  private boolean dispatch(ReceivedMessage message) {
+    dispatcher.dispatch(message, client);
+    return !ended && !quitting.getAsBoolean();
   }
 
   private void end(Throwable failure) {
