@@ -8,13 +8,17 @@ import java.util.concurrent.TimeUnit;
 /**
  * Supervisor-to-worker message costs over a running worker's {@code server()} channel, measured
  * the way {@code channel_rtt.c} measures two C processes: round trips of {@code ["ping"]} with one
- * message in flight, and 32-byte messages pipelined in windows (WINDOW writes, then
- * {@code ["sync"]} and its reply, which carries the worker's count so every message is checked).
- * Each run warms up for a fifth of its duration first. Not thread-safe; one run at a time.
+ * message in flight, and 32-byte {@code ["count", <23 bytes>]} messages pipelined in windows
+ * (WINDOW messages, then {@code ["sync"]}, whose reply carries the worker's count and the
+ * characters it saw, so every message is checked), up to {@link #WINDOWS_IN_FLIGHT} windows
+ * written ahead of their replies so that the worker never waits for the supervisor. Each run
+ * warms up for a fifth of its duration first. Not thread-safe; one run at a time.
  */
 final class MessageRuns {
-  /** Messages written before each sync; bounds what is in flight. */
+  /** Messages written before each sync. */
   static final int WINDOW = 1000;
+  /** Windows written before the reply to the first of them is read; bounds what is in flight. */
+  static final int WINDOWS_IN_FLIGHT = 4;
 
   /** One window and its sync, written with one {@code writeAll}: a write(2) per ~64 KiB. */
   private static final List<List<String>> BATCH = window();
@@ -62,26 +66,38 @@ final class MessageRuns {
 
   private double pipelinedOnce(long durationMs) {
     long sent = 0;
+    int inFlight = 0;
     long start = System.nanoTime();
     long end = start + TimeUnit.MILLISECONDS.toNanos(durationMs);
     while (System.nanoTime() < end) {
       channel.writeAll(BATCH);
       sent += WINDOW;
-      List<String> count = channel.read();
-      long expected = synced + sent;
-      if (count == null || count.size() != 1 || Long.parseLong(count.get(0)) != expected) {
-        throw new IllegalStateException("worker counted " + count + " (expected: [" + expected
-            + "])");
+      if (++inFlight == WINDOWS_IN_FLIGHT) {
+        checkSync();
+        inFlight--;
       }
     }
+    for (; inFlight > 0; inFlight--) {
+      checkSync();
+    }
     double secs = (System.nanoTime() - start) / 1e9;
-    synced += sent;
     return sent / secs;
+  }
+
+  /** Reads the reply to the next sync: the worker's count and characters so far. */
+  private void checkSync() {
+    synced += WINDOW;
+    List<String> reply = channel.read();
+    List<String> expected = List.of(Long.toString(synced),
+        Long.toString(synced * BenchWorker.COUNT.get(1).length()));
+    if (!expected.equals(reply)) {
+      throw new IllegalStateException("worker counted " + reply + " (expected: " + expected + ")");
+    }
   }
 
   private static List<List<String>> window() {
     List<List<String>> batch = new java.util.ArrayList<>(java.util.Collections.nCopies(WINDOW,
-        BenchWorker.FRAME32));
+        BenchWorker.COUNT));
     batch.add(List.of(BenchWorker.SYNC));
     return List.copyOf(batch);
   }
