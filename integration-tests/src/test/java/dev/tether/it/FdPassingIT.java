@@ -73,8 +73,9 @@ class FdPassingIT {
         assertFalse(fds.stream().anyMatch(l -> l.contains(secret.toString())),
             "supervisor's fd leaked into the worker: " + fds);
         assertTrue(fds.stream().anyMatch(l -> l.startsWith("0 ")), fds.toString());
-        // The channel (fd 3 at exec) was moved to a close-on-exec duplicate before user code.
-        // (junixsocket itself keeps one inheritable socket of its own open: not checked here.)
+        // The channel (fd 3 at exec) has moved to a close-on-exec duplicate: at the latest when a
+        // handler asks for its fd, as this one does. (junixsocket itself keeps one inheritable
+        // socket of its own open: not checked here.)
         assertTrue(channelFd != 3, "channel still at fd 3");
         String channel = fds.stream().filter(l -> l.startsWith(channelFd + " ")).findFirst()
             .orElseThrow(() -> new AssertionError("no fd " + channelFd + " in " + fds));

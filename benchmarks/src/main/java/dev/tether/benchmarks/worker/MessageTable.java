@@ -81,7 +81,9 @@ final class MessageTable {
     System.out.printf("Messages supervisor<->worker (median of %d interleaved rounds of %d ms)%n",
         rounds, durationMs);
     System.out.println("  rtt: [\"ping\"] written, reply read, one in flight; pipelined: 32-byte"
-        + " messages, " + MessageRuns.WINDOW + " then [\"sync\"] in one writeAll, and its reply");
+        + " [\"count\", <23 bytes>] messages decoded and dispatched, windows of "
+        + MessageRuns.WINDOW + " then [\"sync\"] in one writeAll, " + MessageRuns.WINDOWS_IN_FLIGHT
+        + " windows ahead of their replies");
     System.out.println("  C: channel_rtt (fork + socketpair); its pipelined rows write 128 frames"
         + " per write(2) (batched) or 1 (single)");
     System.out.printf("%-44s %8s %8s %7s %12s %10s %9s%n", "", "p50 us", "p99 us", "x C p50",
