@@ -4,16 +4,14 @@ import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import dev.tether.channel.codec.MessageDecoder;
 import dev.tether.channel.codec.WireFormat;
-import dev.tether.channel.internal.AfUnixSocketIo;
+import dev.tether.channel.internal.ChannelSocket;
+import dev.tether.channel.internal.FdNegotiation;
 import dev.tether.channel.internal.Fds;
 import dev.tether.channel.internal.FrameReader;
 import dev.tether.channel.internal.FrameWriter;
 import dev.tether.channel.internal.Protobuf;
-import dev.tether.channel.internal.SocketIo;
-import dev.tether.channel.internal.StreamSocketIo;
 import java.io.Closeable;
 import java.io.FileDescriptor;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -59,37 +57,14 @@ public final class MessageChannel implements Closeable {
 
   private final ReentrantLock readLock = new ReentrantLock();
   private final ReentrantLock writeLock = new ReentrantLock();
-  private final Object stateLock = new Object(); // orders upgrade() against close()
+  private final ChannelSocket socket;
   private final FrameReader reader;
   private final FrameWriter writer;
-  private volatile FileDescriptor fd; // replaced once, by upgrade()
-  private volatile int fdNumber;
-  private volatile SocketIo io;
-  private volatile boolean closed;
 
-  private MessageChannel(int fdNumber, boolean natively) {
-    FileDescriptor descriptor;
-    SocketIo socket;
-    if (natively) {
-      descriptor = Fds.wrap(fdNumber);
-      socket = afUnix(descriptor, fdNumber);
-    } else {
-      descriptor = StreamSocketIo.descriptorOf(fdNumber);
-      socket = new StreamSocketIo(descriptor);
-    }
-    this.fd = descriptor;
-    this.fdNumber = fdNumber;
-    this.io = socket;
-    this.reader = new FrameReader(socket, this::isClosed, this::upgrade);
-    this.writer = new FrameWriter(socket, this::isClosed);
-  }
-
-  private static SocketIo afUnix(FileDescriptor fd, int number) {
-    try {
-      return new AfUnixSocketIo(fd, WireFormat.MAX_FDS_PER_MESSAGE);
-    } catch (IOException e) {
-      throw new ChannelIOException("fd " + number + " is not a usable AF_UNIX socket", e);
-    }
+  private MessageChannel(ChannelSocket socket) {
+    this.socket = socket;
+    this.reader = new FrameReader(socket, this::upgrade);
+    this.writer = new FrameWriter(socket);
   }
 
   /** Two connected channels, both ends in this process. Close each (or the pair) when done. */
@@ -110,14 +85,14 @@ public final class MessageChannel implements Closeable {
     int[] sv = Fds.socketPair();
     MessageChannel first;
     try {
-      first = new MessageChannel(sv[0], true);
+      first = new MessageChannel(ChannelSocket.of(sv[0]));
     } catch (RuntimeException e) {
       Fds.close(sv[0]);
       Fds.close(sv[1]);
       throw e;
     }
     try {
-      return new Pair(first, new MessageChannel(sv[1], true));
+      return new Pair(first, new MessageChannel(ChannelSocket.of(sv[1])));
     } catch (RuntimeException e) {
       first.close();
       Fds.close(sv[1]);
@@ -133,7 +108,7 @@ public final class MessageChannel implements Closeable {
     if (fd < 0) {
       throw new IllegalArgumentException("fd : " + fd + " (expected: >= 0)");
     }
-    return new MessageChannel(fd, true);
+    return new MessageChannel(ChannelSocket.of(fd));
   }
 
   /**
@@ -151,7 +126,7 @@ public final class MessageChannel implements Closeable {
     if (fd < 0) {
       throw new IllegalArgumentException("fd : " + fd + " (expected: >= 0)");
     }
-    return new MessageChannel(fd, false);
+    return new MessageChannel(ChannelSocket.ofPlainStreams(fd));
   }
 
   /**
@@ -164,39 +139,17 @@ public final class MessageChannel implements Closeable {
    * @throws ChannelIOException if the fd cannot be duplicated or is not an AF_UNIX socket
    */
   public void upgrade() {
-    if (io.passesFds()) {
+    if (socket.io().passesFds()) {
       return;
     }
-    FileDescriptor duplicate;
-    synchronized (stateLock) { // close() must not close the fd under the duplication
-      if (closed || io.passesFds()) {
-        return;
-      }
-      duplicate = Fds.duplicateCloexec(fd);
-    }
-    int number = Fds.number(duplicate);
-    SocketIo socket;
-    try {
-      socket = afUnix(duplicate, number);
-    } catch (RuntimeException e) {
-      Fds.close(duplicate);
-      throw e;
+    ChannelSocket.Upgrade upgrade = socket.prepare();
+    if (upgrade == null) {
+      return;
     }
     readLock.lock();
     writeLock.lock();
     try {
-      synchronized (stateLock) {
-        if (closed || io.passesFds()) { // closed, or upgraded by another thread, meanwhile
-          Fds.close(duplicate);
-          return;
-        }
-        reader.setIo(socket);
-        writer.setIo(socket);
-        Fds.close(fd);
-        io = socket;
-        fd = duplicate;
-        fdNumber = number;
-      }
+      socket.commit(upgrade);
     } finally {
       writeLock.unlock();
       readLock.unlock();
@@ -212,7 +165,7 @@ public final class MessageChannel implements Closeable {
   public static MessageChannel connect(java.nio.file.Path path) {
     int fd = Fds.connectUnix(path);
     try {
-      return new MessageChannel(fd, true);
+      return new MessageChannel(ChannelSocket.of(fd));
     } catch (RuntimeException e) {
       Fds.close(fd);
       throw e;
@@ -225,7 +178,7 @@ public final class MessageChannel implements Closeable {
    */
   public int fd() {
     upgrade();
-    return fdNumber;
+    return socket.number();
   }
 
   /**
@@ -501,13 +454,7 @@ public final class MessageChannel implements Closeable {
     readLock.lock();
     writeLock.lock();
     try {
-      if (negotiate) {
-        expect(WireFormat.PASS_IO);
-      }
-      writer.writeFdByte(fd);
-      if (negotiate) {
-        expect(WireFormat.GOT_IO);
-      }
+      FdNegotiation.send(reader, writer, fd, negotiate);
     } finally {
       writeLock.unlock();
       readLock.unlock();
@@ -531,19 +478,7 @@ public final class MessageChannel implements Closeable {
     readLock.lock();
     writeLock.lock();
     try {
-      if (negotiate) {
-        write(List.of(WireFormat.PASS_IO));
-      }
-      FileDescriptor received = reader.readFdByte();
-      if (negotiate) {
-        try {
-          write(List.of(WireFormat.GOT_IO));
-        } catch (RuntimeException e) {
-          Fds.close(received);
-          throw e;
-        }
-      }
-      return received;
+      return FdNegotiation.receive(reader, writer, negotiate);
     } finally {
       writeLock.unlock();
       readLock.unlock();
@@ -557,7 +492,7 @@ public final class MessageChannel implements Closeable {
 
   /** True once {@link #close()} has been called. */
   public boolean isClosed() {
-    return closed;
+    return socket.isClosed();
   }
 
   /**
@@ -566,43 +501,27 @@ public final class MessageChannel implements Closeable {
    */
   @Override
   public void close() {
-    SocketIo socket;
-    FileDescriptor descriptor;
-    synchronized (stateLock) {
-      if (closed) {
+    RuntimeException failure = null;
+    try {
+      if (!socket.close()) {
         return;
       }
-      closed = true;
-      socket = io;
-      descriptor = fd;
+    } catch (RuntimeException e) {
+      failure = e; // the fd is closed all the same: the received ones go too
     }
+    readLock.lock();
     try {
-      socket.shutdown();
-    } catch (IOException e) {
-      throw new ChannelIOException("close of channel fd " + fdNumber + " failed", e);
+      reader.closeAll();
     } finally {
-      // Shutting down left the fd open: we own it.
-      Fds.close(descriptor);
-      readLock.lock();
-      try {
-        reader.closeAll();
-      } finally {
-        readLock.unlock();
-      }
+      readLock.unlock();
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 
   @Override
   public String toString() {
-    return "MessageChannel(fd=" + (closed ? "closed" : fdNumber) + ")";
-  }
-
-  private void expect(String name) {
-    List<String> message = read();
-    if (message == null || message.size() != 1 || !message.get(0).equals(name)) {
-      throw new FdNegotiationException(
-          "expected [\"" + name + "\"] from the peer, got "
-              + (message == null ? "end of stream" : message));
-    }
+    return "MessageChannel(fd=" + (socket.isClosed() ? "closed" : socket.number()) + ")";
   }
 }

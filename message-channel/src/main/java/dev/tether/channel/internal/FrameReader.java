@@ -13,7 +13,6 @@ import java.io.FileDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 /**
  * The inbound half of a {@link dev.tether.channel.MessageChannel}: a read buffer over a blocking
@@ -30,11 +29,10 @@ public final class FrameReader {
   private static final byte[] FDS_HEADER_PREFIX =
       (WireFormat.FDS_MARKER + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-  private final BooleanSupplier closed;
+  private final ChannelSocket socket;
   private final Runnable upgrade;
   private final InboundFds inboundFds = new InboundFds();
   private final NameCache names = new NameCache();
-  private SocketIo io;
   private final ByteBuffer in =
       ByteBuffer.allocate(WireFormat.MESSAGE_HEADER_SIZE + WireFormat.MAX_MESSAGE_BODY_SIZE)
           .flip();
@@ -42,18 +40,12 @@ public final class FrameReader {
   private boolean eof;
 
   /**
-   * @param closed whether the channel has been closed
-   * @param upgrade makes the channel's socket one that passes fds (then calls {@link #setIo})
+   * @param socket the channel's socket, read through its current {@link SocketIo}
+   * @param upgrade makes the channel's socket one that passes fds
    */
-  public FrameReader(SocketIo io, BooleanSupplier closed, Runnable upgrade) {
-    this.io = io;
-    this.closed = closed;
+  public FrameReader(ChannelSocket socket, Runnable upgrade) {
+    this.socket = socket;
     this.upgrade = upgrade;
-  }
-
-  /** Reads through {@code io} from now on; what is buffered stays. */
-  public void setIo(SocketIo io) {
-    this.io = io;
   }
 
   /** One message with its fds; null at a clean end of stream. */
@@ -141,7 +133,7 @@ public final class FrameReader {
    */
   public int available() {
     try {
-      return in.remaining() + (eof ? 0 : io.available());
+      return in.remaining() + (eof ? 0 : socket.io().available());
     } catch (IOException e) {
       throw readFailure(e);
     }
@@ -202,7 +194,7 @@ public final class FrameReader {
   }
 
   private void passFds() {
-    if (!io.passesFds()) {
+    if (!socket.io().passesFds()) {
       upgrade.run();
     }
   }
@@ -259,7 +251,7 @@ public final class FrameReader {
   private int readIntoBuffer(int missing) {
     in.compact();
     int capacity = in.limit();
-    if (missing > 0 && !io.passesFds()) {
+    if (missing > 0 && !socket.io().passesFds()) {
       in.limit(Math.min(capacity, in.position() + missing));
     }
     try {
@@ -272,21 +264,21 @@ public final class FrameReader {
 
   /** One read from the socket into {@code dst}; queues any fds that came with it. */
   private int readSome(ByteBuffer dst) {
-    if (closed.getAsBoolean()) {
+    if (socket.isClosed()) {
       throw new ChannelClosedException("channel is closed");
     }
     int r;
     try {
-      r = io.read(dst);
+      r = socket.io().read(dst);
     } catch (IOException e) {
-      if (!closed.getAsBoolean() && String.valueOf(e.getMessage()).contains("reset")) {
+      if (!socket.isClosed() && String.valueOf(e.getMessage()).contains("reset")) {
         r = -1; // the peer is gone: end of stream, as for Passenger
       } else {
         throw readFailure(e);
       }
     }
     if (r < 0) {
-      if (closed.getAsBoolean()) {
+      if (socket.isClosed()) {
         throw new ChannelClosedException("channel was closed during a read");
       }
       eof = true;
@@ -298,7 +290,7 @@ public final class FrameReader {
   }
 
   private RuntimeException readFailure(IOException e) {
-    if (closed.getAsBoolean()) {
+    if (socket.isClosed()) {
       return new ChannelClosedException("channel was closed during a read");
     }
     return new ChannelIOException("read failed: " + e.getMessage(), e);
@@ -307,7 +299,7 @@ public final class FrameReader {
   private void collectReceivedFds() {
     FileDescriptor[] received;
     try {
-      received = io.takeReceivedFds();
+      received = socket.io().takeReceivedFds();
     } catch (IOException e) {
       throw new ChannelIOException("cannot collect received fds", e);
     }

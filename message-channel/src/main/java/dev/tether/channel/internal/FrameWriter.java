@@ -10,7 +10,6 @@ import java.io.FileDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 /**
  * The outbound half of a {@link dev.tether.channel.MessageChannel}: encodes each unit into one
@@ -21,20 +20,14 @@ import java.util.function.BooleanSupplier;
 public final class FrameWriter {
   private static final FileDescriptor[] NO_FDS = {};
 
-  private final BooleanSupplier closed;
+  private final ChannelSocket socket;
   private final ByteBuffer out =
       ByteBuffer.allocate(WireFormat.MESSAGE_HEADER_SIZE + WireFormat.MAX_MESSAGE_BODY_SIZE);
   private final ByteBuffer carrier = ByteBuffer.allocate(1);
-  private SocketIo io;
 
-  public FrameWriter(SocketIo io, BooleanSupplier closed) {
-    this.io = io;
-    this.closed = closed;
-  }
-
-  /** Writes through {@code io} from now on. */
-  public void setIo(SocketIo io) {
-    this.io = io;
+  /** A writer through {@code socket}'s current {@link SocketIo}. */
+  public FrameWriter(ChannelSocket socket) {
+    this.socket = socket;
   }
 
   /** Writes one message. */
@@ -126,9 +119,9 @@ public final class FrameWriter {
   private void flush(ByteBuffer src, FileDescriptor[] fds) {
     checkOpen();
     try {
-      io.write(src, fds);
+      socket.io().write(src, fds);
     } catch (IOException e) {
-      if (closed.getAsBoolean()) {
+      if (socket.isClosed()) {
         throw new ChannelClosedException("channel was closed during a write");
       }
       throw new ChannelIOException("write failed: " + e.getMessage(), e);
@@ -136,7 +129,7 @@ public final class FrameWriter {
   }
 
   private void checkOpen() {
-    if (closed.getAsBoolean()) {
+    if (socket.isClosed()) {
       throw new ChannelClosedException("channel is closed");
     }
   }
