@@ -218,6 +218,7 @@ class StartupPhaseTest {
     TetherException failure = (TetherException) e.getCause();
     assertEquals("the worker's native code could not be loaded", failure.getMessage());
     assertEquals("no jffi here", failure.getCause().getMessage());
+    assertTrue(server.finalized, "initializeServer ran, so finalizeServer does");
     assertNull(pair.first().read(), "the worker closed its channel");
     pair.first().close();
   }

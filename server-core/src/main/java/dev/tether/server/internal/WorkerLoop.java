@@ -35,9 +35,9 @@ public final class WorkerLoop {
    * the messages already waiting while {@code startup} readies the reactor (see
    * {@link StartupPhase}), then the reactor loop on this thread.
    *
-   * @return what went wrong (initialize or finalize threw, or the channel broke), or null
-   * @throws TetherException if a signal handler could not be installed (nothing ran then), or
-   *     the reactor's native code could not be loaded
+   * @return what went wrong (initialize or finalize threw, the channel broke, or the reactor's
+   *     native code could not be loaded), or null
+   * @throws TetherException if a signal handler could not be installed (nothing ran then)
    */
   public static TetherException run(String serverClass, MessageChannel channel,
       StartupPhase startup, Dispatcher dispatcher, Map<String, Runnable> signalHandlers,
@@ -46,6 +46,8 @@ public final class WorkerLoop {
     Runnable restoreSignals = SignalHandlers.install(signalHandlers, startup);
     try {
       run.serve(channel, startup, dispatcher, initialize);
+    } catch (TetherException e) { // the reactor could not be made: finalize all the same
+      run.fail(e);
     } finally {
       restoreSignals.run();
     }
