@@ -45,10 +45,11 @@ import java.util.function.Consumer;
  *
  * <h2>Worker side</h2>
  * {@link #startSynchronously(MessageChannel)} runs it in the calling thread (the child's main
- * thread, or a test's): the signal handlers are installed, {@link #initializeServer()} runs on a
- * new {@link Reactor}, then every message is dispatched on the reactor thread, one at a time, in
- * order, until the channel reaches end of stream (the supervisor closed it or died) or
- * {@link #quitMain()} is called; then {@link #finalizeServer()} runs and the channel is closed.
+ * thread, or a test's), which is the worker's {@link Reactor} thread: the signal handlers are
+ * installed, {@link #initializeServer()} runs, then every message is dispatched on that thread,
+ * one at a time, in order, until the channel reaches end of stream (the supervisor closed it or
+ * died) or {@link #quitMain()} is called; then {@link #finalizeServer()} runs and the channel is
+ * closed.
  * <ul>
  *   <li>A message nobody handles gets the reply {@code ["error", "unknown message", name]}.
  *   <li>A handler that throws gets {@code ["error", "handler failed", name, "<class>: <message>"]}.
@@ -57,10 +58,10 @@ import java.util.function.Consumer;
  * </ul>
  * Handlers reply with {@code client().write(...)}, may pass fds ({@code client().writeWithFds}),
  * and defer blocking work with {@code reactor().defer(...)}, replying from its callback.
- * In a child worker, {@code initializeServer()} and the first messages run on the main thread
- * while the reactor's native code loads on another ({@link ChildMain}): the first reply does not
- * wait for it. That thread becomes the reactor thread when the code is loaded, or at once when a
- * handler calls {@link #reactor()}; either way handlers run one at a time, in order.
+ * In a child worker, {@code initializeServer()} and the messages already waiting run before the
+ * reactor loop, while its native code loads on another thread ({@link ChildMain}): the first reply
+ * does not wait for it. The loop starts when the code is loaded; a handler that calls
+ * {@link #reactor()} before waits for it and enters the reactor at once.
  *
  * <h2>Parameters</h2>
  * The worker gets parameters as program arguments ({@link #arguments()}, set on the supervisor
