@@ -6,7 +6,6 @@ import dev.tether.reactor.Reactor;
 import dev.tether.server.TetherException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -14,8 +13,10 @@ import java.util.function.BooleanSupplier;
  * junixsocket, the reactor's own classes) takes from tens to hundreds of milliseconds to load
  * (SPAWN.md), so the main thread first answers the messages that are already waiting, through
  * the channel's plain-stream mode ({@link MessageChannel#fromInheritedFd}), and a loader thread
- * does that work meanwhile: the first reply does not wait for it. The loader starts once the
- * first waiting message is answered or nothing waits, so it does not take the CPU from that reply.
+ * does that work meanwhile: the first reply does not wait for it. The loader begins once the
+ * first waiting message is answered or nothing waits, so that it does not take the CPU from that
+ * reply, and at the latest {@value #LOADER_HOLD_MILLIS} ms after the phase began (a first handler
+ * may take long).
  *
  * <p>The main thread {@link #serve serves} until the reactor is ready, a handler needed it
  * ({@link #reactor()} on the main thread enters it at once), quit was requested, or the channel
@@ -33,30 +34,24 @@ import java.util.function.BooleanSupplier;
  */
 public final class StartupPhase {
   private static final long LOOK_AGAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  private static final long LOADER_HOLD_MILLIS = 100;
 
   private final Thread main = Thread.currentThread();
   private final CountDownLatch loaded = new CountDownLatch(1);
-  private final AtomicBoolean loaderStarted = new AtomicBoolean();
-  private final Thread loader;
+  private final CountDownLatch mayLoad = new CountDownLatch(1);
   private volatile Reactor reactor;
   private volatile Throwable loadFailure;
   private volatile boolean starting = true;
   private volatile boolean entered;
 
-  private StartupPhase(String reactorName, Runnable load) {
-    if (load == null) {
-      loader = null;
-      reactor = new Reactor(reactorName);
-      loaded.countDown();
-    } else {
-      loader = new Thread(() -> load(load, reactorName), "tether-native-loader");
-      loader.setDaemon(true);
-    }
-  }
+  private StartupPhase() {}
 
   /** A phase whose reactor, named {@code reactorName}, is made now; nothing loads. */
   public static StartupPhase ready(String reactorName) {
-    return new StartupPhase(reactorName, null);
+    StartupPhase phase = new StartupPhase();
+    phase.reactor = new Reactor(reactorName);
+    phase.loaded.countDown();
+    return phase;
   }
 
   /**
@@ -64,11 +59,16 @@ public final class StartupPhase {
    * named {@code reactorName}. Main thread.
    */
   public static StartupPhase loading(String reactorName, Runnable load) {
-    return new StartupPhase(reactorName, java.util.Objects.requireNonNull(load, "load"));
+    StartupPhase phase = new StartupPhase();
+    Thread loader = new Thread(() -> phase.load(load, reactorName), "tether-native-loader");
+    loader.setDaemon(true);
+    loader.start();
+    return phase;
   }
 
   private void load(Runnable load, String reactorName) {
     try {
+      mayLoad.await(LOADER_HOLD_MILLIS, TimeUnit.MILLISECONDS);
       load.run();
       reactor = new Reactor(reactorName);
     } catch (Throwable t) {
@@ -89,7 +89,7 @@ public final class StartupPhase {
   public boolean serve(MessageChannel channel, Dispatcher dispatcher, BooleanSupplier quitting) {
     while (loaded.getCount() > 0 && !entered && !quitting.getAsBoolean()) {
       if (channel.available() == 0) {
-        startLoader();
+        releaseLoader();
         waitForLoad(LOOK_AGAIN_NANOS);
         continue;
       }
@@ -98,7 +98,7 @@ public final class StartupPhase {
         return false;
       }
       dispatcher.dispatch(message, channel);
-      startLoader();
+      releaseLoader();
     }
     return true;
   }
@@ -121,7 +121,7 @@ public final class StartupPhase {
    * @throws TetherException if the load failed
    */
   public Reactor reactor() {
-    startLoader();
+    releaseLoader();
     waitForLoad(Long.MAX_VALUE);
     Throwable failure = loadFailure;
     if (failure != null) {
@@ -140,10 +140,8 @@ public final class StartupPhase {
     return reactor;
   }
 
-  private void startLoader() {
-    if (loader != null && !loaderStarted.get() && loaderStarted.compareAndSet(false, true)) {
-      loader.start();
-    }
+  private void releaseLoader() {
+    mayLoad.countDown();
   }
 
   private void waitForLoad(long nanos) {
