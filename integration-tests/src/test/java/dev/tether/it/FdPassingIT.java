@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tether.channel.MessageChannel;
 import dev.tether.channel.ReceivedMessage;
 import dev.tether.server.ExitStatus;
+import dev.tether.testing.OpenFds;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -89,13 +91,11 @@ class FdPassingIT {
     }
   }
 
-  private static int fdNumberOf(Path file) throws Exception {
-    for (String l : Workers.fdTargets()) {
-      if (l.endsWith(" " + file)) {
-        return Integer.parseInt(l.substring(0, l.indexOf(' ')));
-      }
-    }
-    throw new AssertionError(file + " is not open: " + Workers.fdTargets());
+  private static int fdNumberOf(Path file) {
+    Map<Integer, String> fds = OpenFds.snapshot();
+    return fds.entrySet().stream().filter(e -> e.getValue().equals(file.toString()))
+        .map(Map.Entry::getKey).findFirst()
+        .orElseThrow(() -> new AssertionError(file + " is not open: " + fds));
   }
 
   private static int flags(Path fdinfo) throws Exception {

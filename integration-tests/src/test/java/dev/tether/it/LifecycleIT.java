@@ -11,6 +11,8 @@ import dev.tether.server.ServerAlreadyStartedException;
 import dev.tether.server.ServerErrorException;
 import dev.tether.server.ServerNotStartedException;
 import dev.tether.server.SpawnException;
+import dev.tether.testing.Await;
+import dev.tether.testing.OpenFds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -139,7 +141,7 @@ class LifecycleIT {
     assertEquals(null, server.server().read(), "the worker closes without dispatching");
     assertEquals(new ExitStatus.Exited(1), server.awaitExit(Workers.JVM_START).orElseThrow());
     assertEquals(new ExitStatus.Exited(1), server.stop());
-    Workers.await("the logged cause", Duration.ofSeconds(5),
+    Await.until("the logged cause", Duration.ofSeconds(5),
         () -> output.contains("initializeServer fails on purpose"));
   }
 
@@ -147,19 +149,11 @@ class LifecycleIT {
   void missingJavaExecutableIsASpawnExceptionAndFailedToStart() {
     FaultyServer server = new FaultyServer();
     server.configureCommand(b -> b.javaExecutable("/nonexistent/bin/java"));
-    int fds = openFds();
+    Map<Integer, String> fds = OpenFds.snapshot();
     SpawnException e = assertThrows(SpawnException.class, server::start);
     assertTrue(e.getMessage().contains("/nonexistent/bin/java"), e.getMessage());
     assertInstanceOf(ExitStatus.FailedToStart.class, server.exitStatus().orElseThrow());
     assertFalse(server.isStarted());
-    assertEquals(fds, openFds(), "the socket pair was closed");
-  }
-
-  private static int openFds() {
-    try {
-      return Workers.openFdCount();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    OpenFds.assertNoneOpenedSince(fds, Duration.ofSeconds(10), "the socket pair was closed");
   }
 }

@@ -1,11 +1,12 @@
 package dev.tether.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.server.ExitStatus;
+import dev.tether.testing.Await;
+import dev.tether.testing.OpenFds;
 import java.time.Duration;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,9 +27,8 @@ class StartStopCyclesIT {
   void startStopCyclesLeakNothing() throws Exception {
     // One warm-up cycle: the first start loads classes and native libraries for good.
     cycle(new FaultyServer(), 0);
-    Workers.await("warm-up worker to be gone", Duration.ofSeconds(10), this::noChildren);
-    int fds = Workers.openFdCount();
-    List<String> fdList = Workers.fdTargets();
+    Await.until("warm-up worker to be gone", Duration.ofSeconds(10), this::noChildren);
+    Map<Integer, String> fds = OpenFds.snapshot();
     int threads = Thread.activeCount();
 
     long t0 = System.nanoTime();
@@ -40,16 +40,10 @@ class StartStopCyclesIT {
     System.err.println(CYCLES + " start/ping/stop cycles took " + ms + " ms ("
         + ms / CYCLES + " ms each)");
 
-    Workers.await("no child process left", Duration.ofSeconds(10), this::noChildren);
-    Workers.await("reaper and capture threads to end", Duration.ofSeconds(10),
+    Await.until("no child process left", Duration.ofSeconds(10), this::noChildren);
+    Await.until("reaper and capture threads to end", Duration.ofSeconds(10),
         () -> Thread.activeCount() <= threads);
-    assertEquals(fds, Workers.openFdCount(), () -> {
-      try {
-        return "before: " + fdList + "\nafter: " + Workers.fdTargets();
-      } catch (java.io.IOException e) {
-        return e.toString();
-      }
-    });
+    OpenFds.assertNoneOpenedSince(fds, Duration.ofSeconds(10), CYCLES + " cycles");
   }
 
   private void cycle(FaultyServer server, int i) {

@@ -10,8 +10,11 @@ import dev.tether.channel.MessageChannel;
 import dev.tether.server.ServerAlreadyStartedException;
 import dev.tether.server.ServerNotStartedException;
 import dev.tether.server.TetherException;
+import dev.tether.testing.Await;
+import dev.tether.testing.OpenFds;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -38,7 +41,7 @@ class StartSynchronouslyIT {
 
   @Test
   void servesUntilQuitMainThenFinalizesAndClosesTheChannel() throws Exception {
-    int fdsBefore = Workers.openFdCount();
+    Map<Integer, String> fdsBefore = OpenFds.snapshot();
     FaultyServer server = new FaultyServer();
     MessageChannel.Pair pair = MessageChannel.pair();
     MessageChannel supervisor = pair.first();
@@ -60,15 +63,9 @@ class StartSynchronouslyIT {
     assertNull(supervisor.read(), "the worker closed its channel");
     supervisor.close();
     assertThrows(ServerNotStartedException.class, server::channel);
-    Workers.await("defer threads to end", Duration.ofSeconds(10), () -> Thread.getAllStackTraces()
+    Await.until("defer threads to end", Duration.ofSeconds(10), () -> Thread.getAllStackTraces()
         .keySet().stream().noneMatch(t -> t.getName().startsWith("tether-worker")));
-    assertEquals(fdsBefore, Workers.openFdCount(), () -> {
-      try {
-        return "fds now: " + Workers.fdTargets();
-      } catch (java.io.IOException e) {
-        return e.toString();
-      }
-    });
+    OpenFds.assertNoneOpenedSince(fdsBefore, Duration.ofSeconds(10), "a worker served in-process");
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.tether.it;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tether.testing.Await;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +42,7 @@ class SupervisorDeathIT {
       supervisor.destroyForcibly(); // SIGKILL: no shutdown hook, no stop()
     }
     assertTrue(supervisor.waitFor(10, TimeUnit.SECONDS));
-    Workers.await("worker " + workerPid + " to exit", Duration.ofSeconds(10),
+    Await.until("worker " + workerPid + " to exit", Duration.ofSeconds(10),
         () -> !Workers.running(workerPid));
     System.err.println("worker exited " + (System.nanoTime() - killedAt) / 1_000_000
         + " ms after its supervisor was sent SIGKILL");

@@ -1,21 +1,14 @@
 package dev.tether.it;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import dev.tether.server.AbstractServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 
-/** Helpers for tests with real worker JVMs: quick-start options, output capture, waits, /proc. */
+/** Helpers for tests with real worker JVMs: quick-start options, output capture, /proc. */
 final class Workers {
   /** Generous: a worker JVM loads jnr-ffi and junixsocket; on a busy 2-core box that takes s. */
   static final Duration JVM_START = Duration.ofSeconds(30);
@@ -45,35 +38,6 @@ final class Workers {
 
   static <T extends AbstractServer> T quick(T server, Output output) {
     return quick(server, output, Map.of());
-  }
-
-  /** Waits until {@code condition} holds, or fails naming {@code what} after {@code timeout}. */
-  static void await(String what, Duration timeout, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        fail("timed out after " + timeout.toMillis() + " ms waiting for " + what);
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-    }
-  }
-
-  static int openFdCount() throws IOException {
-    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-      return (int) fds.count();
-    }
-  }
-
-  static List<String> fdTargets() throws IOException {
-    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-      return fds.map(p -> {
-        try {
-          return p.getFileName() + " " + Files.readSymbolicLink(p);
-        } catch (IOException e) {
-          return p.getFileName() + " (gone)";
-        }
-      }).sorted().toList();
-    }
   }
 
   /** True while {@code pid} exists and is not a zombie (a zombie runs nothing any more). */

@@ -14,7 +14,6 @@ import dev.tether.channel.test.WorkerConfig;
 import dev.tether.testing.OpenFds;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.Socket;

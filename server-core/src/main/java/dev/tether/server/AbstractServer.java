@@ -10,7 +10,6 @@ import dev.tether.server.internal.StartupPhase;
 import dev.tether.server.internal.WorkerHandle;
 import dev.tether.server.internal.WorkerLoop;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>In order: the inherited fd becomes the worker's channel in plain-stream mode
  * ({@link MessageChannel#fromInheritedFd}: no native code yet); a thread starts loading what the
- * rest needs (logging, junixsocket, which also moves the fd to a close-on-exec duplicate so that
- * processes the worker starts do not inherit it, and the reactor's jnr-ffi binding); SIGHUP is
+ * rest needs (junixsocket, which also moves the fd to a close-on-exec duplicate so that processes
+ * the worker starts do not inherit it, and the reactor's jnr-ffi binding); SIGHUP is
  * ignored (signal dispositions are otherwise the defaults, which {@code posix_spawn} restored);
  * the server class is loaded and constructed with its public no-arg constructor; its arguments
  * are set ({@link AbstractServer#arguments()}); then {@link AbstractServer#startSynchronously}
@@ -45,7 +45,7 @@ public final class ChildMain {
       run(args);
       status = 0;
     } catch (Throwable t) {
-      // Looked up here, not in a static field: the loader thread initializes logging meanwhile.
+      // Looked up here, not in a static field: logging starts only when something is logged.
       LoggerFactory.getLogger(ChildMain.class)
           .error("worker {} failed", args.length > 0 ? args[0] : "(no class given)", t);
       status = 1;
@@ -59,8 +59,9 @@ public final class ChildMain {
           "arguments : [] (expected: the AbstractServer subclass, then its arguments)");
     }
     MessageChannel channel = MessageChannel.fromInheritedFd(channelFd());
+    // Not logging: a thread that logs while another initializes it gets a stand-in logger, whose
+    // events a worker exiting at once would lose.
     StartupPhase startup = StartupPhase.loading(AbstractServer.REACTOR_NAME, () -> {
-      LoggerFactory.getILoggerFactory();
       channel.upgrade(); // junixsocket, and the fd moves to a close-on-exec duplicate
       Reactor.loadNative();
     });
