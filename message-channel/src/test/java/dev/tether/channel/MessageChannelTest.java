@@ -366,6 +366,22 @@ class MessageChannelTest {
     assertClosed(before, sv[0], sv[1]);
   }
 
+  @Test
+  void anUpgradeRacingACloseLeavesNoFd() throws Exception {
+    Map<Integer, String> before = OpenFds.snapshot();
+    for (int i = 0; i < 200; i++) {
+      int[] sv = dev.tether.channel.internal.Fds.socketPair();
+      MessageChannel peer = MessageChannel.fromFd(sv[0]);
+      MessageChannel inherited = MessageChannel.fromInheritedFd(sv[1]);
+      CompletableFuture<Void> upgrading = async(inherited::upgrade);
+      inherited.close();
+      upgrading.get(10, TimeUnit.SECONDS); // done before or after the close: no error either way
+      assertNull(peer.read(), "the peer sees the end");
+      peer.close();
+    }
+    OpenFds.assertNoneOpenedSince(before, LEAK_DEADLINE, "200 upgrades racing closes");
+  }
+
   /** Asserts that the files {@code fds} pointed at in {@code before} are open under no number. */
   private static void assertClosed(Map<Integer, String> before, int... fds) {
     Map<Integer, String> now = OpenFds.snapshot();
