@@ -61,4 +61,17 @@ public final class OpenFds {
           what + ": fds leaked " + openedSince(before) + " (open before: " + before + ")");
     }
   }
+
+  /**
+   * Asserts that the files {@code fds} pointed at in {@code before} are open under no number now
+   * (numbers alone prove nothing: the kernel reuses them).
+   */
+  public static void assertClosed(Map<Integer, String> before, int... fds) {
+    Map<Integer, String> now = snapshot();
+    for (int fd : fds) {
+      if (now.containsValue(before.get(fd))) {
+        throw new AssertionError("fd " + fd + " (" + before.get(fd) + ") is still open: " + now);
+      }
+    }
+  }
 }
