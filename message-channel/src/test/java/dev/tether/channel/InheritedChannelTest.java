@@ -8,14 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.channel.internal.Fds;
 import dev.tether.testing.OpenFds;
+import dev.tether.testing.TestThreads;
 import java.io.FileOutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,20 +28,11 @@ import org.junit.jupiter.api.Timeout;
 class InheritedChannelTest {
   private static final Duration LEAK_DEADLINE = Duration.ofSeconds(10);
 
-  // Blocking peers get threads of their own: the common pool has one thread on a 2-core machine.
-  private final ExecutorService threads = Executors.newCachedThreadPool();
+  private final TestThreads threads = new TestThreads();
 
   @AfterEach
   void stopThreads() {
-    threads.shutdownNow();
-  }
-
-  private <T> CompletableFuture<T> async(java.util.function.Supplier<T> body) {
-    return CompletableFuture.supplyAsync(body, threads);
-  }
-
-  private CompletableFuture<Void> async(Runnable body) {
-    return CompletableFuture.runAsync(body, threads);
+    threads.close();
   }
 
   @Test
@@ -96,10 +86,10 @@ class InheritedChannelTest {
     Map<Integer, String> before = OpenFds.snapshot();
     try (MessageChannel peer = MessageChannel.fromFd(sv[0])) {
       MessageChannel inherited = MessageChannel.fromInheritedFd(sv[1]);
-      CompletableFuture<List<String>> reading = async(inherited::read);
+      CompletableFuture<List<String>> reading = threads.async(inherited::read);
       peer.write("one");
       assertEquals(List.of("one"), reading.get(10, TimeUnit.SECONDS));
-      CompletableFuture<List<String>> blocked = async(inherited::read);
+      CompletableFuture<List<String>> blocked = threads.async(inherited::read);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (threadsBlockedIn("FileInputStream") == 0) { // close must wake it inside read(2)
         assertTrue(System.nanoTime() < deadline, "the reader never blocked in read(2)");
@@ -122,7 +112,7 @@ class InheritedChannelTest {
       int[] sv = Fds.socketPair();
       MessageChannel peer = MessageChannel.fromFd(sv[0]);
       MessageChannel inherited = MessageChannel.fromInheritedFd(sv[1]);
-      CompletableFuture<Void> upgrading = async(inherited::upgrade);
+      CompletableFuture<Void> upgrading = threads.async(inherited::upgrade);
       inherited.close();
       upgrading.get(10, TimeUnit.SECONDS); // done before or after the close: no error either way
       assertNull(peer.read(), "the peer sees the end");

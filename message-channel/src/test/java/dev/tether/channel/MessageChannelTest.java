@@ -11,6 +11,7 @@ import com.google.protobuf.ByteString;
 import dev.tether.channel.codec.WireFormat;
 import dev.tether.channel.test.WorkerConfig;
 import dev.tether.testing.OpenFds;
+import dev.tether.testing.TestThreads;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.InputStream;
@@ -23,8 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,8 +37,7 @@ class MessageChannelTest {
   private MessageChannel.Pair pair;
   private MessageChannel a;
   private MessageChannel b;
-  // Blocking peers get threads of their own: the common pool has one thread on a 2-core machine.
-  private final ExecutorService threads = Executors.newCachedThreadPool();
+  private final TestThreads threads = new TestThreads();
 
   @BeforeEach
   void open() {
@@ -51,15 +49,7 @@ class MessageChannelTest {
   @AfterEach
   void close() {
     pair.close();
-    threads.shutdownNow();
-  }
-
-  private <T> CompletableFuture<T> async(java.util.function.Supplier<T> body) {
-    return CompletableFuture.supplyAsync(body, threads);
-  }
-
-  private CompletableFuture<Void> async(Runnable body) {
-    return CompletableFuture.runAsync(body, threads);
+    threads.close();
   }
 
   @Test
@@ -145,12 +135,12 @@ class MessageChannelTest {
   @Test
   void concurrentReaderAndWriterOnEachEnd() throws Exception {
     int n = 20_000;
-    CompletableFuture<Void> writer = async(() -> {
+    CompletableFuture<Void> writer = threads.async(() -> {
       for (int i = 0; i < n; i++) {
         a.write("m", Integer.toString(i));
       }
     });
-    CompletableFuture<Integer> echoer = async(() -> {
+    CompletableFuture<Integer> echoer = threads.async(() -> {
       int count = 0;
       for (List<String> m; count < n && (m = b.read()) != null; count++) {
         b.write("echo", m.get(1));
@@ -166,7 +156,7 @@ class MessageChannelTest {
 
   @Test
   void closeFromAnotherThreadUnblocksAReader() throws Exception {
-    CompletableFuture<Throwable> reader = async(() -> {
+    CompletableFuture<Throwable> reader = threads.async(() -> {
       try {
         b.read();
         return null;
@@ -188,7 +178,7 @@ class MessageChannelTest {
     int[] pipe = TestNatives.pipe();
     try {
       CompletableFuture<Void> sender =
-          async(() -> a.sendFd(TestNatives.wrap(pipe[1])));
+          threads.async(() -> a.sendFd(TestNatives.wrap(pipe[1])));
       FileDescriptor received = b.recvFd();
       sender.get(10, TimeUnit.SECONDS);
       assertTrue(TestNatives.number(received) > 2);
@@ -339,7 +329,7 @@ class MessageChannelTest {
     int[] pipe = TestNatives.pipe();
     FileDescriptor sent = TestNatives.wrap(pipe[1]);
     Map<Integer, String> before = OpenFds.snapshot();
-    CompletableFuture<Void> sender = async(() -> {
+    CompletableFuture<Void> sender = threads.async(() -> {
       for (int i = 0; i < 100; i++) {
         a.sendFd(sent); // negotiated, one at a time
       }
@@ -417,7 +407,7 @@ class MessageChannelTest {
     for (int i = 0; i < 20_000; i++) {
       batch.add(List.of("m", Integer.toString(i), i % 1000 == 0 ? "caf\u00e9" : ""));
     }
-    CompletableFuture<Void> writer = async(() -> a.writeAll(batch));
+    CompletableFuture<Void> writer = threads.async(() -> a.writeAll(batch));
     for (int i = 0; i < 20_000; i++) {
       assertEquals(batch.get(i), b.read());
     }

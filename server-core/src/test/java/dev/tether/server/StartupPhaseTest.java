@@ -10,6 +10,7 @@ import dev.tether.channel.MessageChannel;
 import dev.tether.channel.internal.Fds;
 import dev.tether.server.internal.StartupPhase;
 import dev.tether.testing.OpenFds;
+import dev.tether.testing.TestThreads;
 import java.io.FileOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,8 +21,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -81,23 +80,22 @@ class StartupPhaseTest {
         MessageChannel.fromInheritedFd(sv[1]));
   }
 
-  private final ExecutorService threads = Executors.newCachedThreadPool();
+  private final TestThreads threads = new TestThreads();
   private final CountDownLatch release = new CountDownLatch(1);
   private final Map<Integer, String> fdsBefore = OpenFds.snapshot();
 
   @AfterEach
   void noLeaks() {
     release.countDown(); // let a held-back loader thread end
-    threads.shutdownNow();
+    threads.close();
     OpenFds.assertNoneOpenedSince(fdsBefore, Duration.ofSeconds(10), "start-up test");
   }
 
   /** Serves {@code channel} on a thread of its own, whose load job waits for {@link #release}. */
   private CompletableFuture<Void> serve(AbstractServer server, MessageChannel channel,
       Runnable load) {
-    return CompletableFuture.runAsync(
-        () -> server.startSynchronously(channel,
-            StartupPhase.loading(AbstractServer.REACTOR_NAME, load)), threads);
+    return threads.async(() -> server.startSynchronously(channel,
+        StartupPhase.loading(AbstractServer.REACTOR_NAME, load)));
   }
 
   private CompletableFuture<Void> serveHeldBack(AbstractServer server, MessageChannel channel) {

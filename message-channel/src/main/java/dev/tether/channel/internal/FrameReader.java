@@ -146,12 +146,13 @@ public final class FrameReader {
 
   private ReceivedMessage decodeBufferedMessage() {
     long start = position();
+    boolean fdsHeader = isFdsHeader();
     List<String> elements = MessageDecoder.decodeMessage(in, names);
-    int fdCount = announcedFds(elements);
     inboundFds.take(0, start, position(), "message");
-    if (fdCount == 0) {
+    if (!fdsHeader) {
       return new ReceivedMessage(elements, List.of());
     }
+    int fdCount = announcedFds(elements);
     List<String> message = elements.subList(2, elements.size());
     return new ReceivedMessage(message,
         readCarriedFds(fdCount, "message '" + (message.isEmpty() ? "" : message.get(0)) + "'"));
@@ -199,10 +200,8 @@ public final class FrameReader {
     }
   }
 
+  /** The fd count of a decoded fd header ({@link #isFdsHeader}), checked. */
   private static int announcedFds(List<String> elements) {
-    if (elements.isEmpty() || !WireFormat.FDS_MARKER.equals(elements.get(0))) {
-      return 0;
-    }
     int count;
     try {
       count = elements.size() < 3 ? -1 : Integer.parseInt(elements.get(1));

@@ -72,11 +72,6 @@ public final class InboundFds {
     }
   }
 
-  /** Number of fds waiting. */
-  public int size() {
-    return queue.size();
-  }
-
   /** Closes every fd still waiting; returns how many. */
   public int closeAll() {
     int n = queue.size();
