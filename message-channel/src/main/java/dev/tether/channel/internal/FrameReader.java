@@ -54,7 +54,7 @@ public final class FrameReader {
       return null;
     }
     fill(MessageDecoder.messageFrameLength(in), "message");
-    return decodeBufferedMessage();
+    return decodeBufferedMessage(isFdsHeader());
   }
 
   /** One message of raw byte elements; null at a clean end of stream. */
@@ -121,10 +121,14 @@ public final class FrameReader {
   /** The next wholly buffered message with its fds (and their carrier byte), or null; never reads. */
   public ReceivedMessage pollMessage() {
     int length = MessageDecoder.messageFrameLength(in);
-    if (length < 0 || in.remaining() < length || isFdsHeader() && in.remaining() == length) {
+    if (length < 0 || in.remaining() < length) {
       return null;
     }
-    return decodeBufferedMessage();
+    boolean fdsHeader = isFdsHeader();
+    if (fdsHeader && in.remaining() == length) {
+      return null; // its fd carrier byte has not come yet
+    }
+    return decodeBufferedMessage(fdsHeader);
   }
 
   /**
@@ -144,9 +148,9 @@ public final class FrameReader {
     inboundFds.closeAll();
   }
 
-  private ReceivedMessage decodeBufferedMessage() {
+  /** Decodes the wholly buffered message frame; {@code fdsHeader}: it is {@link #isFdsHeader}. */
+  private ReceivedMessage decodeBufferedMessage(boolean fdsHeader) {
     long start = position();
-    boolean fdsHeader = isFdsHeader();
     List<String> elements = MessageDecoder.decodeMessage(in, names);
     inboundFds.take(0, start, position(), "message");
     if (!fdsHeader) {

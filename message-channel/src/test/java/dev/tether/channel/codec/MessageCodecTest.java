@@ -117,6 +117,38 @@ class MessageCodecTest {
   }
 
   /**
+   * The encoder copies all-ASCII strings in bulk after one check of every char: a char whose low
+   * byte is ASCII or NUL but which is not ASCII itself (U+0141, U+0100, U+0080, U+FF41) must not
+   * slip through as that low byte, wherever it stands, in a String or in another CharSequence.
+   */
+  @Test
+  void encodesOnlyTrueAsciiAsSingleBytes() {
+    for (char trap : new char[] {'\u0141', '\u0100', '\u0080', '\uff41', '\u00e9'}) {
+      for (int length = 1; length <= 40; length++) {
+        for (int at = 0; at < length; at++) {
+          char[] chars = new char[length];
+          Arrays.fill(chars, 'a');
+          chars[at] = trap;
+          String arg = new String(chars);
+          byte[] expected = ("count\0" + arg + "\0").getBytes(StandardCharsets.UTF_8);
+          for (List<? extends CharSequence> message :
+              List.of(List.of("count", arg), List.of("count", new StringBuilder(arg)))) {
+            ByteBuffer dst = ByteBuffer.allocate(200);
+            MessageEncoder.encodeMessage(message, dst);
+            byte[] frame = Arrays.copyOf(dst.array(), dst.position());
+            assertArrayEquals(expected, Arrays.copyOfRange(frame, 2, frame.length),
+                "U+" + Integer.toHexString(trap) + " at " + at + " of " + length);
+          }
+        }
+      }
+    }
+    ByteBuffer dst = ByteBuffer.allocate(100);
+    assertThrows(InvalidElementException.class,
+        () -> MessageEncoder.encodeMessage(List.of(new StringBuilder("a\0b")), dst));
+    assertEquals(0, dst.position(), "nothing written");
+  }
+
+  /**
    * The decoder scans eight bytes at a time: every NUL and every non-ASCII byte position within
    * and across those steps, with 0x01 bytes (which a word-wise NUL test can mistake for NUL right
    * after a true one) next to the NULs.
