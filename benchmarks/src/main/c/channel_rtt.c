@@ -8,6 +8,13 @@
  *   pipe_batched  32-byte frames (["<29 bytes>"]) one way, BATCH frames per write(2); the child
  *                 parses every frame and reports the count at EOF
  *   pipe_single   the same with one frame per write(2): what a writer without batching pays
+ *   pipe_messages what a message layer in C does with the same 32-byte frames: the writer encodes
+ *                 every ["count", <23 bytes>] message from its element strings (strlen, memcpy)
+ *                 into windows of WINDOW messages, each closed by ["sync"] and written with one
+ *                 write(2), WINDOWS_IN_FLIGHT windows ahead of their replies; the child splits
+ *                 every frame into its elements, finds the handler by name and calls it (count:
+ *                 messages and argument bytes; sync: replies with both sums, which the writer
+ *                 checks). The same protocol as Tether's worker benchmark, without allocation.
  *
  * Prints a human-readable block and one machine line per measurement:
  *   RESULT name=rtt ops=N p50_us=.. p99_us=.. p999_us=..
@@ -30,6 +37,9 @@
 #include <unistd.h>
 
 #define FRAME32 32
+#define WINDOW 1000
+#define WINDOWS_IN_FLIGHT 4
+#define MAX_ELEMENTS 64
 #define HIST_BUCKETS 3840
 
 static uint64_t hist[HIST_BUCKETS];
@@ -176,6 +186,168 @@ static void count_child(int fd) {
   write_all(fd, &frames, sizeof frames);
 }
 
+/* One decoded message: its elements point into the read buffer. */
+struct message {
+  int n;
+  const char *elem[MAX_ELEMENTS];
+  size_t len[MAX_ELEMENTS];
+};
+
+struct msg_state {
+  int fd;
+  uint64_t counted, chars;
+};
+
+static void on_count(struct msg_state *st, const struct message *m) {
+  st->counted++;
+  st->chars += m->n > 1 ? m->len[1] : 0;
+}
+
+static size_t encode_message(unsigned char *dst, const char *const *elements, int n);
+
+static void on_sync(struct msg_state *st, const struct message *m) {
+  (void) m;
+  char counted[24], chars[24];
+  snprintf(counted, sizeof counted, "%llu", (unsigned long long) st->counted);
+  snprintf(chars, sizeof chars, "%llu", (unsigned long long) st->chars);
+  const char *reply[] = {counted, chars};
+  unsigned char out[64];
+  write_all(st->fd, out, encode_message(out, reply, 2));
+}
+
+static const struct handler {
+  const char *name;
+  size_t len;
+  void (*handle)(struct msg_state *, const struct message *);
+} handlers[] = {{"count", 5, on_count}, {"sync", 4, on_sync}};
+
+/* Splits the body [p, end) of one frame into NUL-terminated elements. */
+static void split(const unsigned char *p, const unsigned char *end, struct message *m) {
+  m->n = 0;
+  while (p < end) {
+    const unsigned char *nul = memchr(p, 0, (size_t) (end - p));
+    if (!nul || m->n == MAX_ELEMENTS) {
+      fprintf(stderr, "channel_rtt: malformed message body\n");
+      exit(1);
+    }
+    m->elem[m->n] = (const char *) p;
+    m->len[m->n++] = (size_t) (nul - p);
+    p = nul + 1;
+  }
+}
+
+static void dispatch(struct msg_state *st, const struct message *m) {
+  for (size_t h = 0; h < sizeof handlers / sizeof handlers[0]; h++) {
+    if (m->n > 0 && m->len[0] == handlers[h].len
+        && memcmp(m->elem[0], handlers[h].name, handlers[h].len) == 0) {
+      handlers[h].handle(st, m);
+      return;
+    }
+  }
+  fprintf(stderr, "channel_rtt: unknown message\n");
+  exit(1);
+}
+
+static void message_child(int fd) {
+  static unsigned char buf[2 + 65535];
+  struct msg_state st = {fd, 0, 0};
+  struct message m;
+  size_t have = 0;
+  for (;;) {
+    ssize_t r = read(fd, buf + have, sizeof buf - have);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      die("read(..)");
+    }
+    if (r == 0) break;
+    have += (size_t) r;
+    size_t pos = 0;
+    while (have - pos >= 2) {
+      size_t len = ((size_t) buf[pos] << 8) | buf[pos + 1];
+      if (have - pos < 2 + len) break;
+      split(buf + pos + 2, buf + pos + 2 + len, &m);
+      dispatch(&st, &m);
+      pos += 2 + len;
+    }
+    memmove(buf, buf + pos, have - pos);
+    have -= pos;
+  }
+}
+
+/* Encodes message frame [elements...] at dst; returns its size. */
+static size_t encode_message(unsigned char *dst, const char *const *elements, int n) {
+  size_t p = 2;
+  for (int i = 0; i < n; i++) {
+    size_t len = strlen(elements[i]);
+    memcpy(dst + p, elements[i], len);
+    p += len;
+    dst[p++] = 0;
+  }
+  dst[0] = (unsigned char) ((p - 2) >> 8);
+  dst[1] = (unsigned char) (p - 2);
+  return p;
+}
+
+/* Reads the reply to the next sync and checks both sums. */
+static void check_sync(int fd, uint64_t synced, size_t arg_len) {
+  unsigned char buf[2 + 65535];
+  struct message m;
+  if (!read_frame(fd, buf)) {
+    fprintf(stderr, "channel_rtt: no reply to sync\n");
+    exit(1);
+  }
+  split(buf + 2, buf + 2 + (((size_t) buf[0] << 8) | buf[1]), &m);
+  if (m.n != 2 || strtoull(m.elem[0], NULL, 10) != synced
+      || strtoull(m.elem[1], NULL, 10) != synced * arg_len) {
+    fprintf(stderr, "channel_rtt: sync reply does not match %llu messages\n",
+        (unsigned long long) synced);
+    exit(1);
+  }
+}
+
+static void run_messages(long duration_ms) {
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) die("socketpair(..)");
+  pid_t pid = spawn(sv, message_child, (int) (duration_ms * 2 / 1000) + 30);
+  int fd = sv[0];
+  static const char arg[] = "xxxxxxxxxxxxxxxxxxxxxxx"; /* 23 bytes: a 32-byte frame */
+  const char *count[] = {"count", arg};
+  const char *sync[] = {"sync"};
+  static unsigned char window[2 + 65535];
+  uint64_t sent = 0, synced = 0;
+  int in_flight = 0;
+  uint64_t start = now_ns();
+  uint64_t end = start + (uint64_t) duration_ms * 1000000ULL;
+  while (now_ns() < end) {
+    size_t p = 0;
+    for (int i = 0; i < WINDOW; i++) {
+      p += encode_message(window + p, count, 2);
+    }
+    p += encode_message(window + p, sync, 1);
+    write_all(fd, window, p);
+    sent += WINDOW;
+    if (++in_flight == WINDOWS_IN_FLIGHT) {
+      synced += WINDOW;
+      check_sync(fd, synced, sizeof arg - 1);
+      in_flight--;
+    }
+  }
+  for (; in_flight > 0; in_flight--) {
+    synced += WINDOW;
+    check_sync(fd, synced, sizeof arg - 1);
+  }
+  double secs = (double) (now_ns() - start) / 1e9;
+  shutdown(fd, SHUT_WR);
+  close(fd);
+  reap(pid);
+  printf("C message layer: [\"count\", <23 bytes>] encoded, split and dispatched, windows of %d\n",
+      WINDOW);
+  printf("  %llu messages in %.2f s: %.0f messages/s\n", (unsigned long long) sent, secs,
+      sent / secs);
+  printf("RESULT name=pipe_messages msgs=%llu secs=%.3f msgs_per_s=%.0f\n",
+      (unsigned long long) sent, secs, sent / secs);
+}
+
 static void run_rtt(long duration_ms) {
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) die("socketpair(..)");
@@ -279,6 +451,7 @@ int main(int argc, char **argv) {
   run_rtt(duration_ms);
   run_pipe("pipe_batched", duration_ms, batch);
   run_pipe("pipe_single", duration_ms, 1);
+  run_messages(duration_ms);
   fflush(stdout);
   return 0;
 }

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * Runs the channel benchmark's C program ({@code channel_rtt -d MS}: two processes over a
- * socketpair, rtt, pipe_batched, pipe_single) and parses its {@code RESULT} lines.
+ * socketpair: rtt, pipe_batched, pipe_single, pipe_messages) and parses its {@code RESULT} lines.
  */
 final class CBaseline {
   private final Path program;
@@ -20,7 +20,7 @@ final class CBaseline {
     this.program = program;
   }
 
-  /** Results by name ("rtt", "pipe_batched", "pipe_single"), each a map of its fields. */
+  /** Results by name (those of {@code channel_rtt}'s usage), each a map of its fields. */
   Map<String, Map<String, Double>> run(long durationMs) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(List.of(program.toString(), "-d", Long.toString(durationMs)))
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -46,7 +46,7 @@ final class CBaseline {
       }
     }
     int status = p.waitFor();
-    List<String> expected = List.of("rtt", "pipe_batched", "pipe_single");
+    List<String> expected = List.of("rtt", "pipe_batched", "pipe_single", "pipe_messages");
     if (status != 0 || !results.keySet().containsAll(expected)) {
       throw new IllegalStateException(program + " exited " + status + " with results "
           + results.keySet());
