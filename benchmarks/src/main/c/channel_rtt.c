@@ -156,10 +156,14 @@ static void echo_child(int fd) {
   }
 }
 
-static void count_child(int fd) {
-  static unsigned char buf[1 << 16];
+/*
+ * Reads fd until EOF and calls on_frame(ctx, body, len) for every whole frame in order: every
+ * frame in the buffer is handled after each read, a partial one kept for the next.
+ */
+static void for_each_frame(int fd, void (*on_frame)(void *, const unsigned char *, size_t),
+    void *ctx) {
+  static unsigned char buf[2 + 65535];
   size_t have = 0;
-  uint64_t frames = 0;
   for (;;) {
     ssize_t r = read(fd, buf + have, sizeof buf - have);
     if (r < 0) {
@@ -169,20 +173,30 @@ static void count_child(int fd) {
     if (r == 0) break;
     have += (size_t) r;
     size_t pos = 0;
-    /* Parse every frame in the buffer, keeping a partial one for the next read. */
     while (have - pos >= 2) {
       size_t len = ((size_t) buf[pos] << 8) | buf[pos + 1];
       if (have - pos < 2 + len) break;
-      if (len == 0 || buf[pos + 1 + len] != 0) {
-        fprintf(stderr, "channel_rtt: malformed frame at count %llu\n", (unsigned long long) frames);
-        exit(1);
-      }
-      frames++;
+      on_frame(ctx, buf + pos + 2, len);
       pos += 2 + len;
     }
     memmove(buf, buf + pos, have - pos);
     have -= pos;
   }
+}
+
+/* Counts a frame after checking that its body ends in NUL. */
+static void count_frame(void *ctx, const unsigned char *body, size_t len) {
+  uint64_t *frames = ctx;
+  if (len == 0 || body[len - 1] != 0) {
+    fprintf(stderr, "channel_rtt: malformed frame at count %llu\n", (unsigned long long) *frames);
+    exit(1);
+  }
+  (*frames)++;
+}
+
+static void count_child(int fd) {
+  uint64_t frames = 0;
+  for_each_frame(fd, count_frame, &frames);
   write_all(fd, &frames, sizeof frames);
 }
 
@@ -248,30 +262,16 @@ static void dispatch(struct msg_state *st, const struct message *m) {
   exit(1);
 }
 
-static void message_child(int fd) {
-  static unsigned char buf[2 + 65535];
-  struct msg_state st = {fd, 0, 0};
+/* Splits a frame into its elements and calls its handler. */
+static void dispatch_frame(void *ctx, const unsigned char *body, size_t len) {
   struct message m;
-  size_t have = 0;
-  for (;;) {
-    ssize_t r = read(fd, buf + have, sizeof buf - have);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      die("read(..)");
-    }
-    if (r == 0) break;
-    have += (size_t) r;
-    size_t pos = 0;
-    while (have - pos >= 2) {
-      size_t len = ((size_t) buf[pos] << 8) | buf[pos + 1];
-      if (have - pos < 2 + len) break;
-      split(buf + pos + 2, buf + pos + 2 + len, &m);
-      dispatch(&st, &m);
-      pos += 2 + len;
-    }
-    memmove(buf, buf + pos, have - pos);
-    have -= pos;
-  }
+  split(body, body + len, &m);
+  dispatch(ctx, &m);
+}
+
+static void message_child(int fd) {
+  struct msg_state st = {fd, 0, 0};
+  for_each_frame(fd, dispatch_frame, &st);
 }
 
 /* Encodes message frame [elements...] at dst; returns its size. */
