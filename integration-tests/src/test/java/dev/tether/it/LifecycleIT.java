@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tether.server.ErrorReplyException;
 import dev.tether.server.ExitStatus;
 import dev.tether.server.ServerAlreadyStartedException;
 import dev.tether.server.ServerErrorException;
@@ -145,15 +146,49 @@ class LifecycleIT {
         () -> output.contains("initializeServer fails on purpose"));
   }
 
+  /**
+   * Logging must not start on the worker's native loader thread: an event logged by another
+   * thread meanwhile waits for a replay that a worker exiting at once never gets, and a worker
+   * whose initializeServer failed lost its cause that way (1 run in 25 on JDK 25, when the
+   * reactor's defer pool had a static logger). {@code slow} waits for the loader to have made
+   * the reactor; only then does the worker log its first line, on the reactor thread, answering
+   * an unknown message.
+   */
+  @Test
+  void loggingStartsOnTheWorkerThreadNotOnTheLoader() throws Exception {
+    Workers.Output output = new Workers.Output();
+    FaultyServer server = Workers.quick(new FaultyServer(), output,
+        Map.of("slf4j.provider", ThreadTellingLogging.class.getName()));
+    server.start();
+    try {
+      server.server().write(List.of("slow"));
+      assertEquals(List.of("released"), server.call("release"));
+      assertEquals("slow_done", server.server().read().get(0));
+      assertThrows(ErrorReplyException.class, () -> server.call("no such message"));
+    } finally {
+      server.stop();
+    }
+    Await.until("the thread that started logging", Duration.ofSeconds(5),
+        () -> output.contains(ThreadTellingLogging.STARTED_ON));
+    assertTrue(output.contains(ThreadTellingLogging.STARTED_ON + "main"), output.lines.toString());
+  }
+
   @Test
   void missingJavaExecutableIsASpawnExceptionAndFailedToStart() {
-    FaultyServer server = new FaultyServer();
-    server.configureCommand(b -> b.javaExecutable("/nonexistent/bin/java"));
+    // One warm-up attempt: the first loads native libraries for good, and their temp files' names
+    // come from a SecureRandom that keeps /dev/random and /dev/urandom open.
+    assertThrows(SpawnException.class, withoutJava(new FaultyServer())::start);
+    FaultyServer server = withoutJava(new FaultyServer());
     Map<Integer, String> fds = OpenFds.snapshot();
     SpawnException e = assertThrows(SpawnException.class, server::start);
     assertTrue(e.getMessage().contains("/nonexistent/bin/java"), e.getMessage());
     assertInstanceOf(ExitStatus.FailedToStart.class, server.exitStatus().orElseThrow());
     assertFalse(server.isStarted());
     OpenFds.assertNoneOpenedSince(fds, Duration.ofSeconds(10), "the socket pair was closed");
+  }
+
+  private static FaultyServer withoutJava(FaultyServer server) {
+    server.configureCommand(b -> b.javaExecutable("/nonexistent/bin/java"));
+    return server;
   }
 }

@@ -14,8 +14,6 @@ import org.slf4j.LoggerFactory;
  * #shutdown}. The queue of waiting operations is unbounded, as in EventMachine. Thread-safe.
  */
 public final class DeferPool {
-  private static final Logger log = LoggerFactory.getLogger(DeferPool.class);
-
   private final String name;
   private final AtomicInteger threadNumber = new AtomicInteger();
   private ThreadPoolExecutor executor;
@@ -101,8 +99,17 @@ public final class DeferPool {
     } catch (InterruptedException ie) {
       Thread.currentThread().interrupt();
     }
-    log.warn("{} defer threads still running {} ms after stop (blocked in an operation that"
+    log().warn("{} defer threads still running {} ms after stop (blocked in an operation that"
         + " ignores interrupts)", e.getActiveCount(), waitMillis);
     return false;
+  }
+
+  /**
+   * Looked up when needed, not in a static field: a worker's loader thread makes the reactor, and
+   * a thread that starts logging while another is logging its first event makes that event wait
+   * for a replay, which a worker exiting at once never gets (see ChildMain).
+   */
+  private static Logger log() {
+    return LoggerFactory.getLogger(DeferPool.class);
   }
 }
