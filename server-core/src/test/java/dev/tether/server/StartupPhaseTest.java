@@ -122,11 +122,7 @@ class StartupPhaseTest {
     assertEquals(List.of("echo", "3"), sup.read());
 
     release.countDown();
-    sup.write("where");
-    assertEquals(List.of("where", "true"), sup.read());
-    sup.close();
-    done.get(20, TimeUnit.SECONDS);
-    assertTrue(server.finalized);
+    assertOnTheReactorThenFinalized(sup, done, server);
   }
 
   @Test
@@ -143,11 +139,7 @@ class StartupPhaseTest {
     assertEquals(List.of("entered", "true"), sup.read(), "the handler's thread is the reactor's");
     assertEquals(List.of("echo", "a"), sup.read());
     assertEquals(List.of("echo", "b"), sup.read());
-    sup.write("where");
-    assertEquals(List.of("where", "true"), sup.read());
-    sup.close();
-    done.get(20, TimeUnit.SECONDS);
-    assertTrue(server.finalized);
+    assertOnTheReactorThenFinalized(sup, done, server);
   }
 
   @Test
@@ -219,5 +211,15 @@ class StartupPhaseTest {
     assertTrue(server.finalized, "initializeServer ran, so finalizeServer does");
     assertNull(pair.first().read(), "the worker closed its channel");
     pair.first().close();
+  }
+
+  /** The reactor now dispatches; closing the supervisor's end ends the worker, finalized. */
+  private static void assertOnTheReactorThenFinalized(MessageChannel sup,
+      CompletableFuture<Void> done, Phases server) throws Exception {
+    sup.write("where");
+    assertEquals(List.of("where", "true"), sup.read());
+    sup.close();
+    done.get(20, TimeUnit.SECONDS);
+    assertTrue(server.finalized);
   }
 }
