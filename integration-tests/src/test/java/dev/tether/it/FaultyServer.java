@@ -31,6 +31,7 @@ import java.util.stream.Stream;
  *       {@code open_file PATH}: [file] + an fd open on PATH for reading;
  *   <li>{@code slow}: defers an operation that waits for {@code release} ([released]), then
  *       [slow_done, thread name of the deferred operation];
+ *   <li>{@code say TEXT}: prints TEXT on stderr [said];
  *   <li>proto {@code proto_echo} (StringValue) [proto, value]; {@code greet A B} (annotation)
  *       [greetings, "A B"]; {@code count ...} (annotation, List) [count, n].
  * </ul>
@@ -90,6 +91,10 @@ public class FaultyServer extends AbstractServer {
       release.await();
       return Thread.currentThread().getName();
     }, thread -> client().write("slow_done", thread)));
+    on("say", a -> {
+      System.err.println(a.get(0));
+      client().write("said");
+    });
     on("release", a -> {
       release.countDown();
       client().write("released");

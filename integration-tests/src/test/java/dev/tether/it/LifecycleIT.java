@@ -152,7 +152,8 @@ class LifecycleIT {
    * whose initializeServer failed lost its cause that way (1 run in 25 on JDK 25, when the
    * reactor's defer pool had a static logger). {@code slow} waits for the loader to have made
    * the reactor; only then does the worker log its first line, on the reactor thread, answering
-   * an unknown message.
+   * an unknown message. Nor does logging start before that first line: a worker that never logs
+   * does not pay for it (the channel watcher's static logger once started it with the loop).
    */
   @Test
   void loggingStartsOnTheWorkerThreadNotOnTheLoader() throws Exception {
@@ -164,6 +165,12 @@ class LifecycleIT {
       server.server().write(List.of("slow"));
       assertEquals(List.of("released"), server.call("release"));
       assertEquals("slow_done", server.server().read().get(0));
+      // The reactor dispatches now, and nothing has logged yet: neither has logging started
+      // (stderr lines arrive in order, so the provider's line would come before this one).
+      assertEquals(List.of("said"), server.call("say", "nothing logged yet"));
+      Await.until("the worker's stderr line", Duration.ofSeconds(5),
+          () -> output.contains("nothing logged yet"));
+      assertFalse(output.contains(ThreadTellingLogging.STARTED_ON), output.lines.toString());
       assertThrows(ErrorReplyException.class, () -> server.call("no such message"));
     } finally {
       server.stop();

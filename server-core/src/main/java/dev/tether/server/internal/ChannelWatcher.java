@@ -16,8 +16,6 @@ import org.slf4j.LoggerFactory;
  * only. Does not own the channel.
  */
 public final class ChannelWatcher extends Watcher {
-  private static final Logger LOG = LoggerFactory.getLogger(ChannelWatcher.class);
-
   private final MessageChannel client;
   private final Dispatcher dispatcher;
   private final BooleanSupplier quitting;
@@ -43,13 +41,13 @@ public final class ChannelWatcher extends Watcher {
     }
     try {
       if (!client.readOnce()) {
-        LOG.debug("end of stream on {}: the supervisor closed it or is gone", client);
+        log().debug("end of stream on {}: the supervisor closed it or is gone", client);
         end(null);
         return;
       }
       dispatchBuffered();
     } catch (ChannelException e) {
-      LOG.error("channel {} is broken; ending the main loop", client, e);
+      log().error("channel {} is broken; ending the main loop", client, e);
       end(e);
     }
   }
@@ -65,6 +63,11 @@ public final class ChannelWatcher extends Watcher {
   private boolean dispatch(ReceivedMessage message) {
     dispatcher.dispatch(message, client);
     return !ended && !quitting.getAsBoolean();
+  }
+
+  /** Looked up when needed, as in Dispatcher: logging starts with the first log, not the loop. */
+  private static Logger log() {
+    return LoggerFactory.getLogger(ChannelWatcher.class);
   }
 
   private void end(Throwable failure) {
