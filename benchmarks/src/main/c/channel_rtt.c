@@ -18,7 +18,9 @@
  *
  * Prints a human-readable block and one machine line per measurement:
  *   RESULT name=rtt ops=N p50_us=.. p99_us=.. p999_us=..
- *   RESULT name=pipe_batched msgs=N secs=T msgs_per_s=R
+ *   RESULT name=pipe_batched msgs=N secs=T msgs_per_s=R sender_cpu_ns=S receiver_cpu_ns=C
+ * where the pipelined rows' *_cpu_ns are the CPU time (user + system, getrusage/wait4) each
+ * process spent per message: the writing parent during the run, the reading child in its life.
  * Each measurement runs DURATION_MS after a warm-up of a fifth of that; the child is killed by
  * alarm(2) if the parent ever stops talking, so nothing outlives the run.
  *
@@ -31,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -139,13 +142,28 @@ static pid_t spawn(int sv[2], void (*child)(int fd), int alarm_s) {
   return pid;
 }
 
-static void reap(pid_t pid) {
+static uint64_t cpu_ns(const struct rusage *ru) {
+  return ((uint64_t) ru->ru_utime.tv_sec + (uint64_t) ru->ru_stime.tv_sec) * 1000000000ULL
+      + ((uint64_t) ru->ru_utime.tv_usec + (uint64_t) ru->ru_stime.tv_usec) * 1000ULL;
+}
+
+/* CPU time (user + system) this process has used so far. */
+static uint64_t self_cpu_ns(void) {
+  struct rusage ru;
+  if (getrusage(RUSAGE_SELF, &ru) != 0) die("getrusage(..)");
+  return cpu_ns(&ru);
+}
+
+/* Waits for the child, which must exit 0; returns the CPU time it used in its life. */
+static uint64_t reap(pid_t pid) {
   int status;
-  if (waitpid(pid, &status, 0) < 0) die("waitpid(..)");
+  struct rusage ru;
+  if (wait4(pid, &status, 0, &ru) < 0) die("wait4(..)");
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     fprintf(stderr, "channel_rtt: child %d ended badly (status 0x%x)\n", (int) pid, status);
     exit(1);
   }
+  return cpu_ns(&ru);
 }
 
 static void echo_child(int fd) {
@@ -316,6 +334,7 @@ static void run_messages(long duration_ms) {
   static unsigned char window[2 + 65535];
   uint64_t sent = 0, synced = 0;
   int in_flight = 0;
+  uint64_t cpu_start = self_cpu_ns();
   uint64_t start = now_ns();
   uint64_t end = start + (uint64_t) duration_ms * 1000000ULL;
   while (now_ns() < end) {
@@ -337,15 +356,17 @@ static void run_messages(long duration_ms) {
     check_sync(fd, synced, sizeof arg - 1);
   }
   double secs = (double) (now_ns() - start) / 1e9;
+  double sender_cpu = (double) (self_cpu_ns() - cpu_start) / (double) sent;
   shutdown(fd, SHUT_WR);
   close(fd);
-  reap(pid);
+  double receiver_cpu = (double) reap(pid) / (double) sent;
   printf("C message layer: [\"count\", <23 bytes>] encoded, split and dispatched, windows of %d\n",
       WINDOW);
-  printf("  %llu messages in %.2f s: %.0f messages/s\n", (unsigned long long) sent, secs,
-      sent / secs);
-  printf("RESULT name=pipe_messages msgs=%llu secs=%.3f msgs_per_s=%.0f\n",
-      (unsigned long long) sent, secs, sent / secs);
+  printf("  %llu messages in %.2f s: %.0f messages/s, CPU %.1f + %.1f ns a message\n",
+      (unsigned long long) sent, secs, sent / secs, sender_cpu, receiver_cpu);
+  printf("RESULT name=pipe_messages msgs=%llu secs=%.3f msgs_per_s=%.0f sender_cpu_ns=%.2f"
+      " receiver_cpu_ns=%.2f\n", (unsigned long long) sent, secs, sent / secs, sender_cpu,
+      receiver_cpu);
 }
 
 static void run_rtt(long duration_ms) {
@@ -398,6 +419,7 @@ static void run_pipe(const char *name, long duration_ms, int batch) {
     f[FRAME32 - 1] = 0;
   }
   uint64_t sent = 0;
+  uint64_t cpu_start = self_cpu_ns();
   uint64_t start = now_ns();
   uint64_t end = start + (uint64_t) duration_ms * 1000000ULL;
   while (now_ns() < end) {
@@ -411,19 +433,22 @@ static void run_pipe(const char *name, long duration_ms, int batch) {
     exit(1);
   }
   double secs = (double) (now_ns() - start) / 1e9;
+  double sender_cpu = (double) (self_cpu_ns() - cpu_start) / (double) sent;
   close(fd);
   free(chunk);
-  reap(pid);
+  double receiver_cpu = (double) reap(pid) / (double) sent;
   if (frames != sent) {
     fprintf(stderr, "channel_rtt: sent %llu frames, child counted %llu\n",
         (unsigned long long) sent, (unsigned long long) frames);
     exit(1);
   }
   printf("C socketpair pipelined 32-byte frames, %d per write(2)\n", batch);
-  printf("  %llu frames in %.2f s: %.0f frames/s (%.1f MB/s)\n", (unsigned long long) frames, secs,
-      frames / secs, frames * (double) FRAME32 / secs / 1e6);
-  printf("RESULT name=%s msgs=%llu secs=%.3f msgs_per_s=%.0f\n", name, (unsigned long long) frames,
-      secs, frames / secs);
+  printf("  %llu frames in %.2f s: %.0f frames/s (%.1f MB/s), CPU %.1f + %.1f ns a frame\n",
+      (unsigned long long) frames, secs, frames / secs, frames * (double) FRAME32 / secs / 1e6,
+      sender_cpu, receiver_cpu);
+  printf("RESULT name=%s msgs=%llu secs=%.3f msgs_per_s=%.0f sender_cpu_ns=%.2f"
+      " receiver_cpu_ns=%.2f\n", name, (unsigned long long) frames, secs, frames / secs,
+      sender_cpu, receiver_cpu);
 }
 
 int main(int argc, char **argv) {

@@ -15,6 +15,12 @@ import java.util.concurrent.TimeUnit;
  * warms up for a fifth of its duration first. Not thread-safe; one run at a time.
  */
 final class MessageRuns {
+  /**
+   * A pipelined run: messages per second, and the CPU time each process used per message (all
+   * its threads: the supervisor's is this JVM's).
+   */
+  record Pipelined(double msgsPerSecond, double supervisorCpuNs, double workerCpuNs) {}
+
   /** Messages written before each sync (the same in {@code channel_rtt.c}'s message layer). */
   static final int WINDOW = 1000;
   /** Windows written before the reply to the first of them is read; bounds what is in flight. */
@@ -24,10 +30,12 @@ final class MessageRuns {
   private static final List<List<String>> BATCH = window();
 
   private final MessageChannel channel;
+  private final long workerPid;
   private long synced; // messages the worker has confirmed
 
-  MessageRuns(MessageChannel channel) {
+  MessageRuns(MessageChannel channel, long workerPid) {
     this.channel = channel;
+    this.workerPid = workerPid;
   }
 
   /** Round-trip latency in microseconds: {p50, p99, round trips per second}. */
@@ -58,15 +66,17 @@ final class MessageRuns {
         n / (durationMs / 1000.0)};
   }
 
-  /** Pipelined 32-byte messages per second (after a warm-up run of a fifth of the duration). */
-  double pipelined(long durationMs) {
+  /** Pipelined 32-byte messages (after a warm-up run of a fifth of the duration). */
+  Pipelined pipelined(long durationMs) {
     pipelinedOnce(Math.max(1, durationMs / 5));
     return pipelinedOnce(durationMs);
   }
 
-  private double pipelinedOnce(long durationMs) {
+  private Pipelined pipelinedOnce(long durationMs) {
     long sent = 0;
     int inFlight = 0;
+    long supervisorCpu = ProcessCpu.nanos(ProcessHandle.current().pid());
+    long workerCpu = ProcessCpu.nanos(workerPid);
     long start = System.nanoTime();
     long end = start + TimeUnit.MILLISECONDS.toNanos(durationMs);
     while (System.nanoTime() < end) {
@@ -81,7 +91,9 @@ final class MessageRuns {
       checkSync();
     }
     double secs = (System.nanoTime() - start) / 1e9;
-    return sent / secs;
+    return new Pipelined(sent / secs,
+        (ProcessCpu.nanos(ProcessHandle.current().pid()) - supervisorCpu) / (double) sent,
+        (ProcessCpu.nanos(workerPid) - workerCpu) / (double) sent);
   }
 
   /** Reads the reply to the next sync: the worker's count and characters so far. */

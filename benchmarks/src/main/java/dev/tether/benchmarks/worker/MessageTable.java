@@ -15,6 +15,13 @@ import java.util.Map;
 final class MessageTable {
   private static final double RTT_GOAL = 1.25;
   private static final double PIPELINED_GOAL = 0.5;
+  /** channel_rtt's pipelined rows, in the table's order. */
+  private static final List<String> C_PIPE_ROWS =
+      List.of("pipe_batched", "pipe_messages", "pipe_single");
+  private static final int C_P50 = 0;
+  private static final int C_P99 = 1;
+  private static final int C_PIPE = 2; // then msgs/s, sender CPU ns, receiver CPU ns per row
+  private static final int C_COLUMNS = C_PIPE + 3 * C_PIPE_ROWS.size();
 
   private final CBaseline c;
   private final long durationMs;
@@ -36,7 +43,8 @@ final class MessageTable {
 
     List<String> names = new ArrayList<>(variants.keySet());
     Map<String, BenchWorker> workers = new LinkedHashMap<>();
-    Map<String, double[][]> results = new LinkedHashMap<>(); // name -> [round][p50,p99,pipelined]
+    // name -> [round][p50, p99, msgs/s, supervisor CPU ns, worker CPU ns]
+    Map<String, double[][]> results = new LinkedHashMap<>();
     double[][] cResults = new double[rounds][];
     try {
       for (String name : names) {
@@ -50,15 +58,22 @@ final class MessageTable {
       }
       for (int r = 0; r < rounds; r++) {
         Map<String, Map<String, Double>> cr = c.run(durationMs);
-        cResults[r] = new double[] {cr.get("rtt").get("p50_us"), cr.get("rtt").get("p99_us"),
-            cr.get("pipe_batched").get("msgs_per_s"), cr.get("pipe_single").get("msgs_per_s"),
-            cr.get("pipe_messages").get("msgs_per_s")};
+        cResults[r] = new double[C_COLUMNS];
+        cResults[r][C_P50] = cr.get("rtt").get("p50_us");
+        cResults[r][C_P99] = cr.get("rtt").get("p99_us");
+        for (int row = 0; row < C_PIPE_ROWS.size(); row++) {
+          Map<String, Double> fields = cr.get(C_PIPE_ROWS.get(row));
+          cResults[r][C_PIPE + 3 * row] = fields.get("msgs_per_s");
+          cResults[r][C_PIPE + 3 * row + 1] = fields.get("sender_cpu_ns");
+          cResults[r][C_PIPE + 3 * row + 2] = fields.get("receiver_cpu_ns");
+        }
         for (int i = 0; i < names.size(); i++) {
           String name = names.get((i + r) % names.size());
           MessageRuns runs = runsOf(workers.get(name));
           double[] rtt = runs.roundTrip(durationMs);
-          double pipelined = runs.pipelined(durationMs);
-          results.get(name)[r] = new double[] {rtt[0], rtt[1], pipelined};
+          MessageRuns.Pipelined pipelined = runs.pipelined(durationMs);
+          results.get(name)[r] = new double[] {rtt[0], rtt[1], pipelined.msgsPerSecond(),
+              pipelined.supervisorCpuNs(), pipelined.workerCpuNs()};
         }
       }
     } finally {
@@ -70,15 +85,14 @@ final class MessageTable {
   }
 
   private MessageRuns runsOf(BenchWorker w) {
-    return runs.computeIfAbsent(w, k -> new MessageRuns(k.server()));
+    return runs.computeIfAbsent(w, k -> new MessageRuns(k.server(), k.serverPid()));
   }
 
   private void print(List<String> names, Map<String, double[][]> results, double[][] cResults) {
-    double cP50 = median(cResults, 0);
-    double cP99 = median(cResults, 1);
-    double cBatched = median(cResults, 2);
-    double cSingle = median(cResults, 3);
-    double cMessages = median(cResults, 4);
+    double cP50 = median(cResults, C_P50);
+    double cBatched = median(cResults, C_PIPE);
+    double cMessages = median(cResults, C_PIPE + 3);
+    double cSingle = median(cResults, C_PIPE + 6);
     System.out.println();
     System.out.printf("Messages supervisor<->worker (median of %d interleaved rounds of %d ms)%n",
         rounds, durationMs);
@@ -89,30 +103,51 @@ final class MessageTable {
     System.out.println("  C: channel_rtt (fork + socketpair); its pipelined rows write 128 prebuilt"
         + " frames per write(2) (batched) or 1 (single); its message layer encodes, splits and"
         + " dispatches every message of the same windows and syncs as the workers");
-    System.out.printf("%-44s %8s %8s %7s %12s %10s %9s %9s%n", "", "p50 us", "p99 us", "x C p50",
-        "msgs/s", "x C batch", "x C msgs", "x C single");
-    System.out.printf("%-44s %8.1f %8.1f %7s %12.0f %10s %9s %9s%n", "C socketpair", cP50, cP99,
-        "1.00", cBatched, "1.00", ratio(cBatched, cMessages), ratio(cBatched, cSingle));
-    System.out.printf("%-44s %8s %8s %7s %12.0f %10s %9s %9s%n", "C message layer", "", "", "",
-        cMessages, ratio(cMessages, cBatched), "1.00", ratio(cMessages, cSingle));
-    System.out.printf("%-44s %8s %8s %7s %12.0f %10s %9s %9s%n", "C socketpair, 1 frame per write",
-        "", "", "", cSingle, ratio(cSingle, cBatched), ratio(cSingle, cMessages), "1.00");
+    System.out.println("  cpu ns/msg: CPU time (user + system, all threads) per pipelined message"
+        + " of the writing process + the reading one (supervisor + worker)");
+    System.out.printf("%-44s %8s %8s %7s %12s %10s %9s %9s %14s%n", "", "p50 us", "p99 us",
+        "x C p50", "msgs/s", "x C batch", "x C msgs", "x C single", "cpu ns/msg");
+    System.out.printf("%-44s %8.1f %8.1f %7s %12.0f %10s %9s %9s %14s%n", "C socketpair", cP50,
+        median(cResults, C_P99), "1.00", cBatched, "1.00", ratio(cBatched, cMessages),
+        ratio(cBatched, cSingle), cpu(cResults, C_PIPE + 1));
+    System.out.printf("%-44s %8s %8s %7s %12.0f %10s %9s %9s %14s%n", "C message layer", "", "", "",
+        cMessages, ratio(cMessages, cBatched), "1.00", ratio(cMessages, cSingle),
+        cpu(cResults, C_PIPE + 4));
+    System.out.printf("%-44s %8s %8s %7s %12.0f %10s %9s %9s %14s%n",
+        "C socketpair, 1 frame per write", "", "", "", cSingle, ratio(cSingle, cBatched),
+        ratio(cSingle, cMessages), "1.00", cpu(cResults, C_PIPE + 7));
     for (String name : names) {
-      double p50 = median(results.get(name), 0);
-      double p99 = median(results.get(name), 1);
-      double msgs = median(results.get(name), 2);
-      System.out.printf("%-44s %8.1f %8.1f %7.2f %12.0f %10.3f %9.3f %9.2f%n", name, p50, p99,
-          p50 / cP50, msgs, msgs / cBatched, msgs / cMessages, msgs / cSingle);
+      double[][] rows = results.get(name);
+      double p50 = median(rows, 0);
+      double msgs = median(rows, 2);
+      System.out.printf("%-44s %8.1f %8.1f %7.2f %12.0f %10.3f %9.3f %9.2f %14s%n", name, p50,
+          median(rows, 1), p50 / cP50, msgs, msgs / cBatched, msgs / cMessages, msgs / cSingle,
+          cpu(rows, 3));
     }
-    String first = names.get(0);
-    double rttRatio = median(results.get(first), 0) / cP50;
-    double pipeRatio = median(results.get(first), 2) / cBatched;
-    double layerRatio = median(results.get(first), 2) / cMessages;
+    double[][] first = results.get(names.get(0));
+    double rttRatio = median(first, 0) / cP50;
+    double pipeRatio = median(first, 2) / cBatched;
+    double layerRatio = median(first, 2) / cMessages;
     System.out.printf("Goal rtt p50 <= %.2fx C: %.2fx (%s). Goal pipelined >= %.1fx C batched:"
         + " %.3fx (%s); against C's message layer: %.3fx (%s)%n", RTT_GOAL, rttRatio,
         WorkerBench.goal(rttRatio <= RTT_GOAL), PIPELINED_GOAL, pipeRatio,
         WorkerBench.goal(pipeRatio >= PIPELINED_GOAL), layerRatio,
         WorkerBench.goal(layerRatio >= PIPELINED_GOAL));
+    // Both processes share the machine's CPUs, so CPUs / (CPU time a message) bounds msgs/s.
+    int cpus = Runtime.getRuntime().availableProcessors();
+    double goal = PIPELINED_GOAL * cBatched;
+    System.out.printf("CPU bound: %d CPUs at %.0f msgs/s (the pipelined goal) leave %.1f ns of CPU"
+        + " a message for both processes; tether default used %.1f, C's message layer %.1f%n",
+        cpus, goal, cpus * 1e9 / goal, cpuSum(first, 3), cpuSum(cResults, C_PIPE + 4));
+  }
+
+  /** "sender + receiver" CPU ns a message, medians of columns {@code at} and {@code at + 1}. */
+  private static String cpu(double[][] rows, int at) {
+    return String.format("%.1f + %.1f", median(rows, at), median(rows, at + 1));
+  }
+
+  private static double cpuSum(double[][] rows, int at) {
+    return median(rows, at) + median(rows, at + 1);
   }
 
   private static String ratio(double a, double b) {
