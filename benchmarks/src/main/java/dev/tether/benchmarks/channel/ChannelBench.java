@@ -72,7 +72,11 @@ public final class ChannelBench {
     }
   }
 
-  private static Map<String, Map<String, String>> runC(Path binary, long durationMs)
+  /**
+   * Runs {@code channel_rtt -d durationMs} and returns its {@code RESULT} lines (see
+   * {@link #parseResults}); throws if it fails or overruns.
+   */
+  public static Map<String, Map<String, String>> runC(Path binary, long durationMs)
       throws IOException, InterruptedException {
     Process p = new ProcessBuilder(binary.toString(), "-d", Long.toString(durationMs))
         .redirectErrorStream(true).start();

@@ -28,6 +28,7 @@ final class MessageRuns {
 
   /** One window and its sync, written with one {@code writeAll}: a write(2) per ~64 KiB. */
   private static final List<List<String>> BATCH = window();
+  private static final long SUPERVISOR_PID = ProcessHandle.current().pid();
 
   private final MessageChannel channel;
   private final long workerPid;
@@ -75,7 +76,7 @@ final class MessageRuns {
   private Pipelined pipelinedOnce(long durationMs) {
     long sent = 0;
     int inFlight = 0;
-    long supervisorCpu = ProcessCpu.nanos(ProcessHandle.current().pid());
+    long supervisorCpu = ProcessCpu.nanos(SUPERVISOR_PID);
     long workerCpu = ProcessCpu.nanos(workerPid);
     long start = System.nanoTime();
     long end = start + TimeUnit.MILLISECONDS.toNanos(durationMs);
@@ -92,7 +93,7 @@ final class MessageRuns {
     }
     double secs = (System.nanoTime() - start) / 1e9;
     return new Pipelined(sent / secs,
-        (ProcessCpu.nanos(ProcessHandle.current().pid()) - supervisorCpu) / (double) sent,
+        (ProcessCpu.nanos(SUPERVISOR_PID) - supervisorCpu) / (double) sent,
         (ProcessCpu.nanos(workerPid) - workerCpu) / (double) sent);
   }
 

@@ -1,5 +1,6 @@
 package dev.tether.benchmarks.worker;
 
+import dev.tether.benchmarks.channel.ChannelBench;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,13 +24,13 @@ final class MessageTable {
   private static final int C_PIPE = 2; // then msgs/s, sender CPU ns, receiver CPU ns per row
   private static final int C_COLUMNS = C_PIPE + 3 * C_PIPE_ROWS.size();
 
-  private final CBaseline c;
+  private final Path channelRtt;
   private final long durationMs;
   private final int rounds;
   private final Map<BenchWorker, MessageRuns> runs = new LinkedHashMap<>();
 
   MessageTable(Path channelRtt, long durationMs, int rounds) {
-    this.c = new CBaseline(channelRtt);
+    this.channelRtt = channelRtt;
     this.durationMs = durationMs;
     this.rounds = rounds;
   }
@@ -57,15 +58,15 @@ final class MessageTable {
         results.put(name, new double[rounds][]);
       }
       for (int r = 0; r < rounds; r++) {
-        Map<String, Map<String, Double>> cr = c.run(durationMs);
+        Map<String, Map<String, String>> cr = ChannelBench.runC(channelRtt, durationMs);
         cResults[r] = new double[C_COLUMNS];
-        cResults[r][C_P50] = cr.get("rtt").get("p50_us");
-        cResults[r][C_P99] = cr.get("rtt").get("p99_us");
+        cResults[r][C_P50] = field(cr, "rtt", "p50_us");
+        cResults[r][C_P99] = field(cr, "rtt", "p99_us");
         for (int row = 0; row < C_PIPE_ROWS.size(); row++) {
-          Map<String, Double> fields = cr.get(C_PIPE_ROWS.get(row));
-          cResults[r][C_PIPE + 3 * row] = fields.get("msgs_per_s");
-          cResults[r][C_PIPE + 3 * row + 1] = fields.get("sender_cpu_ns");
-          cResults[r][C_PIPE + 3 * row + 2] = fields.get("receiver_cpu_ns");
+          String name = C_PIPE_ROWS.get(row);
+          cResults[r][C_PIPE + 3 * row] = field(cr, name, "msgs_per_s");
+          cResults[r][C_PIPE + 3 * row + 1] = field(cr, name, "sender_cpu_ns");
+          cResults[r][C_PIPE + 3 * row + 2] = field(cr, name, "receiver_cpu_ns");
         }
         for (int i = 0; i < names.size(); i++) {
           String name = names.get((i + r) % names.size());
@@ -82,6 +83,16 @@ final class MessageTable {
       }
     }
     print(names, results, cResults);
+  }
+
+  /** Field {@code key} of channel_rtt's result {@code name}, which must be there. */
+  private static double field(Map<String, Map<String, String>> results, String name, String key) {
+    String value = results.getOrDefault(name, Map.of()).get(key);
+    if (value == null) {
+      throw new IllegalStateException("channel_rtt printed no " + key + " for " + name
+          + " (results: " + results + ")");
+    }
+    return Double.parseDouble(value);
   }
 
   private MessageRuns runsOf(BenchWorker w) {
