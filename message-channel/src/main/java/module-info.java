@@ -8,7 +8,7 @@
 module dev.tether.channel {
   requires transitive org.newsclub.net.unix;
   requires transitive com.google.protobuf;
-  requires org.jnrproject.ffi;
+  requires transitive dev.tether.unix;
   requires org.slf4j;
   requires jdk.unsupported; // sun.misc.Unsafe: an fd number to a FileDescriptor without natives
 

@@ -6,9 +6,7 @@ module dev.tether.server {
   requires transitive dev.tether.channel;
   requires java.management;
   requires jdk.unsupported; // sun.misc.Signal for worker signal handlers
-  requires org.jnrproject.constants;
-  requires org.jnrproject.ffi;
-  requires org.jnrproject.jffi;
+  requires dev.tether.unix;
   requires org.slf4j;
 
   exports dev.tether.reactor;

@@ -63,7 +63,7 @@ public abstract class Connection {
    */
   protected void receiveFileDescriptors(int[] fds) {
     for (int fd : fds) {
-      dev.tether.reactor.internal.Native.closeQuietly(fd);
+      dev.tether.unix.internal.Io.close(fd);
     }
   }
 

@@ -1,7 +1,7 @@
 package dev.tether.reactor;
 
-import dev.tether.reactor.internal.Native;
-import dev.tether.reactor.internal.Poller;
+import dev.tether.unix.internal.Io;
+import dev.tether.unix.internal.Poller;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -48,7 +48,7 @@ final class Connector {
       listener = new Listener(reactor, fd, factory, path);
       table.register(listener, Poller.READ);
     } catch (RuntimeException e) {
-      Native.closeQuietly(fd);
+      Io.close(fd);
       throw e;
     }
     return new Server(listener);
@@ -76,10 +76,10 @@ final class Connector {
     }
     try {
       Objects.requireNonNull(connection, "connection");
-      reactor.io().sockets.adopt(fd);
+      Io.makeNonBlockingCloexec(fd);
       reactor.io().sockets.noDelay(fd);
     } catch (RuntimeException e) {
-      Native.closeQuietly(fd);
+      Io.close(fd);
       throw e;
     }
     adopt(fd, connection, false);
@@ -95,7 +95,7 @@ final class Connector {
       if (connection.endpoint != null && connection.endpoint.fd == fd) {
         connection.endpoint = null;
       }
-      Native.closeQuietly(fd);
+      Io.close(fd);
       throw e;
     }
     reactor.connectionOpened();

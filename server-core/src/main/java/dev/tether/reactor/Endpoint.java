@@ -1,9 +1,11 @@
 package dev.tether.reactor;
 
-import dev.tether.reactor.internal.Native;
 import dev.tether.reactor.internal.OutboundBuffer;
-import dev.tether.reactor.internal.Poller;
-import dev.tether.reactor.internal.ScmRights;
+import dev.tether.unix.internal.Errors;
+import dev.tether.unix.internal.Io;
+import dev.tether.unix.internal.Linux;
+import dev.tether.unix.internal.Poller;
+import dev.tether.unix.internal.ScmRights;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -84,7 +86,7 @@ final class Endpoint extends Handle {
       } else if ((events & (Poller.HANGUP | Poller.ERROR)) != 0) {
         // Not reading, so the hang-up cannot surface as EOF; level-triggered, it would repeat.
         int errno = reactor.io().sockets.connectError(fd);
-        close(errno == 0 ? null : Native.failure("socket " + fd + " hang-up", errno));
+        close(errno == 0 ? null : Errors.failure("recv", fd, errno));
       }
     }
   }
@@ -98,11 +100,10 @@ final class Endpoint extends Handle {
         return;
       }
     } else {
-      n = Native.LIBC.read(fd, reactor.io().readAddress, buffer.capacity());
+      n = Io.read(fd, reactor.io().readAddress, buffer.capacity());
       if (n < 0) {
-        int errno = Native.errno();
-        if (errno != Native.EAGAIN && errno != Native.EINTR) {
-          close(Native.failure("read(" + fd + ")", errno));
+        if (n != -Linux.EAGAIN && n != -Linux.EINTR) {
+          close(Errors.failure("read", fd, (int) -n));
         }
         return;
       }
@@ -161,11 +162,10 @@ final class Endpoint extends Handle {
     if (state == OPEN && out.isEmpty() && data.isDirect() && data.hasRemaining()) {
       wrote = true;
       long address = reactor.io().address(data);
-      long n = Native.LIBC.write(fd, address + data.position(), data.remaining());
+      long n = Io.write(fd, address + data.position(), data.remaining());
       if (n < 0) {
-        int errno = Native.errno();
-        if (errno != Native.EAGAIN && errno != Native.EINTR) {
-          close(Native.failure("write(" + fd + ")", errno));
+        if (n != -Linux.EAGAIN && n != -Linux.EINTR) {
+          close(Errors.failure("write", fd, (int) -n));
           return false;
         }
       } else {
@@ -214,7 +214,7 @@ final class Endpoint extends Handle {
       }
     }
     if (result < 0) {
-      close(Native.failure("write(" + fd + ")", -result));
+      close(Errors.failure("write", fd, -result));
       return;
     }
     if (out.bytes() != before) {
@@ -261,7 +261,7 @@ final class Endpoint extends Handle {
   private void finishConnect() {
     int errno = reactor.io().sockets.connectError(fd);
     if (errno != 0) {
-      close(Native.failure("connect(" + fd + ")", errno));
+      close(Errors.failure("connect", fd, errno));
       return;
     }
     if (connectTimer != null) {
@@ -303,7 +303,7 @@ final class Endpoint extends Handle {
       connectTimer = null;
     }
     reactor.unregister(this);
-    Native.closeQuietly(fd);
+    Io.close(fd);
     out.release();
     if (inactivityNanos > 0) {
       reactor.trackInactivity(this, false);

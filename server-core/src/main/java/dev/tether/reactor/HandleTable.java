@@ -1,6 +1,6 @@
 package dev.tether.reactor;
 
-import dev.tether.reactor.internal.Poller;
+import dev.tether.unix.internal.Poller;
 import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

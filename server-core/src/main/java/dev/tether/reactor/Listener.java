@@ -39,14 +39,14 @@ final class Listener extends Handle {
       int connFd;
       try {
         connFd = reactor.io().sockets.accept(fd);
-      } catch (ReactorException e) {
+      } catch (dev.tether.unix.NativeCallException e) {
         // EMFILE and the like: the connection stays queued and, level-triggered, would be
         // reported again at once; stop listening for a moment instead of spinning.
         log.warn("accept on {} failed; retrying in {} ms", localAddress, BACK_OFF.toMillis(), e);
         reactor.reinterest(this, 0);
         reactor.addTimer(BACK_OFF, () -> {
           if (listening) {
-            reactor.reinterest(this, dev.tether.reactor.internal.Poller.READ);
+            reactor.reinterest(this, dev.tether.unix.internal.Poller.READ);
           }
         });
         return;
@@ -62,7 +62,7 @@ final class Listener extends Handle {
           throw new ReactorException("connection factory of " + localAddress + " returned null");
         }
       } catch (RuntimeException e) {
-        dev.tether.reactor.internal.Native.closeQuietly(connFd);
+        dev.tether.unix.internal.Io.close(connFd);
         reactor.callbacks().failed(e, factory, Callbacks.POST_INIT);
         continue;
       }
@@ -80,7 +80,7 @@ final class Listener extends Handle {
     }
     listening = false;
     reactor.unregister(this);
-    dev.tether.reactor.internal.Native.closeQuietly(fd);
+    dev.tether.unix.internal.Io.close(fd);
     if (unixPath != null) {
       try {
         Files.deleteIfExists(unixPath);

@@ -1,8 +1,8 @@
 package dev.tether.reactor;
 
 import dev.tether.reactor.internal.ChunkPool;
-import dev.tether.reactor.internal.Native;
-import dev.tether.reactor.internal.Sockets;
+import dev.tether.unix.internal.Memory;
+import dev.tether.unix.internal.Sockets;
 import java.nio.ByteBuffer;
 
 /**
@@ -16,11 +16,11 @@ final class LoopIo {
 
   final Sockets sockets = new Sockets();
   final ChunkPool chunks = new ChunkPool(RETAINED_CHUNKS);
-  final ByteBuffer readBuffer = Native.allocate(READ_BUFFER_SIZE);
-  final long readAddress = Native.address(readBuffer);
+  final ByteBuffer readBuffer = Memory.allocate(READ_BUFFER_SIZE);
+  final long readAddress = Memory.address(readBuffer);
 
   /** The raw address of {@code data}'s first byte (fast for the read buffer, echoed often). */
   long address(ByteBuffer data) {
-    return data == readBuffer ? readAddress : Native.address(data);
+    return data == readBuffer ? readAddress : Memory.address(data);
   }
 }

@@ -1,8 +1,8 @@
 package dev.tether.reactor;
 
-import dev.tether.reactor.internal.EpollPoller;
-import dev.tether.reactor.internal.Native;
-import dev.tether.reactor.internal.Poller;
+import dev.tether.unix.NativeCallException;
+import dev.tether.unix.internal.EpollPoller;
+import dev.tether.unix.internal.Poller;
 import java.io.FileDescriptor;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -124,7 +124,7 @@ public final class Reactor {
    */
   public static void loadNative() {
     try {
-      Native.load();
+      EpollPoller.load();
     } catch (LinkageError e) { // ExceptionInInitializerError, or NoClassDefFoundError after one
       throw new ReactorException("cannot load the reactor's native binding", e);
     }

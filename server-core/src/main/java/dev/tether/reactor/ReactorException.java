@@ -1,8 +1,9 @@
 package dev.tether.reactor;
 
 /**
- * Root of the reactor's unchecked exceptions: misuse (wrong thread, reactor not running), failed
- * system calls ({@link NativeCallException}) and timeouts ({@link ConnectionTimeoutException}).
+ * Root of the reactor's unchecked exceptions: misuse (wrong thread, reactor not running) and
+ * timeouts ({@link ConnectionTimeoutException}). A failed system call is a {@link
+ * dev.tether.unix.NativeCallException}, the native layer's one failure type, in every module.
  */
 public class ReactorException extends RuntimeException {
   private static final long serialVersionUID = 1L;

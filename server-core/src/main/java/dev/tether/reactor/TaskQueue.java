@@ -1,6 +1,6 @@
 package dev.tether.reactor;
 
-import dev.tether.reactor.internal.Waker;
+import dev.tether.unix.internal.Waker;
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 

@@ -1,6 +1,6 @@
 package dev.tether.reactor;
 
-import dev.tether.reactor.internal.Poller;
+import dev.tether.unix.internal.Poller;
 
 /**
  * The poll registration of one {@link Watcher}. Does not own the fd. While no notification is

@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tether.reactor.internal.Native;
-import dev.tether.reactor.internal.Sockets;
+import dev.tether.unix.internal.Io;
+import dev.tether.unix.internal.Memory;
+import dev.tether.unix.internal.Sockets;
 import java.io.DataInputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -58,9 +59,7 @@ class AttachAndWatchTest {
   }
 
   private static int[] socketPair() {
-    int[] pair = new int[2];
-    assertEquals(0, Native.LIBC.socketpair(Native.AF_UNIX,
-        Native.SOCK_STREAM | Native.SOCK_CLOEXEC, 0, pair));
+    int[] pair = new Sockets().pair();
     return pair;
   }
 
@@ -84,7 +83,7 @@ class AttachAndWatchTest {
         supervisor.setOutboundFileDescriptors(
             FileDescriptorCast.unsafeUsing(tcpFd).getFileDescriptor());
         assertEquals(4, supervisor.write(ByteBuffer.wrap("conn".getBytes(StandardCharsets.US_ASCII))));
-        assertEquals(0, Native.LIBC.close(tcpFd), "supervisor releases its copy");
+        Io.close(tcpFd); // the supervisor releases its copy
 
         ReactorRunner.waitFor("attach", () -> channel.attached.size() == 1);
         ReactorRunner.waitFor("frame bytes", () -> channel.text.toString().equals("conn"));
@@ -100,7 +99,7 @@ class AttachAndWatchTest {
         ReactorRunner.waitFor("unbind", () -> echo.unbound);
       }
     } finally {
-      Native.closeQuietly(pair[0]); // pair[1] was the reactor's: closed by stop()
+      Io.close(pair[0]); // pair[1] was the reactor's: closed by stop()
     }
     OpenFds.assertNoneOpenedSince(fdsBefore, Duration.ofSeconds(10),
         "the attached fds were closed by the reactor");
@@ -132,9 +131,9 @@ class AttachAndWatchTest {
       sender.setOutboundFileDescriptors(FileDescriptorCast.unsafeUsing(stray[0]).getFileDescriptor(),
           FileDescriptorCast.unsafeUsing(stray[1]).getFileDescriptor());
       assertEquals(1, sender.write(ByteBuffer.wrap(new byte[] {1})));
-      Native.closeQuietly(stray[0]);
-      Native.closeQuietly(stray[1]);
-      Native.closeQuietly(pair[0]);
+      Io.close(stray[0]);
+      Io.close(stray[1]);
+      Io.close(pair[0]);
       ReactorRunner.waitFor("connection closed by EOF", () -> !runner.call(plain::isOpen));
       assertEquals(2, received.get(), "the fds did arrive");
     }
@@ -143,11 +142,9 @@ class AttachAndWatchTest {
 
   @Test
   void watchReportsReadinessAndDetachLeavesTheFdOpen() throws Exception {
-    int[] pair = new int[2];
-    assertEquals(0, Native.LIBC.socketpair(Native.AF_UNIX,
-        Native.SOCK_STREAM | Native.SOCK_CLOEXEC, 0, pair));
-    ByteBuffer scratch = Native.allocate(16);
-    long address = Native.address(scratch);
+    int[] pair = new Sockets().pair();
+    ByteBuffer scratch = Memory.allocate(16);
+    long address = Memory.address(scratch);
     try (ReactorRunner runner = new ReactorRunner()) {
       CompletableFuture<Integer> readable = new CompletableFuture<>();
       CompletableFuture<Boolean> writable = new CompletableFuture<>();
@@ -156,7 +153,7 @@ class AttachAndWatchTest {
         @Override
         protected void notifyReadable() {
           // The application reads the fd itself.
-          long n = Native.LIBC.read(fd(), address, 16);
+          long n = Io.read(fd(), address, 16);
           readable.complete((int) n);
           setNotifyReadable(false);
         }
@@ -179,7 +176,7 @@ class AttachAndWatchTest {
       assertTrue(writable.get(10, TimeUnit.SECONDS));
       runner.run(() -> watcher.setNotifyReadable(true));
       scratch.put(0, (byte) 42);
-      assertEquals(1, Native.LIBC.write(pair[0], address, 1));
+      assertEquals(1, Io.write(pair[0], address, 1));
       assertEquals(1, readable.get(10, TimeUnit.SECONDS));
       runner.run(() -> {
         watcher.detach();
@@ -187,11 +184,11 @@ class AttachAndWatchTest {
       });
       assertTrue(unbound.get(10, TimeUnit.SECONDS));
       // Still open: the application owns it.
-      assertTrue(Native.LIBC.fcntl(pair[1], Native.F_GETFD, 0) >= 0);
-      assertEquals(1, Native.LIBC.write(pair[1], address, 1));
+      Io.isCloexec(pair[1]); // throws EBADF if the reactor closed it
+      assertEquals(1, Io.write(pair[1], address, 1));
     } finally {
-      Native.closeQuietly(pair[0]);
-      Native.closeQuietly(pair[1]);
+      Io.close(pair[0]);
+      Io.close(pair[1]);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.tether.reactor;
 
+import dev.tether.unix.NativeCallException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

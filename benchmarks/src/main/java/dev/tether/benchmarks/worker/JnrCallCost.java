@@ -1,6 +1,7 @@
 package dev.tether.benchmarks.worker;
 
-import dev.tether.reactor.internal.Native;
+import dev.tether.unix.jnr.EpollCalls;
+import dev.tether.unix.jnr.Libc;
 
 /**
  * Per-call cost of a jnr-ffi binding on the reactor's hot path, to compare
@@ -14,22 +15,23 @@ public final class JnrCallCost {
 
   public static void main(String[] args) {
     int calls = args.length > 0 ? Integer.parseInt(args[0]) : 2_000_000;
-    int epfd = Native.LIBC.epoll_create1(0x80000);
+    EpollCalls epoll = Libc.epoll();
+    int epfd = epoll.epoll_create1(0x80000);
     if (epfd < 0) {
-      throw new IllegalStateException("epoll_create1(..) failed with error " + Native.errno());
+      throw new IllegalStateException("epoll_create1(..) failed with error " + Libc.errno());
     }
     java.nio.ByteBuffer events = java.nio.ByteBuffer.allocateDirect(16 * 12);
-    long address = Native.address(events);
+    long address = Libc.address(events);
     long sink = 0;
     for (int i = 0; i < calls / 4; i++) { // warm-up: let the JIT compile the call path
-      sink += Native.LIBC.epoll_wait(epfd, address, 16, 0);
+      sink += epoll.epoll_wait(epfd, address, 16, 0);
     }
     long t0 = System.nanoTime();
     for (int i = 0; i < calls; i++) {
-      sink += Native.LIBC.epoll_wait(epfd, address, 16, 0);
+      sink += epoll.epoll_wait(epfd, address, 16, 0);
     }
     double ns = (System.nanoTime() - t0) / (double) calls;
-    Native.LIBC.close(epfd);
+    Libc.files().close(epfd);
     System.out.printf("jnr.ffi.asm.enabled=%s: epoll_wait %.0f ns per call (sink %d)%n",
         System.getProperty("jnr.ffi.asm.enabled", "true"), ns, sink);
   }

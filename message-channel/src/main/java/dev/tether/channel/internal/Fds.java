@@ -1,11 +1,11 @@
 package dev.tether.channel.internal;
 
 import dev.tether.channel.ChannelIOException;
+import dev.tether.unix.internal.Io;
+import dev.tether.unix.internal.Sockets;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Runtime;
 import org.newsclub.net.unix.AFUNIXSocketChannel;
 import org.newsclub.net.unix.FileDescriptorCast;
 
@@ -19,10 +19,6 @@ import org.newsclub.net.unix.FileDescriptorCast;
  * through {@link FileInputStream}, which also makes junixsocket forget an fd it received.
  */
 public final class Fds {
-  private static final class Holder {
-    static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
-  }
-
   private Fds() {}
 
   /** The fd number behind {@code fd}. */
@@ -67,49 +63,24 @@ public final class Fds {
     FileDescriptorCast.using(fd).as(AFUNIXSocketChannel.class).close();
   }
 
-  /** Makes a connected AF_UNIX stream socket pair, both ends close-on-exec. */
+  /** Makes a connected AF_UNIX stream socket pair, both ends close-on-exec; the caller owns both. */
   public static int[] socketPair() {
-    int[] sv = new int[2];
-    if (Holder.LIBC.socketpair(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0, sv) != 0) {
-      throw nativeFailure("socketpair", -1);
-    }
-    return sv;
+    return new Sockets().pair();
   }
-
-  /** sun_path's size in struct sockaddr_un on Linux, its terminating NUL included. */
-  private static final int SUN_PATH_SIZE = 108;
 
   /**
    * Opens a close-on-exec AF_UNIX stream socket connected to {@code path}; the caller owns it.
    *
    * @throws IllegalArgumentException if the path does not fit in sockaddr_un
+   * @throws dev.tether.unix.NativeCallException if the connect fails (ENOENT, ECONNREFUSED...)
    */
   public static int connectUnix(java.nio.file.Path path) {
-    byte[] name = path.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    if (name.length >= SUN_PATH_SIZE) {
-      throw new IllegalArgumentException(
-          "socket path is " + name.length + " bytes (expected: < " + SUN_PATH_SIZE + "): " + path);
-    }
-    byte[] addr = new byte[2 + SUN_PATH_SIZE];
-    addr[0] = LibC.AF_UNIX; // sa_family_t, little-endian on every Linux Tether runs on
-    System.arraycopy(name, 0, addr, 2, name.length);
-    int fd = Holder.LIBC.socket(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-      throw nativeFailure("socket", -1);
-    }
-    if (Holder.LIBC.connect(fd, addr, 2 + name.length + 1) != 0) {
-      ChannelIOException failure = nativeFailure("connect to " + path + ": connect", fd);
-      close(fd);
-      throw failure;
-    }
-    return fd;
+    return new Sockets().connectUnixBlocking(path);
   }
 
-  /** close(2) of a raw fd number; failure is reported. */
+  /** close(2) of a raw fd number, with the native layer's one close policy ({@link Io#close}). */
   public static void close(int fd) {
-    if (Holder.LIBC.close(fd) != 0) {
-      throw nativeFailure("close", fd);
-    }
+    Io.close(fd);
   }
 
   /** close(2) of {@code fd} without a shutdown, marking the object invalid. Idempotent. */
@@ -122,13 +93,5 @@ public final class Fds {
     } catch (IOException e) {
       throw new ChannelIOException("close of " + fd + " failed", e);
     }
-  }
-
-  private static ChannelIOException nativeFailure(String call, int fd) {
-    int errno = Runtime.getSystemRuntime().getLastError();
-    return new ChannelIOException(
-        call + "(" + (fd >= 0 ? fd : "..") + ") failed with error(" + errno + "): "
-            + Holder.LIBC.strerror(errno),
-        new IOException(call + " errno " + errno));
   }
 }

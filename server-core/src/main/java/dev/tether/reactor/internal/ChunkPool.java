@@ -1,5 +1,6 @@
 package dev.tether.reactor.internal;
 
+import dev.tether.unix.internal.Memory;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 
@@ -14,8 +15,8 @@ public final class ChunkPool {
 
   /** A direct buffer with its address and the span of it that holds unwritten data. */
   public static final class Chunk {
-    final ByteBuffer buffer = Native.allocate(CHUNK_SIZE);
-    final long address = Native.address(buffer);
+    final ByteBuffer buffer = Memory.allocate(CHUNK_SIZE);
+    final long address = Memory.address(buffer);
     int read;
     int write;
   }

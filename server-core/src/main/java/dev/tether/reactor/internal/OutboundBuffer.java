@@ -1,5 +1,7 @@
 package dev.tether.reactor.internal;
 
+import dev.tether.unix.internal.Io;
+import dev.tether.unix.internal.Linux;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 
@@ -66,7 +68,6 @@ public final class OutboundBuffer {
    * empty. Returns {@link #EMPTY}, {@link #BLOCKED}, {@link #CALLBACK}, or {@code -errno}.
    */
   public int flush(int fd) {
-    LibC libc = Native.LIBC;
     for (;;) {
       Object head = entries.peekFirst();
       if (head == null) {
@@ -77,13 +78,12 @@ public final class OutboundBuffer {
       }
       ChunkPool.Chunk chunk = (ChunkPool.Chunk) head;
       int length = chunk.write - chunk.read;
-      long n = libc.write(fd, chunk.address + chunk.read, length);
+      long n = Io.write(fd, chunk.address + chunk.read, length);
       if (n < 0) {
-        int errno = Native.errno();
-        if (errno == Native.EINTR) {
+        if (n == -Linux.EINTR) {
           continue;
         }
-        return errno == Native.EAGAIN ? BLOCKED : -errno;
+        return n == -Linux.EAGAIN ? BLOCKED : (int) n;
       }
       chunk.read += (int) n;
       bytes -= n;

@@ -2,6 +2,8 @@ package dev.tether.server.internal;
 
 import dev.tether.server.ExitStatus;
 import dev.tether.server.TetherException;
+import dev.tether.unix.internal.Linux;
+import dev.tether.unix.internal.Processes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -68,7 +70,7 @@ public final class ChildProcess {
 
   /**
    * Completes with the exit status once the child has been reaped, or exceptionally with a
-   * {@link NativeCallException} if waiting failed (ECHILD: something else reaped it). A copy per
+   * {@link dev.tether.unix.NativeCallException} if waiting failed (ECHILD: something else reaped it). A copy per
    * call: completing it does not affect this child.
    */
   public CompletableFuture<ExitStatus> onExit() {
@@ -91,7 +93,7 @@ public final class ChildProcess {
    * Sends {@code signal} to the child unless it has been reaped already.
    *
    * @return true if sent, false if the child was already reaped (nothing is sent then)
-   * @throws NativeCallException if {@code kill(2)} fails
+   * @throws dev.tether.unix.NativeCallException if {@code kill(2)} fails
    */
   public boolean signal(int signal) {
     if (signal < 1 || signal > ExitStatus.MAX_SIGNAL) {
@@ -102,7 +104,7 @@ public final class ChildProcess {
       if (reaped) {
         return false;
       }
-      Posix.kill(pid, signal);
+      Processes.kill(pid, signal);
       return true;
     }
   }
@@ -138,25 +140,25 @@ public final class ChildProcess {
       return status.get();
     }
     LOG.info("pid {} still running {} ms after stop; sending SIGTERM", pid, graceful.toMillis());
-    signal(Posix.SIGTERM);
+    signal(Linux.SIGTERM);
     status = awaitExit(afterTerm);
     if (status.isPresent()) {
       return status.get();
     }
     LOG.warn("pid {} still running {} ms after SIGTERM; sending SIGKILL", pid,
         afterTerm.toMillis());
-    signal(Posix.SIGKILL);
+    signal(Linux.SIGKILL);
     return awaitExit(KILL_TIMEOUT).orElseThrow(() -> new TetherException(
         "pid " + pid + " not reaped " + KILL_TIMEOUT.toMillis() + " ms after SIGKILL"));
   }
 
   private void reap() {
     try {
-      Posix.awaitTermination(pid);
+      Processes.awaitTermination(pid);
       int status;
       synchronized (lock) {
         try {
-          status = Posix.waitpid(pid);
+          status = Processes.waitpid(pid);
         } finally {
           reaped = true;
         }

@@ -1,5 +1,6 @@
 package dev.tether.server.internal;
 
+import dev.tether.unix.internal.Io;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -58,7 +59,7 @@ final class OutputPump implements Runnable {
     byte[] buf = new byte[8192];
     try {
       int n;
-      while ((n = Posix.read(fd, buf)) > 0) {
+      while ((n = Io.read(fd, buf)) > 0) {
         for (int i = 0; i < n; i++) {
           byte b = buf[i];
           if (b == '\n') {
@@ -78,7 +79,7 @@ final class OutputPump implements Runnable {
       LOG.warn("output pump of {} failed; the rest of this stream is lost", prefix.trim(), e);
     } finally {
       try {
-        Posix.close(fd);
+        Io.close(fd);
       } catch (RuntimeException e) {
         LOG.warn("closing output pipe fd {} failed", fd, e);
       }

@@ -1,14 +1,15 @@
 package dev.tether.server.internal;
 
 import dev.tether.server.SpawnException;
-import java.nio.charset.StandardCharsets;
+import dev.tether.unix.NativeCallException;
+import dev.tether.unix.internal.Io;
+import dev.tether.unix.internal.Linux;
+import dev.tether.unix.internal.PosixSpawn;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,6 @@ public final class ProcessSpawner {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessSpawner.class);
   private static final int CHILD_FD3 = 3;
   private static final int FIRST_CLOSED_FD = 4;
-  private static final int ENOENT = 2;
 
   private ProcessSpawner() {}
 
@@ -78,7 +78,7 @@ public final class ProcessSpawner {
         && !Files.isDirectory(request.workingDirectory().get())) {
       return " (working directory " + request.workingDirectory().get() + " is not a directory)";
     }
-    if (e.errno() == ENOENT && "posix_spawnp".equals(e.call())) {
+    if (e.errno() == Linux.ENOENT && "posix_spawnp".equals(e.function())) {
       return " (executable " + request.argv().get(0) + " not found)";
     }
     return "";
@@ -88,7 +88,7 @@ public final class ProcessSpawner {
     if (!(output instanceof ChildOutput.Lines)) {
       return null;
     }
-    int[] p = Posix.pipe(true);
+    int[] p = Io.pipe(true);
     pipes.add(p);
     return p;
   }
@@ -100,67 +100,24 @@ public final class ProcessSpawner {
   }
 
   private static int posixSpawn(SpawnRequest request, int[] outPipe, int[] errPipe) {
-    LibC c = Posix.LIBC;
-    Pointer argv = nativeStringArray(request.argv());
-    Pointer envp = nativeStringArray(environmentStrings(request.environment()));
-    Pointer fileActions = Posix.allocateStruct();
-    Pointer attr = Posix.allocateStruct();
-    Pointer emptySet = Posix.allocateStruct();
-    Pointer fullSet = Posix.allocateStruct();
-
-    Posix.checkReturn("posix_spawn_file_actions_init", c.posix_spawn_file_actions_init(fileActions));
-    try {
-      Posix.checkReturn("posix_spawnattr_init", c.posix_spawnattr_init(attr));
-      try {
-        // stdio first: a pipe end numbered 3 must be moved before fd 3 is overwritten.
-        if (outPipe != null) {
-          Posix.checkReturn("posix_spawn_file_actions_adddup2",
-              c.posix_spawn_file_actions_adddup2(fileActions, outPipe[1], 1));
-        }
-        if (errPipe != null) {
-          Posix.checkReturn("posix_spawn_file_actions_adddup2",
-              c.posix_spawn_file_actions_adddup2(fileActions, errPipe[1], 2));
-        }
-        if (request.fd3() != SpawnRequest.NO_FD) {
-          // glibc clears FD_CLOEXEC when fd == newfd, so an fd that already is 3 survives too.
-          Posix.checkReturn("posix_spawn_file_actions_adddup2",
-              c.posix_spawn_file_actions_adddup2(fileActions, request.fd3(), CHILD_FD3));
-        }
-        if (request.workingDirectory().isPresent()) {
-          Posix.checkReturn("posix_spawn_file_actions_addchdir_np",
-              c.posix_spawn_file_actions_addchdir_np(
-                  fileActions, request.workingDirectory().get().toString()));
-        }
-        Posix.checkReturn("posix_spawn_file_actions_addclosefrom_np",
-            c.posix_spawn_file_actions_addclosefrom_np(fileActions, FIRST_CLOSED_FD));
-
-        Posix.checkReturn("sigemptyset", c.sigemptyset(emptySet));
-        Posix.checkReturn("sigfillset", c.sigfillset(fullSet));
-        Posix.checkReturn("posix_spawnattr_setsigmask", c.posix_spawnattr_setsigmask(attr, emptySet));
-        Posix.checkReturn("posix_spawnattr_setsigdefault",
-            c.posix_spawnattr_setsigdefault(attr, fullSet));
-        short flags = (short) (Posix.POSIX_SPAWN_SETSIGMASK | Posix.POSIX_SPAWN_SETSIGDEF);
-        if (request.newProcessGroup()) {
-          flags |= Posix.POSIX_SPAWN_SETPGROUP;
-          Posix.checkReturn("posix_spawnattr_setpgroup", c.posix_spawnattr_setpgroup(attr, 0));
-        }
-        Posix.checkReturn("posix_spawnattr_setflags", c.posix_spawnattr_setflags(attr, flags));
-
-        int[] pid = new int[1];
-        Posix.checkReturn("posix_spawnp",
-            c.posix_spawnp(pid, request.argv().get(0), fileActions, attr, argv, envp));
-        return pid[0];
-      } finally {
-        c.posix_spawnattr_destroy(attr);
-      }
-    } finally {
-      c.posix_spawn_file_actions_destroy(fileActions);
-      // The native buffers must outlive the calls above; jnr frees them once unreachable.
-      java.lang.ref.Reference.reachabilityFence(argv);
-      java.lang.ref.Reference.reachabilityFence(envp);
-      java.lang.ref.Reference.reachabilityFence(emptySet);
-      java.lang.ref.Reference.reachabilityFence(fullSet);
+    PosixSpawn spawn = new PosixSpawn();
+    // stdio first: a pipe end numbered 3 must be moved before fd 3 is overwritten.
+    if (outPipe != null) {
+      spawn.dup2(outPipe[1], 1);
     }
+    if (errPipe != null) {
+      spawn.dup2(errPipe[1], 2);
+    }
+    if (request.fd3() != SpawnRequest.NO_FD) {
+      // glibc clears FD_CLOEXEC when fd == newfd, so an fd that already is 3 survives too.
+      spawn.dup2(request.fd3(), CHILD_FD3);
+    }
+    request.workingDirectory().ifPresent(spawn::directory);
+    spawn.closeFrom(FIRST_CLOSED_FD).resetSignals();
+    if (request.newProcessGroup()) {
+      spawn.newProcessGroup();
+    }
+    return spawn.spawn(request.argv(), environmentStrings(request.environment()));
   }
 
   private static List<String> environmentStrings(Map<String, String> env) {
@@ -169,31 +126,9 @@ public final class ProcessSpawner {
     return out;
   }
 
-  /** A NULL-terminated {@code char*[]} and its NUL-terminated UTF-8 strings in one block. */
-  private static Pointer nativeStringArray(List<String> strings) {
-    int slots = strings.size() + 1;
-    long pointerBytes = (long) slots * Posix.RUNTIME.addressSize();
-    List<byte[]> encoded = new ArrayList<>(strings.size());
-    long total = pointerBytes;
-    for (String s : strings) {
-      byte[] b = s.getBytes(StandardCharsets.UTF_8);
-      encoded.add(b);
-      total += b.length + 1;
-    }
-    Pointer block = Memory.allocateDirect(Posix.RUNTIME, total, true);
-    long offset = pointerBytes;
-    for (int i = 0; i < encoded.size(); i++) {
-      byte[] b = encoded.get(i);
-      block.put(offset, b, 0, b.length);
-      block.putAddress((long) i * Posix.RUNTIME.addressSize(), block.address() + offset);
-      offset += b.length + 1;
-    }
-    return block;
-  }
-
   private static void closeQuietly(int fd) {
     try {
-      Posix.close(fd);
+      Io.close(fd);
     } catch (NativeCallException e) {
       // Only reachable through a bug (EBADF); spawning itself must not fail because of it.
       LOG.warn("closing pipe fd {} after spawn failed", fd, e);

@@ -1,6 +1,8 @@
 package dev.tether.server.internal;
 
+import dev.tether.unix.internal.Errors;
 import jnr.ffi.LibraryLoader;
+import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
 /**
@@ -18,21 +20,26 @@ final class IgnoredSignal implements AutoCloseable {
   private static final long SIG_IGN = 1;
 
   private final int signal;
-  private final Pointer previous = Posix.allocateStruct();
+  private final Pointer previous = allocateStruct();
 
   IgnoredSignal(int signal) {
     this.signal = signal;
-    Pointer ignore = Posix.allocateStruct(); // struct sigaction, zeroed: no flags, empty mask
+    Pointer ignore = allocateStruct(); // struct sigaction, zeroed: no flags, empty mask
     ignore.putAddress(0, SIG_IGN);
     if (LIB.sigaction(signal, ignore, previous) != 0) {
-      throw Posix.lastError("sigaction");
+      throw Errors.failure("sigaction", signal);
     }
+  }
+
+  /** Room for a struct sigaction (152 bytes on x86-64), zeroed. */
+  private static Pointer allocateStruct() {
+    return Memory.allocateDirect(jnr.ffi.Runtime.getRuntime(LIB), 1024, true);
   }
 
   @Override
   public void close() {
     if (LIB.sigaction(signal, previous, null) != 0) {
-      throw Posix.lastError("sigaction");
+      throw Errors.failure("sigaction", signal);
     }
   }
 }

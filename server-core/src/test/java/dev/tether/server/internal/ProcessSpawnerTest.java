@@ -1,5 +1,7 @@
 package dev.tether.server.internal;
 
+import dev.tether.unix.internal.Io;
+import dev.tether.unix.internal.Linux;
 import static dev.tether.server.internal.Children.JVM_START;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,7 +32,7 @@ class ProcessSpawnerTest {
   @Test
   void fd3WorksBothWaysAndNothingElseIsInherited() throws Exception {
     int[] pair = dev.tether.channel.internal.Fds.socketPair();
-    int[] inheritable = Posix.pipe(false); // no O_CLOEXEC: only closefrom keeps it out
+    int[] inheritable = Io.pipe(false); // no O_CLOEXEC: only closefrom keeps it out
     int parentEnd = pair[0];
     int childEnd = pair[1];
     ChildProcess child;
@@ -41,10 +43,10 @@ class ProcessSpawnerTest {
       child = ProcessSpawner.spawn(Children.request(Children.testChild("echo"))
           .fd3(childEnd).stdout(lines.output()).stderr(lines.output()).build());
     } finally {
-      Posix.close(childEnd);
+      Io.close(childEnd);
     }
     try {
-      Posix.writeFully(parentEnd, "hello\n".getBytes(StandardCharsets.US_ASCII));
+      Io.writeFully(parentEnd, "hello\n".getBytes(StandardCharsets.US_ASCII));
       assertEquals("echo:hello\n", readLine(parentEnd));
 
       // The child is alive now (it waits for EOF on fd 3): inspect what it has open.
@@ -55,20 +57,20 @@ class ProcessSpawnerTest {
           "inheritable pipe " + pipeTarget + " leaked into child: " + targets);
       assertTrue(child.isAlive());
     } finally {
-      Posix.close(parentEnd);
-      Posix.close(inheritable[0]);
-      Posix.close(inheritable[1]);
+      Io.close(parentEnd);
+      Io.close(inheritable[0]);
+      Io.close(inheritable[1]);
     }
     assertEquals(new ExitStatus.Exited(0), child.awaitExit(JVM_START).orElseThrow(),
         () -> "output: " + lines.queue);
     assertFalse(child.isAlive());
-    assertFalse(child.signal(Posix.SIGTERM), "a reaped child is never signalled");
+    assertFalse(child.signal(Linux.SIGTERM), "a reaped child is never signalled");
   }
 
   @Test
   void childStartsWithExactlyFds0To3() throws Exception {
     int[] pair = dev.tether.channel.internal.Fds.socketPair();
-    int[] inheritable = Posix.pipe(false);
+    int[] inheritable = Io.pipe(false);
     Children.Lines lines = new Children.Lines();
     ChildProcess child;
     try {
@@ -76,10 +78,10 @@ class ProcessSpawnerTest {
       child = ProcessSpawner.spawn(SpawnRequest.builder(List.of("ls", "/proc/self/fd"))
           .fd3(pair[1]).stdout(lines.output()).build());
     } finally {
-      Posix.close(pair[0]);
-      Posix.close(pair[1]);
-      Posix.close(inheritable[0]);
-      Posix.close(inheritable[1]);
+      Io.close(pair[0]);
+      Io.close(pair[1]);
+      Io.close(inheritable[0]);
+      Io.close(inheritable[1]);
     }
     assertEquals(new ExitStatus.Exited(0), child.awaitExit(JVM_START).orElseThrow());
     child.outputDrained().get(JVM_START.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -100,7 +102,7 @@ class ProcessSpawnerTest {
     ChildProcess child = ProcessSpawner.spawn(Children.request(Children.testChild("sleep"))
         .stdout(lines.output()).build());
     assertEquals("[" + child.pid() + "] ready", lines.next(JVM_START));
-    assertTrue(child.signal(Posix.SIGKILL));
+    assertTrue(child.signal(Linux.SIGKILL));
     ExitStatus status = child.awaitExit(JVM_START).orElseThrow();
     assertEquals(new ExitStatus.Signaled(9), status);
     assertEquals(OptionalInt.of(9), status.terminatedBy());
@@ -146,11 +148,11 @@ class ProcessSpawnerTest {
         SpawnRequest.builder(List.of("/no/such/tether-java", "-version")).build()));
     assertEquals(2, e.errno());
     assertEquals(List.of("/no/such/tether-java", "-version"), e.command());
-    assertTrue(e.getMessage().contains(
-        "posix_spawnp(..) failed with error(2): No such file or directory"), e.getMessage());
+    assertTrue(e.getMessage().contains("posix_spawnp(/no/such/tether-java) failed with error(2): "
+        + "No such file or directory"), e.getMessage());
     assertTrue(e.getMessage().endsWith("(executable /no/such/tether-java not found)"),
         e.getMessage());
-    assertInstanceOf(NativeCallException.class, e.getCause());
+    assertInstanceOf(dev.tether.unix.NativeCallException.class, e.getCause());
     ExitStatus status = new ExitStatus.FailedToStart(e);
     assertEquals(OptionalInt.empty(), status.terminatedBy());
   }
@@ -233,7 +235,7 @@ class ProcessSpawnerTest {
       String[] stat = readStat(child.pid()).split(" ");
       assertEquals(Integer.toString(child.pid()), stat[4], "pgrp == pid");
     } finally {
-      child.signal(Posix.SIGKILL);
+      child.signal(Linux.SIGKILL);
     }
     assertEquals(new ExitStatus.Signaled(9), child.awaitExit(JVM_START).orElseThrow());
   }
@@ -247,7 +249,7 @@ class ProcessSpawnerTest {
   private static String readLine(int fd) {
     StringBuilder sb = new StringBuilder();
     byte[] one = new byte[1];
-    while (Posix.read(fd, one) == 1) {
+    while (Io.read(fd, one) == 1) {
       sb.append((char) one[0]);
       if (one[0] == '\n') {
         break;

@@ -1,5 +1,7 @@
 package dev.tether.server.internal;
 
+import dev.tether.unix.internal.Io;
+import dev.tether.unix.internal.Linux;
 import static dev.tether.server.internal.Children.JVM_START;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -45,15 +47,15 @@ class SpawnLeakTest {
       child = ProcessSpawner.spawn(Children.request(Children.testChild("echo"))
           .fd3(pair[1]).stdout(lines.output()).stderr(lines.output()).build());
     } finally {
-      Posix.close(pair[1]);
+      Io.close(pair[1]);
     }
     try {
-      Posix.writeFully(pair[0], "ping\n".getBytes(StandardCharsets.US_ASCII));
+      Io.writeFully(pair[0], "ping\n".getBytes(StandardCharsets.US_ASCII));
       byte[] reply = new byte[64];
-      int n = Posix.read(pair[0], reply);
+      int n = Io.read(pair[0], reply);
       assertEquals("echo:ping\n", new String(reply, 0, n, StandardCharsets.US_ASCII));
     } finally {
-      Posix.close(pair[0]);
+      Io.close(pair[0]);
     }
     assertEquals(new ExitStatus.Exited(0), child.awaitExit(JVM_START).orElseThrow(),
         () -> "output: " + lines.queue);

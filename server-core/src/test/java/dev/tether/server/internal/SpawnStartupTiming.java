@@ -1,5 +1,7 @@
 package dev.tether.server.internal;
 
+import dev.tether.unix.internal.Io;
+import dev.tether.unix.internal.Linux;
 import dev.tether.server.JavaCommand;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -68,16 +70,16 @@ public final class SpawnStartupTiming {
       child = ProcessSpawner.spawn(SpawnRequest.builder(command.argv())
           .environment(command.environment()).fd3(pair[1]).build());
     } finally {
-      Posix.close(pair[1]);
+      Io.close(pair[1]);
     }
     try {
-      Posix.writeFully(pair[0], "x\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      if (Posix.read(pair[0], new byte[1]) != 1) {
+      Io.writeFully(pair[0], "x\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      if (Io.read(pair[0], new byte[1]) != 1) {
         throw new IllegalStateException("no reply");
       }
       return System.nanoTime() - t0;
     } finally {
-      Posix.close(pair[0]);
+      Io.close(pair[0]);
       child.awaitExit(java.time.Duration.ofSeconds(30)).orElseThrow();
     }
   }

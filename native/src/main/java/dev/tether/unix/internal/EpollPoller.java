@@ -1,5 +1,7 @@
-package dev.tether.reactor.internal;
+package dev.tether.unix.internal;
 
+import dev.tether.unix.jnr.EpollCalls;
+import dev.tether.unix.jnr.Libc;
 import java.nio.ByteBuffer;
 
 /**
@@ -8,7 +10,6 @@ import java.nio.ByteBuffer;
  * naturally aligned elsewhere (16 bytes, data at 8); the layout is chosen once from {@code os.arch}.
  */
 public final class EpollPoller implements Poller {
-  private static final int EPOLL_CLOEXEC = 0x80000;
   private static final int EPOLL_CTL_ADD = 1;
   private static final int EPOLL_CTL_DEL = 2;
   private static final int EPOLL_CTL_MOD = 3;
@@ -16,13 +17,13 @@ public final class EpollPoller implements Poller {
   private static final int EVENT_SIZE = PACKED ? 12 : 16;
   private static final int DATA_OFFSET = PACKED ? 4 : 8;
 
-  private final LibC libc = Native.LIBC;
+  private final EpollCalls libc = Libc.epoll();
   private final int epfd;
   private final int maxEvents;
   private final ByteBuffer events;
   private final long eventsAddress;
-  private final ByteBuffer ctl = Native.allocate(16);
-  private final long ctlAddress = Native.address(ctl);
+  private final ByteBuffer ctl = Memory.allocate(16);
+  private final long ctlAddress = Memory.address(ctl);
 
   /** Creates the epoll fd; {@code maxEvents} bounds the events returned by one poll. */
   public EpollPoller(int maxEvents) {
@@ -30,13 +31,23 @@ public final class EpollPoller implements Poller {
       throw new IllegalArgumentException("maxEvents : " + maxEvents + " (expected: > 0)");
     }
     this.maxEvents = maxEvents;
-    this.events = Native.allocate(maxEvents * EVENT_SIZE);
-    this.eventsAddress = Native.address(events);
-    int fd = libc.epoll_create1(EPOLL_CLOEXEC);
+    this.events = Memory.allocate(maxEvents * EVENT_SIZE);
+    this.eventsAddress = Memory.address(events);
+    int fd = libc.epoll_create1(Linux.EPOLL_CLOEXEC);
     if (fd < 0) {
-      throw Native.failure("epoll_create1(..)");
+      throw Errors.failure("epoll_create1", "..");
     }
     this.epfd = fd;
+  }
+
+  /**
+   * Binds the calls an event loop makes (epoll, eventfd, files, sockets) if not bound yet. Any
+   * thread: called early on another thread, it overlaps their cost with other start-up work.
+   */
+  public static void load() {
+    Libc.epoll();
+    Libc.files();
+    Libc.sockets();
   }
 
   private static boolean isX86_64() {
@@ -46,12 +57,12 @@ public final class EpollPoller implements Poller {
 
   @Override
   public void add(int fd, int interest, long token) {
-    control(EPOLL_CTL_ADD, fd, interest, token, "epoll_ctl(ADD, ..)");
+    control(EPOLL_CTL_ADD, fd, interest, token, "epoll_ctl(ADD)");
   }
 
   @Override
   public void modify(int fd, int interest, long token) {
-    control(EPOLL_CTL_MOD, fd, interest, token, "epoll_ctl(MOD, ..)");
+    control(EPOLL_CTL_MOD, fd, interest, token, "epoll_ctl(MOD)");
   }
 
   private void control(int op, int fd, int interest, long token, String call) {
@@ -59,7 +70,7 @@ public final class EpollPoller implements Poller {
     ctl.putInt(0, interest & (READ | WRITE));
     ctl.putLong(DATA_OFFSET, token);
     if (libc.epoll_ctl(epfd, op, fd, ctlAddress) < 0) {
-      throw Native.failure(call + " of fd " + fd);
+      throw Errors.failure(call, fd);
     }
   }
 
@@ -72,11 +83,11 @@ public final class EpollPoller implements Poller {
   public int poll(int timeoutMillis) {
     int n = libc.epoll_wait(epfd, eventsAddress, maxEvents, timeoutMillis);
     if (n < 0) {
-      int errno = Native.errno();
-      if (errno == Native.EINTR) {
+      int errno = Libc.errno();
+      if (errno == Linux.EINTR) {
         return 0;
       }
-      throw Native.failure("epoll_wait(..)", errno);
+      throw Errors.failure("epoll_wait", epfd, errno);
     }
     return n;
   }
@@ -93,6 +104,6 @@ public final class EpollPoller implements Poller {
 
   @Override
   public void close() {
-    Native.closeQuietly(epfd);
+    Io.close(epfd);
   }
 }

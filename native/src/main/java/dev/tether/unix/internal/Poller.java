@@ -1,4 +1,4 @@
-package dev.tether.reactor.internal;
+package dev.tether.unix.internal;
 
 /**
  * Readiness notification for raw fds, level-triggered. One implementation today ({@link

@@ -1,5 +1,7 @@
-package dev.tether.reactor.internal;
+package dev.tether.unix.internal;
 
+import dev.tether.unix.jnr.FileCalls;
+import dev.tether.unix.jnr.Libc;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -11,18 +13,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * #drain()}: a burst of tasks from other threads costs one syscall, not one per task.
  */
 public final class Waker implements AutoCloseable {
-  private final LibC libc = Native.LIBC;
+  private final FileCalls libc = Libc.files();
   private final int fd;
   private final AtomicBoolean signalled = new AtomicBoolean();
-  private final ByteBuffer one = Native.allocate(8).putLong(0, 1L);
-  private final long oneAddress = Native.address(one);
-  private final ByteBuffer sink = Native.allocate(8);
-  private final long sinkAddress = Native.address(sink);
+  private final ByteBuffer one = Memory.allocate(8).putLong(0, 1L);
+  private final long oneAddress = Memory.address(one);
+  private final ByteBuffer sink = Memory.allocate(8);
+  private final long sinkAddress = Memory.address(sink);
 
   public Waker() {
-    int efd = libc.eventfd(0, Native.EFD_NONBLOCK | Native.EFD_CLOEXEC);
+    int efd = Libc.epoll().eventfd(0, Linux.EFD_NONBLOCK | Linux.EFD_CLOEXEC);
     if (efd < 0) {
-      throw Native.failure("eventfd(..)");
+      throw Errors.failure("eventfd", "..");
     }
     this.fd = efd;
   }
@@ -55,6 +57,6 @@ public final class Waker implements AutoCloseable {
 
   @Override
   public void close() {
-    Native.closeQuietly(fd);
+    Io.close(fd);
   }
 }

@@ -1,5 +1,6 @@
-package dev.tether.reactor.internal;
+package dev.tether.unix.internal;
 
+import dev.tether.unix.jnr.Libc;
 import java.nio.ByteBuffer;
 import java.util.function.IntConsumer;
 
@@ -11,7 +12,6 @@ import java.util.function.IntConsumer;
  * reactor. Layouts are those of 64-bit Linux (msghdr 56 bytes, cmsghdr 16).
  */
 public final class ScmRights {
-  private static final int MSG_CTRUNC = 0x8;
   private static final int MSGHDR_SIZE = 56;
   private static final int CMSG_HEADER = 16;
 
@@ -25,13 +25,14 @@ public final class ScmRights {
 
   /** Room for {@code maxFds} fds per message (the kernel allows up to 253). */
   public ScmRights(int maxFds) {
-    if (maxFds <= 0 || maxFds > 253) {
-      throw new IllegalArgumentException("maxFds : " + maxFds + " (expected: 1..253)");
+    if (maxFds <= 0 || maxFds > Linux.SCM_MAX_FD) {
+      throw new IllegalArgumentException(
+          "maxFds : " + maxFds + " (expected: 1.." + Linux.SCM_MAX_FD + ")");
     }
     this.maxFds = maxFds;
     this.controlSize = CMSG_HEADER + align(4 * maxFds);
-    this.area = Native.allocate(MSGHDR_SIZE + 16 + controlSize);
-    this.msghdr = Native.address(area);
+    this.area = Memory.allocate(MSGHDR_SIZE + 16 + controlSize);
+    this.msghdr = Memory.address(area);
     this.iov = msghdr + MSGHDR_SIZE;
     this.control = iov + 16;
   }
@@ -44,17 +45,17 @@ public final class ScmRights {
    * Reads up to {@code length} bytes into {@code address}; each fd that came with them is passed
    * to {@code fdSink}. Returns the byte count, 0 at end of stream, -1 if it would block.
    *
-   * @throws dev.tether.reactor.NativeCallException on a read error
+   * @throws dev.tether.unix.NativeCallException on a read error
    */
   public long receive(int fd, long address, int length, IntConsumer fdSink) {
     prepare(address, length, controlSize);
-    long n = Native.LIBC.recvmsg(fd, msghdr, Native.MSG_CMSG_CLOEXEC);
+    long n = Libc.sockets().recvmsg(fd, msghdr, Linux.MSG_CMSG_CLOEXEC);
     if (n < 0) {
-      int errno = Native.errno();
-      if (errno == Native.EAGAIN || errno == Native.EINTR) {
+      int errno = Libc.errno();
+      if (errno == Linux.EAGAIN || errno == Linux.EINTR) {
         return -1;
       }
-      throw Native.failure("recvmsg(" + fd + ")", errno);
+      throw Errors.failure("recvmsg", fd, errno);
     }
     long controlLength = area.getLong(40);
     int offset = 0;
@@ -64,7 +65,8 @@ public final class ScmRights {
       if (cmsgLength < CMSG_HEADER) {
         break;
       }
-      if (area.getInt(base + 8) == Native.SOL_SOCKET && area.getInt(base + 12) == Native.SCM_RIGHTS) {
+      if (area.getInt(base + 8) == Linux.SOL_SOCKET
+          && area.getInt(base + 12) == Linux.SCM_RIGHTS) {
         int count = (int) ((cmsgLength - CMSG_HEADER) / 4);
         for (int i = 0; i < count; i++) {
           fdSink.accept(area.getInt(base + CMSG_HEADER + 4 * i));
@@ -72,7 +74,7 @@ public final class ScmRights {
       }
       offset += align((int) cmsgLength);
     }
-    truncated = (area.getInt(48) & MSG_CTRUNC) != 0;
+    truncated = (area.getInt(48) & Linux.MSG_CTRUNC) != 0;
     return n;
   }
 
@@ -98,19 +100,19 @@ public final class ScmRights {
     if (fds.length > 0) {
       int base = MSGHDR_SIZE + 16;
       area.putLong(base, CMSG_HEADER + 4L * fds.length);
-      area.putInt(base + 8, Native.SOL_SOCKET);
-      area.putInt(base + 12, Native.SCM_RIGHTS);
+      area.putInt(base + 8, Linux.SOL_SOCKET);
+      area.putInt(base + 12, Linux.SCM_RIGHTS);
       for (int i = 0; i < fds.length; i++) {
         area.putInt(base + CMSG_HEADER + 4 * i, fds[i]);
       }
     }
-    long n = Native.LIBC.sendmsg(fd, msghdr, Native.MSG_NOSIGNAL);
+    long n = Libc.sockets().sendmsg(fd, msghdr, Linux.MSG_NOSIGNAL);
     if (n < 0) {
-      int errno = Native.errno();
-      if (errno == Native.EAGAIN || errno == Native.EINTR) {
+      int errno = Libc.errno();
+      if (errno == Linux.EAGAIN || errno == Linux.EINTR) {
         return -1;
       }
-      throw Native.failure("sendmsg(" + fd + ")", errno);
+      throw Errors.failure("sendmsg", fd, errno);
     }
     return n;
   }

@@ -1,4 +1,4 @@
-package dev.tether.reactor.internal;
+package dev.tether.unix.internal;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -16,12 +16,9 @@ import java.nio.file.Path;
  * thread-safe: one instance per reactor, used on its thread.
  */
 public final class SocketAddresses {
-  /** Linux {@code sizeof(sun_path)}: a path needs one byte less for its terminating NUL. */
-  public static final int UNIX_PATH_MAX = 108;
-
   private static final int STORAGE = 128;
-  private final ByteBuffer buffer = Native.allocate(STORAGE + 8);
-  private final long address = Native.address(buffer);
+  private final ByteBuffer buffer = Memory.allocate(STORAGE + 8);
+  private final long address = Memory.address(buffer);
 
   /** Address of the sockaddr area. */
   public long address() {
@@ -44,11 +41,11 @@ public final class SocketAddresses {
     int port = target.getPort();
     buffer.put(2, (byte) (port >>> 8)).put(3, (byte) port);
     if (ip instanceof Inet4Address) {
-      buffer.putShort(0, (short) Native.AF_INET);
+      buffer.putShort(0, (short) Linux.AF_INET);
       buffer.put(4, ip.getAddress());
       return 16;
     }
-    buffer.putShort(0, (short) Native.AF_INET6);
+    buffer.putShort(0, (short) Linux.AF_INET6);
     buffer.put(8, ip.getAddress());
     buffer.putInt(24, ((Inet6Address) ip).getScopeId());
     return 28;
@@ -57,12 +54,12 @@ public final class SocketAddresses {
   /** Encodes a Unix socket path; returns its length. */
   public int encode(Path path) {
     byte[] bytes = path.toString().getBytes(StandardCharsets.UTF_8);
-    if (bytes.length == 0 || bytes.length >= UNIX_PATH_MAX) {
+    if (bytes.length == 0 || bytes.length >= Linux.UNIX_PATH_MAX) {
       throw new IllegalArgumentException("path length : " + bytes.length + " bytes (" + path
-          + ") (expected: 1.." + (UNIX_PATH_MAX - 1) + ")");
+          + ") (expected: 1.." + (Linux.UNIX_PATH_MAX - 1) + ")");
     }
     clear();
-    buffer.putShort(0, (short) Native.AF_UNIX);
+    buffer.putShort(0, (short) Linux.AF_UNIX);
     buffer.put(2, bytes);
     return 2 + bytes.length + 1;
   }
@@ -74,18 +71,18 @@ public final class SocketAddresses {
     int port = ((buffer.get(2) & 0xff) << 8) | (buffer.get(3) & 0xff);
     try {
       switch (family) {
-        case Native.AF_INET: {
+        case Linux.AF_INET: {
           byte[] ip = new byte[4];
           buffer.get(4, ip);
           return new InetSocketAddress(InetAddress.getByAddress(ip), port);
         }
-        case Native.AF_INET6: {
+        case Linux.AF_INET6: {
           byte[] ip = new byte[16];
           buffer.get(8, ip);
           return new InetSocketAddress(
               Inet6Address.getByAddress(null, ip, buffer.getInt(24)), port);
         }
-        case Native.AF_UNIX: {
+        case Linux.AF_UNIX: {
           int n = 0;
           while (2 + n < length && buffer.get(2 + n) != 0) {
             n++;

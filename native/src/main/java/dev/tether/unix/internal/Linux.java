@@ -1,0 +1,75 @@
+package dev.tether.unix.internal;
+
+/**
+ * The Linux x86-64/aarch64 glibc constants Tether uses, in one place. Struct layouts are those of
+ * 64-bit Linux; {@code epoll_event}'s packing differs by architecture ({@link Epoll}).
+ */
+public final class Linux {
+  private Linux() {}
+
+  // errno
+  public static final int ESRCH = 3;
+  public static final int EINTR = 4;
+  public static final int EBADF = 9;
+  public static final int ECHILD = 10;
+  public static final int EAGAIN = 11;
+  public static final int ENOENT = 2;
+  public static final int EMFILE = 24;
+  public static final int ENFILE = 23;
+  public static final int ENOTSOCK = 88;
+  public static final int ECONNABORTED = 103;
+  public static final int ECONNRESET = 104;
+  public static final int EINPROGRESS = 115;
+  public static final int EPIPE = 32;
+
+  // sockets
+  public static final int AF_UNIX = 1;
+  public static final int AF_INET = 2;
+  public static final int AF_INET6 = 10;
+  public static final int SOCK_STREAM = 1;
+  public static final int SOCK_DGRAM = 2;
+  public static final int SOCK_NONBLOCK = 0x800;
+  public static final int SOCK_CLOEXEC = 0x80000;
+  public static final int SOL_SOCKET = 1;
+  public static final int SO_REUSEADDR = 2;
+  public static final int SO_TYPE = 3;
+  public static final int SO_ERROR = 4;
+  public static final int SO_DOMAIN = 39;
+  public static final int SCM_RIGHTS = 1;
+  public static final int IPPROTO_TCP = 6;
+  public static final int TCP_NODELAY = 1;
+  public static final int SHUT_WR = 1;
+  public static final int SHUT_RDWR = 2;
+  public static final int MSG_CTRUNC = 0x8;
+  public static final int MSG_NOSIGNAL = 0x4000;
+  public static final int MSG_CMSG_CLOEXEC = 0x40000000;
+  /** {@code sizeof(sun_path)}: a Unix socket path needs one byte less, for its terminating NUL. */
+  public static final int UNIX_PATH_MAX = 108;
+  /** The kernel's limit of fds on one message ({@code SCM_MAX_FD}). */
+  public static final int SCM_MAX_FD = 253;
+
+  // files
+  public static final int O_NONBLOCK = 0x800;
+  public static final int O_CLOEXEC = 0x80000;
+  public static final int F_GETFD = 1;
+  public static final int F_SETFD = 2;
+  public static final int F_GETFL = 3;
+  public static final int F_SETFL = 4;
+  public static final int F_DUPFD_CLOEXEC = 1030;
+  public static final int FD_CLOEXEC = 1;
+  public static final int EFD_NONBLOCK = 0x800;
+  public static final int EFD_CLOEXEC = 0x80000;
+  public static final int EPOLL_CLOEXEC = 0x80000;
+
+  // signals and processes
+  public static final int SIGHUP = 1;
+  public static final int SIGQUIT = 3;
+  public static final int SIGKILL = 9;
+  public static final int SIGTERM = 15;
+  public static final int P_PID = 1;
+  public static final int WEXITED = 4;
+  public static final int WNOWAIT = 0x01000000;
+  public static final short POSIX_SPAWN_SETPGROUP = 0x02;
+  public static final short POSIX_SPAWN_SETSIGDEF = 0x04;
+  public static final short POSIX_SPAWN_SETSIGMASK = 0x08;
+}

@@ -1,0 +1,200 @@
+package dev.tether.unix.internal;
+
+import dev.tether.unix.jnr.Libc;
+import dev.tether.unix.jnr.SocketCalls;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+/**
+ * Socket set-up on raw fds: socket pairs, listening and connecting sockets (close-on-exec;
+ * non-blocking unless said otherwise), options and addresses. Not thread-safe (shares a scratch
+ * buffer): one instance per thread, e.g. per reactor. The fds it returns belong to the caller; on
+ * failure it closes what it opened before throwing {@link dev.tether.unix.NativeCallException}.
+ */
+public final class Sockets {
+  private final SocketCalls libc = Libc.sockets();
+  private final SocketAddresses addresses = new SocketAddresses();
+  private final ByteBuffer option = Memory.allocate(16);
+  private final long optionAddress = Memory.address(option);
+
+  /** A connected AF_UNIX stream socket pair, both ends blocking and close-on-exec. */
+  public int[] pair() {
+    int[] sv = new int[2];
+    if (libc.socketpair(Linux.AF_UNIX, Linux.SOCK_STREAM | Linux.SOCK_CLOEXEC, 0, sv) != 0) {
+      throw Errors.failure("socketpair", "AF_UNIX");
+    }
+    return sv;
+  }
+
+  /** A blocking, close-on-exec AF_UNIX stream socket connected to {@code path}. */
+  public int connectUnixBlocking(Path path) {
+    int length = addresses.encode(path);
+    int fd = libc.socket(Linux.AF_UNIX, Linux.SOCK_STREAM | Linux.SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+      throw Errors.failure("socket", "AF_UNIX");
+    }
+    if (libc.connect(fd, addresses.address(), length) != 0) {
+      int errno = Errors.errno();
+      Io.close(fd);
+      throw Errors.failure("connect", path, errno);
+    }
+    return fd;
+  }
+
+  /** {@code SO_DOMAIN} of {@code fd} (AF_UNIX, AF_INET...). */
+  public int domain(int fd) {
+    return getInt(fd, Linux.SO_DOMAIN, "getsockopt(SO_DOMAIN)");
+  }
+
+  /** {@code SO_TYPE} of {@code fd} (SOCK_STREAM, SOCK_DGRAM...). */
+  public int type(int fd) {
+    return getInt(fd, Linux.SO_TYPE, "getsockopt(SO_TYPE)");
+  }
+
+  /** Whether socket {@code fd} has a peer. */
+  public boolean isConnected(int fd) {
+    return libc.getpeername(fd, addresses.address(), addresses.lengthSlot()) == 0;
+  }
+
+  /** A listening TCP socket bound to {@code address} (port 0 picks a free port). */
+  public int listenTcp(InetSocketAddress address, int backlog) {
+    int family = address.getAddress() instanceof java.net.Inet4Address
+        ? Linux.AF_INET : Linux.AF_INET6;
+    int fd = open(family);
+    try {
+      setInt(fd, Linux.SOL_SOCKET, Linux.SO_REUSEADDR, 1, "setsockopt(SO_REUSEADDR)");
+      int length = addresses.encode(address);
+      check(libc.bind(fd, addresses.address(), length), "bind", address);
+      check(libc.listen(fd, backlog), "listen", address);
+      return fd;
+    } catch (RuntimeException e) {
+      Io.close(fd);
+      throw e;
+    }
+  }
+
+  /** A listening Unix socket at {@code path}, which must not exist. */
+  public int listenUnix(Path path, int backlog) {
+    int length = addresses.encode(path);
+    int fd = open(Linux.AF_UNIX);
+    try {
+      check(libc.bind(fd, addresses.address(), length), "bind", path);
+      check(libc.listen(fd, backlog), "listen", path);
+      return fd;
+    } catch (RuntimeException e) {
+      Io.close(fd);
+      throw e;
+    }
+  }
+
+  /**
+   * Starts a non-blocking connect; returns the fd. The caller waits for WRITE readiness and then
+   * calls {@link #connectError(int)}.
+   */
+  public int startConnect(SocketAddress target) {
+    int length;
+    int family;
+    if (target instanceof InetSocketAddress) {
+      InetSocketAddress inet = (InetSocketAddress) target;
+      length = addresses.encode(inet);
+      family = inet.getAddress() instanceof java.net.Inet4Address
+          ? Linux.AF_INET : Linux.AF_INET6;
+    } else {
+      length = addresses.encode(Path.of(((java.net.UnixDomainSocketAddress) target).getPath()
+          .toString()));
+      family = Linux.AF_UNIX;
+    }
+    int fd = open(family);
+    if (libc.connect(fd, addresses.address(), length) < 0) {
+      int errno = Errors.errno();
+      if (errno != Linux.EINPROGRESS && errno != Linux.EAGAIN) {
+        Io.close(fd);
+        throw Errors.failure("connect", target, errno);
+      }
+    }
+    return fd;
+  }
+
+  /** The pending error of a socket ({@code SO_ERROR}), 0 if none: the outcome of a connect. */
+  public int connectError(int fd) {
+    option.putInt(0, 0);
+    option.putInt(8, 4);
+    if (libc.getsockopt(fd, Linux.SOL_SOCKET, Linux.SO_ERROR, optionAddress,
+        optionAddress + 8) < 0) {
+      return Errors.errno();
+    }
+    return option.getInt(0);
+  }
+
+  /** Accepts one connection, non-blocking and close-on-exec; -1 if none is pending. */
+  public int accept(int listenFd) {
+    int fd = libc.accept4(listenFd, 0L, 0L, Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC);
+    if (fd < 0) {
+      int errno = Errors.errno();
+      if (errno == Linux.EAGAIN || errno == Linux.EINTR || errno == Linux.ECONNABORTED) {
+        return -1;
+      }
+      throw Errors.failure("accept4", listenFd, errno);
+    }
+    return fd;
+  }
+
+  /** Turns Nagle off if {@code fd} is a TCP socket; silently does nothing otherwise. */
+  public void noDelay(int fd) {
+    option.putInt(0, 1);
+    libc.setsockopt(fd, Linux.IPPROTO_TCP, Linux.TCP_NODELAY, optionAddress, 4);
+  }
+
+  /** The local address of a socket, or null if it has none (not a socket). */
+  public SocketAddress localAddress(int fd) {
+    return libc.getsockname(fd, addresses.address(), addresses.lengthSlot()) < 0
+        ? null : addresses.decode();
+  }
+
+  /** The peer address of a socket, or null if not connected. */
+  public SocketAddress peerAddress(int fd) {
+    return libc.getpeername(fd, addresses.address(), addresses.lengthSlot()) < 0
+        ? null : addresses.decode();
+  }
+
+  /** Sends FIN after the last byte written; errors are ignored (the peer may be gone). */
+  public void shutdownOutput(int fd) {
+    libc.shutdown(fd, Linux.SHUT_WR);
+  }
+
+  /**
+   * shutdown(SHUT_RDWR): every process holding the socket sees the end, and blocked reads return.
+   * Errors are ignored (ENOTCONN: the peer is gone already).
+   */
+  public void shutdownBoth(int fd) {
+    libc.shutdown(fd, Linux.SHUT_RDWR);
+  }
+
+  private int open(int family) {
+    int fd = libc.socket(family, Linux.SOCK_STREAM | Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+      throw Errors.failure("socket", family);
+    }
+    return fd;
+  }
+
+  private void setInt(int fd, int level, int name, int value, String call) {
+    option.putInt(0, value);
+    check(libc.setsockopt(fd, level, name, optionAddress, 4), call, fd);
+  }
+
+  private int getInt(int fd, int name, String call) {
+    option.putInt(0, 0);
+    option.putInt(8, 4);
+    check(libc.getsockopt(fd, Linux.SOL_SOCKET, name, optionAddress, optionAddress + 8), call, fd);
+    return option.getInt(0);
+  }
+
+  private static void check(int result, String function, Object argument) {
+    if (result < 0) {
+      throw Errors.failure(function, argument);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package dev.tether.unix.jnr;
+
+import jnr.ffi.annotations.IgnoreError;
+import jnr.ffi.annotations.Out;
+
+/**
+ * Processes: posix_spawn and its attributes, signals, waiting. The posix_spawn family returns the
+ * error number itself and leaves errno alone ({@code @IgnoreError}); structs are direct memory.
+ */
+public interface ProcessCalls {
+  int kill(int pid, int sig);
+
+  int waitpid(int pid, @Out int[] status, int options);
+
+  int waitid(int idtype, int id, long infop, int options);
+
+  @IgnoreError
+  int sigemptyset(long set);
+
+  @IgnoreError
+  int sigfillset(long set);
+
+  @IgnoreError
+  int posix_spawn_file_actions_init(long fileActions);
+
+  @IgnoreError
+  int posix_spawn_file_actions_destroy(long fileActions);
+
+  @IgnoreError
+  int posix_spawn_file_actions_adddup2(long fileActions, int fd, int newFd);
+
+  @IgnoreError
+  int posix_spawn_file_actions_addclosefrom_np(long fileActions, int from);
+
+  @IgnoreError
+  int posix_spawn_file_actions_addchdir_np(long fileActions, String path);
+
+  @IgnoreError
+  int posix_spawnattr_init(long attr);
+
+  @IgnoreError
+  int posix_spawnattr_destroy(long attr);
+
+  @IgnoreError
+  int posix_spawnattr_setflags(long attr, short flags);
+
+  @IgnoreError
+  int posix_spawnattr_setsigmask(long attr, long sigmask);
+
+  @IgnoreError
+  int posix_spawnattr_setsigdefault(long attr, long sigdefault);
+
+  @IgnoreError
+  int posix_spawnattr_setpgroup(long attr, int pgroup);
+
+  @IgnoreError
+  int posix_spawnp(@Out int[] pid, String file, long fileActions, long attr, long argv, long envp);
+}
