@@ -103,7 +103,12 @@ public abstract class Connection {
     endpoint().close(null);
   }
 
-  /** Stops reading and closes once the queued data is written. Idempotent. */
+  /**
+   * Stops reading and closes once the queued data is written; data sent after this is dropped.
+   * On an outgoing connection still connecting, the data is written once the connect completes
+   * (after {@link #connectionCompleted()}); if it fails, the data is dropped and {@link #unbind()}
+   * gets the connect's error as {@link #closeReason()}. Idempotent.
+   */
   public final void closeConnectionAfterWriting() {
     endpoint().closeAfterWriting();
   }

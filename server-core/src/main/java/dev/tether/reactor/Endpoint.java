@@ -36,6 +36,8 @@ final class Endpoint extends Handle {
   private long lastActivity;
   private long inactivityNanos;
   private Throwable closeReason;
+  /** closeAfterWriting came while connecting: CLOSING, not OPEN, once connected. */
+  private boolean closeWhenConnected;
   private SocketAddress peer;
   private SocketAddress local;
   Endpoint proxyTarget;
@@ -155,7 +157,7 @@ final class Endpoint extends Handle {
   }
 
   boolean send(ByteBuffer data) {
-    if (state != OPEN && state != CONNECTING) {
+    if (state != OPEN && (state != CONNECTING || closeWhenConnected)) {
       return false;
     }
     boolean wrote = false;
@@ -268,11 +270,11 @@ final class Endpoint extends Handle {
       connectTimer.cancel();
       connectTimer = null;
     }
-    state = OPEN;
+    state = closeWhenConnected ? CLOSING : OPEN;
     reactor.io().sockets.noDelay(fd);
     lastActivity = System.nanoTime();
     reactor.callbacks().invoke(Callbacks.COMPLETED, connection, null);
-    if (state == OPEN && !out.isEmpty()) {
+    if (state != CLOSED && !out.isEmpty()) {
       flush();
     } else {
       updateInterest();
@@ -283,8 +285,10 @@ final class Endpoint extends Handle {
     if (state == CLOSED || state == CLOSING) {
       return;
     }
-    if (out.isEmpty() || state == CONNECTING) {
+    if (out.isEmpty()) {
       close(null);
+    } else if (state == CONNECTING) {
+      closeWhenConnected = true; // as EventMachine: write the queue once connected, then close
     } else {
       state = CLOSING;
       updateInterest();

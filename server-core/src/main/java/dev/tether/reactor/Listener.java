@@ -13,6 +13,15 @@ import org.slf4j.LoggerFactory;
  * readiness event (so a flood of connects cannot starve the rest of the loop) and gives each to a
  * new {@link Connection} from the factory. Owns the listening fd and, for Unix servers, the socket
  * file.
+ *
+ * <p>What fails for one connection never closes the listener. If the factory throws or returns
+ * null, or registering the connection fails, that connection's fd is closed and the error goes to
+ * the error handler (as the factory's postInit). An accept4 error other than EAGAIN, EINTR and
+ * ECONNABORTED (the peer gave up; skipped) is taken as a shortage (EMFILE, ENFILE, ENOBUFS,
+ * ENOMEM): it is logged, the connection stays in the kernel's backlog and the listener leaves the
+ * poll set for {@code BACK_OFF} (100 ms). Level-triggered, the waiting connection would otherwise
+ * be reported again at once, a busy loop; shedding it instead (libuv's spare fd) would hold an fd
+ * per reactor for a case that frees itself or needs an operator anyway.
  */
 final class Listener extends Handle {
   private static final Logger log = LoggerFactory.getLogger(Listener.class);
@@ -66,7 +75,13 @@ final class Listener extends Handle {
         reactor.callbacks().failed(e, factory, Callbacks.POST_INIT);
         continue;
       }
-      reactor.adopt(connFd, connection, false);
+      try {
+        reactor.adopt(connFd, connection, false);
+      } catch (RuntimeException e) {
+        // adopt has closed connFd. Let through, this would reach HandleTable, which closes the
+        // failing handle: one connection that cannot be set up would take the listener with it.
+        reactor.callbacks().failed(e, factory, Callbacks.POST_INIT);
+      }
     }
   }
 

@@ -282,6 +282,11 @@ public final class Reactor {
    * Listens on TCP {@code host:port} (port 0: any free port; see {@link Server#localAddress()});
    * each accepted connection gets a new {@link Connection} from {@code factory}. {@code host} is
    * resolved on the reactor thread: pass a literal address to avoid a blocking lookup.
+   *
+   * <p>A connection that cannot be set up (the factory throws or returns null, registering it
+   * fails) is closed and its error goes to the {@link ErrorHandler}; when accepting fails for want
+   * of fds or memory (EMFILE, ENFILE), the error is logged and the server stops polling for 100
+   * ms while the connection waits in the backlog. Neither closes the server.
    */
   public Server startServer(String host, int port, Supplier<? extends Connection> factory) {
     checkLoop();

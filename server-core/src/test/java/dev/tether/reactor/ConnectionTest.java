@@ -121,6 +121,65 @@ class ConnectionTest {
   }
 
   @Test
+  void closeAfterWritingWhileConnectingWritesTheQueueOnceConnectedThenCloses() throws Exception {
+    byte[] data = new byte[300_000];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (byte) (i * 31);
+    }
+    try (ServerSocket server = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        ReactorRunner runner = new ReactorRunner()) {
+      server.setSoTimeout(10_000);
+      Echo client = new Echo();
+      List<String> order = new CopyOnWriteArrayList<>();
+      boolean[] results = runner.call(() -> {
+        runner.reactor.connect("127.0.0.1", server.getLocalPort(), client);
+        boolean connecting = !client.events.contains("completed");
+        client.sendData(data, 0, 100_000);
+        client.write(() -> order.add("written"));
+        client.sendData(ByteBuffer.wrap(data, 100_000, data.length - 100_000));
+        client.closeConnectionAfterWriting();
+        boolean refusedLater = !client.sendData(new byte[] {1});
+        return new boolean[] {connecting, refusedLater, client.isOpen()};
+      });
+      assertTrue(results[0], "still connecting when the data was queued");
+      assertTrue(results[1], "no data accepted after closeConnectionAfterWriting");
+      assertTrue(results[2], "open until the queue is written");
+      try (Socket accepted = server.accept()) {
+        accepted.setSoTimeout(10_000);
+        assertArrayEquals(data, accepted.getInputStream().readAllBytes(), "all bytes, then EOF");
+      }
+      ReactorRunner.waitFor("unbind", () -> client.unbound);
+      assertNull(client.reason);
+      assertEquals(List.of("postInit", "completed", "unbind"), client.events);
+      assertEquals(List.of("written"), order);
+    }
+  }
+
+  @Test
+  void closeAfterWritingWhileAConnectFailsUnbindsWithTheConnectError() throws Exception {
+    int freePort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      freePort = s.getLocalPort();
+    }
+    try (ReactorRunner runner = new ReactorRunner()) {
+      List<String> order = new CopyOnWriteArrayList<>();
+      Echo client = runner.call(() -> {
+        Echo c = runner.reactor.connect("127.0.0.1", freePort, new Echo());
+        c.sendData(new byte[100_000]);
+        c.write(() -> order.add("written"));
+        c.closeConnectionAfterWriting();
+        return c;
+      });
+      ReactorRunner.waitFor("unbind", () -> client.unbound);
+      NativeCallException e = assertInstanceOf(NativeCallException.class, client.reason);
+      assertEquals(111, e.errno(), e.getMessage());
+      assertEquals(List.of("postInit", "unbind"), client.events);
+      assertEquals(0L, (long) runner.call(client::outboundBytes), "the queue is released");
+      assertEquals(List.of(), order, "a write callback never runs on a failed connect");
+    }
+  }
+
+  @Test
   void pendingConnectTimesOut() throws Exception {
     // A listener with a full accept queue that never accepts: further connects hang in SYN_SENT.
     try (ServerSocket full = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
