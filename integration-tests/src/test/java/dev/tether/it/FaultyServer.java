@@ -29,8 +29,8 @@ import java.util.stream.Stream;
  *       fdinfo flags (octal);
  *   <li>{@code write_into TEXT} + fd: writes TEXT into the fd, closes it [written];
  *       {@code open_file PATH}: [file] + an fd open on PATH for reading;
- *   <li>{@code slow}: defers an operation that waits for {@code release} ([released]), then
- *       [slow_done, thread name of the deferred operation];
+ *   <li>{@code slow}: defers an operation that prints {@link #SLOW_WAITING} on stderr and waits
+ *       for {@code release} ([released]), then [slow_done, thread name of the deferred operation];
  *   <li>{@code say TEXT}: prints TEXT on stderr [said];
  *   <li>proto {@code proto_echo} (StringValue) [proto, value]; {@code greet A B} (annotation)
  *       [greetings, "A B"]; {@code count ...} (annotation, List) [count, n].
@@ -42,6 +42,7 @@ import java.util.stream.Stream;
  */
 public class FaultyServer extends AbstractServer {
   static final int EXIT_AFTER_STATUS = 3;
+  static final String SLOW_WAITING = "slow: waiting for release";
 
   private final int exitAfter = Integer.getInteger("faulty.exitAfter", -1);
   private int handled;
@@ -88,6 +89,7 @@ public class FaultyServer extends AbstractServer {
       }
     });
     on("slow", a -> reactor().defer(() -> {
+      System.err.println(SLOW_WAITING);
       release.await();
       return Thread.currentThread().getName();
     }, thread -> client().write("slow_done", thread)));

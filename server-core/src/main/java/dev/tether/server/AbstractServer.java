@@ -35,12 +35,14 @@ import java.util.function.Consumer;
  * path as this JVM unless {@link #configureCommand} says otherwise; no shell), close of this
  * process's copy of the child end with a plain close(2); returns at once, with no handshake.
  * Then {@link #server()} is the channel to the worker ({@link #call} writes and reads one
- * exchange). {@link #stop()} closes the channel, waits {@link #DEFAULT_GRACEFUL_TIMEOUT}, sends
+ * exchange; a call with a timeout that expires closes the channel, see
+ * {@link #call(Duration, String, String...)}). {@link #stop()} closes the channel, waits {@link #DEFAULT_GRACEFUL_TIMEOUT}, sends
  * SIGTERM, waits {@link #DEFAULT_TERM_TIMEOUT}, sends SIGKILL, and reaps the worker. A worker that
  * dies on its own is seen as end of stream on {@link #server()}; {@link #exitStatus()} then tells
  * how it died, and {@link #call} throws a {@link ServerErrorException} naming class, pid and status.
- * A stopped server can be started again. Supervisor methods are thread-safe; {@link #server()}
- * follows {@link MessageChannel}'s rules (one reader and one writer at a time).
+ * A stopped server can be started again. Supervisor methods are thread-safe (concurrent
+ * {@link #call}s are serialized, each getting its own reply); {@link #server()} follows
+ * {@link MessageChannel}'s rules (one reader and one writer at a time).
  *
  * <h2>Worker side</h2>
  * {@link #startSynchronously(MessageChannel)} runs it in the calling thread (the child's main
@@ -345,20 +347,45 @@ public abstract class AbstractServer {
   }
 
   /**
-   * Writes {@code [name, args...]} to the worker and reads one reply. Meant for the typed client
-   * methods of subclasses; only one exchange at a time may use the channel.
+   * Writes {@code [name, args...]} to the worker and reads one reply; waits as long as that takes.
+   * Meant for the typed client methods of subclasses. Thread-safe: concurrent calls are
+   * serialized, each getting the reply to its own message (direct use of {@link #server()} by
+   * other threads meanwhile is not covered).
    *
    * @return the reply's elements
    * @throws ErrorReplyException if the reply is an error reply (the worker goes on)
    * @throws ServerErrorException if the worker closed the channel or died meanwhile
+   * @throws ServerBrokenException if a timed-out call closed the channel before
    * @throws ServerNotStartedException if no worker is running
    */
   public final List<String> call(String name, String... args) {
-    WorkerHandle w;
-    synchronized (lock) {
-      w = checkStarted("call()");
+    return worker("call()").call(null, name, args);
+  }
+
+  /**
+   * {@link #call(String, String...)} that gives up after {@code timeout} (waiting for other
+   * callers included). If the request was written and no reply came in time, the supervisor
+   * closes the channel, since a late reply would be read as the reply to the next call: the
+   * worker sees end of stream (and normally exits), and every later call throws
+   * {@link ServerBrokenException} until {@link #stop()} or a {@link #start()} after the worker
+   * exited.
+   *
+   * @throws CallTimeoutException if no reply came within {@code timeout}; it names the message,
+   *     the timeout and the pid, and tells whether the channel was closed
+   * @throws IllegalArgumentException if {@code timeout} is not positive
+   */
+  public final List<String> call(Duration timeout, String name, String... args) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout : " + timeout + " (expected: > 0)");
     }
-    return w.call(name, args);
+    return worker("call()").call(timeout, name, args);
+  }
+
+  private WorkerHandle worker(String operation) {
+    synchronized (lock) {
+      return checkStarted(operation);
+    }
   }
 
   private WorkerHandle checkStarted(String operation) {
