@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.channel.ChannelClosedException;
+import dev.tether.channel.InvalidUtf8Exception;
 import dev.tether.server.CallTimeoutException;
 import dev.tether.server.ErrorReplyException;
 import dev.tether.server.ExitStatus;
+import dev.tether.server.ProtocolErrorException;
 import dev.tether.server.ServerBrokenException;
 import dev.tether.testing.Await;
 import dev.tether.testing.TestThreads;
@@ -25,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** {@code call()} against a real worker: concurrent callers, deadlines. */
+/** {@code call()} against a real worker: concurrent callers, deadlines, malformed replies. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CallIT {
   private static final int THREADS = 8;
@@ -138,6 +140,27 @@ class CallIT {
       ExecutionException stopped =
           assertThrows(ExecutionException.class, () -> slow.get(30, TimeUnit.SECONDS));
       assertInstanceOf(ChannelClosedException.class, stopped.getCause());
+    }
+  }
+
+  @Test
+  void malformedReplyIsAProtocolErrorAtOnceAndTheWorkerGoesOn() throws Exception {
+    FaultyServer server = Workers.quick(new FaultyServer(), new Workers.Output());
+    server.start();
+    int pid = server.serverPid();
+    try {
+      ProtocolErrorException e =
+          assertThrows(ProtocolErrorException.class, () -> server.call("corrupt"));
+      assertInstanceOf(InvalidUtf8Exception.class, e.getCause());
+      assertEquals(pid, e.pid());
+      assertTrue(e.getMessage().contains("(pid " + pid + ")")
+          && e.getMessage().contains("'corrupt'") && e.getMessage().contains("byte 0xc3"),
+          e.getMessage());
+      assertThrows(ProtocolErrorException.class,
+          () -> server.call(Duration.ofSeconds(60), "corrupt"));
+      assertEquals("pong", server.call("ping").get(0), "the channel is still in step");
+    } finally {
+      assertEquals(new ExitStatus.Exited(0), server.stop());
     }
   }
 

@@ -31,7 +31,8 @@ import java.util.stream.Stream;
  *       {@code open_file PATH}: [file] + an fd open on PATH for reading;
  *   <li>{@code slow}: defers an operation that prints {@link #SLOW_WAITING} on stderr and waits
  *       for {@code release} ([released]), then [slow_done, thread name of the deferred operation];
- *   <li>{@code say TEXT}: prints TEXT on stderr [said];
+ *   <li>{@code say TEXT}: prints TEXT on stderr [said]; {@code corrupt}: [corrupt, bytes
+ *       C3 28] (not UTF-8);
  *   <li>proto {@code proto_echo} (StringValue) [proto, value]; {@code greet A B} (annotation)
  *       [greetings, "A B"]; {@code count ...} (annotation, List) [count, n].
  * </ul>
@@ -93,6 +94,8 @@ public class FaultyServer extends AbstractServer {
       release.await();
       return Thread.currentThread().getName();
     }, thread -> client().write("slow_done", thread)));
+    on("corrupt", a -> client().writeBytes(List.of(
+        "corrupt".getBytes(StandardCharsets.US_ASCII), new byte[] {(byte) 0xc3, '('})));
     on("say", a -> {
       System.err.println(a.get(0));
       client().write("said");

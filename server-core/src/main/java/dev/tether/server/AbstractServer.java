@@ -355,6 +355,8 @@ public abstract class AbstractServer {
    * @return the reply's elements
    * @throws ErrorReplyException if the reply is an error reply (the worker goes on)
    * @throws ServerErrorException if the worker closed the channel or died meanwhile
+   * @throws ProtocolErrorException at once if the reply is malformed (not a message of UTF-8
+   *     strings, or with fds); the worker may be running
    * @throws ServerBrokenException if a timed-out call closed the channel before
    * @throws ServerNotStartedException if no worker is running
    */

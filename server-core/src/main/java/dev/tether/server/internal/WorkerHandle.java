@@ -4,12 +4,16 @@ import dev.tether.channel.ChannelClosedException;
 import dev.tether.channel.ChannelException;
 import dev.tether.channel.FrameTooLargeException;
 import dev.tether.channel.InvalidElementException;
+import dev.tether.channel.MalformedFrameException;
 import dev.tether.channel.MessageChannel;
+import dev.tether.channel.TruncatedFrameException;
+import dev.tether.channel.UnexpectedFdsException;
 import dev.tether.channel.internal.Fds;
 import dev.tether.server.CallTimeoutException;
 import dev.tether.server.ErrorReplyException;
 import dev.tether.server.ExitStatus;
 import dev.tether.server.JavaCommand;
+import dev.tether.server.ProtocolErrorException;
 import dev.tether.server.ServerBrokenException;
 import dev.tether.server.ServerErrorException;
 import dev.tether.server.TetherException;
@@ -214,6 +218,7 @@ public final class WorkerHandle {
    *     for no limit
    * @throws ErrorReplyException if the reply is an error reply (the worker goes on)
    * @throws ServerErrorException if the worker closed the channel or died meanwhile
+   * @throws ProtocolErrorException at once if the reply is malformed (the worker may live on)
    * @throws CallTimeoutException if no reply came within {@code timeout}; the channel is closed
    *     if the request had been written
    * @throws ServerBrokenException if an earlier timed-out call closed the channel
@@ -235,6 +240,11 @@ public final class WorkerHandle {
           : exchangeWithin(message, timeout, start + timeout.toNanos());
     } catch (ChannelClosedException | InvalidElementException | FrameTooLargeException e) {
       throw e; // closed by stop(), or refused before anything was written: not the worker's fault
+    } catch (TruncatedFrameException e) {
+      failure = e; // end of stream inside the reply: the worker went away while writing it
+      reply = null;
+    } catch (MalformedFrameException | UnexpectedFdsException e) {
+      throw new ProtocolErrorException(serverClass, process.pid(), name, e); // it is alive
     } catch (ChannelException e) {
       failure = e;
       reply = null;
