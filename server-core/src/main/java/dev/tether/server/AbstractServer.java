@@ -56,6 +56,8 @@ import java.util.function.Consumer;
  *   <li>A handler that throws gets {@code ["error", "handler failed", name, "<class>: <message>"]}.
  *   <li>Both are logged; the worker goes on. {@link #call} turns them into
  *       {@link ErrorReplyException}s.
+ *   <li>Both always fit in a frame: the description is cut to 4000 bytes, and a name that would
+ *       not fit is cut too; a cut element ends with {@code "...(<its length> bytes)"}.
  * </ul>
  * Handlers reply with {@code client().write(...)}, may pass fds ({@code client().writeWithFds}),
  * and defer blocking work with {@code reactor().defer(...)}, replying from its callback.
