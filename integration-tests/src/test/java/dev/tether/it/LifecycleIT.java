@@ -14,14 +14,17 @@ import dev.tether.server.ServerNotStartedException;
 import dev.tether.server.SpawnException;
 import dev.tether.testing.Await;
 import dev.tether.testing.OpenFds;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -144,6 +147,37 @@ class LifecycleIT {
     assertEquals(new ExitStatus.Exited(1), server.stop());
     Await.until("the logged cause", Duration.ofSeconds(5),
         () -> output.contains("initializeServer fails on purpose"));
+    assertEquals(1, output.lines.stream().filter(l -> l.contains("Caused by: ")).count(),
+        "logged, not printed a second time: " + output.lines);
+  }
+
+  /**
+   * With no SLF4J provider on the worker's class path, SLF4J drops what is logged; the worker's
+   * fatal error still reaches its stderr, cause and all.
+   */
+  @Test
+  void fatalErrorReachesStderrWithNoLoggingProvider() throws Exception {
+    Workers.Output output = new Workers.Output();
+    FaultyServer server = new FaultyServer();
+    String classPath = Arrays.stream(System.getProperty("java.class.path")
+            .split(File.pathSeparator))
+        .filter(entry -> !Path.of(entry).getFileName().toString().startsWith("slf4j-simple"))
+        .collect(Collectors.joining(File.pathSeparator));
+    server.configureCommand(b -> b.jvmOptions(Workers.QUICK_JVM).classPath(classPath)
+        .systemProperty("faulty.failInit", "true"));
+    server.captureOutput(output::add);
+    server.start();
+    assertEquals(null, server.server().read(), "the worker closes without dispatching");
+    assertEquals(new ExitStatus.Exited(1), server.awaitExit(Workers.JVM_START).orElseThrow());
+    assertEquals(new ExitStatus.Exited(1), server.stop());
+    Await.until("SLF4J's notice that no provider is bound", Duration.ofSeconds(5),
+        () -> output.contains("No SLF4J providers were found"));
+    String cause = "java.lang.IllegalStateException: initializeServer fails on purpose";
+    Await.until("the cause on stderr", Duration.ofSeconds(5), () -> output.contains(cause));
+    assertTrue(output.contains(FaultyServer.class.getName() + ".initializeServer() failed"),
+        output.lines.toString());
+    assertEquals(1, output.lines.stream().filter(l -> l.contains("Caused by: ")).count(),
+        output.lines.toString());
   }
 
   /**
