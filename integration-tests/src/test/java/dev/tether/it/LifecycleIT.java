@@ -109,6 +109,32 @@ class LifecycleIT {
     assertEquals(new ExitStatus.Exited(7), server.stop(), "stop just reaps a dead worker");
   }
 
+  /** start() reaps a worker that died on its own (no stop() needed) and starts a new one. */
+  @Test
+  void startAfterTheWorkerDiedReapsItAndStartsANewOne() throws Exception {
+    FaultyServer server = Workers.quick(new FaultyServer(), new Workers.Output());
+    server.start(); // warm-up: the first start loads native code and its fds for good
+    server.stop();
+    Map<Integer, String> fds = OpenFds.snapshot();
+
+    server.start();
+    int first = server.serverPid();
+    assertThrows(ServerErrorException.class, () -> server.call("crash", "5"));
+    assertEquals(new ExitStatus.Exited(5), server.awaitExit(Workers.JVM_START).orElseThrow());
+    assertTrue(server.isStarted(), "not stopped");
+
+    server.start();
+    int second = server.serverPid();
+    assertTrue(second != first);
+    assertEquals(List.of("pong", Integer.toString(second)), server.call("ping"));
+    assertEquals(Optional.empty(), server.exitStatus(), "the new worker runs");
+    assertEquals(List.of((long) second),
+        ProcessHandle.current().children().map(ProcessHandle::pid).toList(),
+        "the dead worker was reaped");
+    assertEquals(new ExitStatus.Exited(0), server.stop());
+    OpenFds.assertNoneOpenedSince(fds, Duration.ofSeconds(10), "both workers' fds were closed");
+  }
+
   @Test
   void workerExitingAfterNMessagesIsNoticedAtTheNextRead() throws Exception {
     FaultyServer server = Workers.quick(new FaultyServer(), new Workers.Output(),

@@ -36,11 +36,13 @@ import java.util.function.Consumer;
  * process's copy of the child end with a plain close(2); returns at once, with no handshake.
  * Then {@link #server()} is the channel to the worker ({@link #call} writes and reads one
  * exchange; a call with a timeout that expires closes the channel, see
- * {@link #call(Duration, String, String...)}). {@link #stop()} closes the channel, waits {@link #DEFAULT_GRACEFUL_TIMEOUT}, sends
- * SIGTERM, waits {@link #DEFAULT_TERM_TIMEOUT}, sends SIGKILL, and reaps the worker. A worker that
- * dies on its own is seen as end of stream on {@link #server()}; {@link #exitStatus()} then tells
- * how it died, and {@link #call} throws a {@link ServerErrorException} naming class, pid and status.
- * A stopped server can be started again. Supervisor methods are thread-safe (concurrent
+ * {@link #call(Duration, String, String...)}). {@link #stop()} closes the channel, waits
+ * {@link #DEFAULT_GRACEFUL_TIMEOUT}, sends SIGTERM, waits {@link #DEFAULT_TERM_TIMEOUT}, sends
+ * SIGKILL, and reaps the worker. A worker that dies on its own is seen as end of stream on
+ * {@link #server()}; {@link #exitStatus()} then tells how it died, and {@link #call} throws a
+ * {@link ServerErrorException} naming class, pid and status.
+ * A stopped server can be started again, and so can one whose worker died on its own
+ * ({@code start()} reaps it first). Supervisor methods are thread-safe (concurrent
  * {@link #call}s are serialized, each getting its own reply); {@link #server()} follows
  * {@link MessageChannel}'s rules (one reader and one writer at a time).
  *
@@ -214,7 +216,9 @@ public abstract class AbstractServer {
   }
 
   /**
-   * Spawns the worker and returns without waiting for it. See the class documentation.
+   * Spawns the worker and returns without waiting for it. See the class documentation. A worker
+   * of this object that has exited on its own (its {@link #exitStatus()} is known) is reaped
+   * first, as {@link #stop()} would: its channel is closed and its output drained.
    *
    * @throws ServerAlreadyStartedException if a worker of this object is running
    * @throws SpawnException if no process could be started ({@link #exitStatus()} is then
@@ -224,8 +228,13 @@ public abstract class AbstractServer {
   public final void start() {
     synchronized (lock) {
       if (worker != null) {
-        throw new ServerAlreadyStartedException(
-            getClass().getName() + " is already started (pid " + worker.pid() + ")");
+        if (worker.exitStatusNow().isEmpty()) {
+          throw new ServerAlreadyStartedException(
+              getClass().getName() + " is already started (pid " + worker.pid() + ")");
+        }
+        WorkerHandle dead = worker;
+        worker = null;
+        lastExitStatus = dead.stop(Duration.ZERO, Duration.ZERO); // exited: no wait, no signal
       }
       try {
         worker = WorkerHandle.spawn(getClass().getName(), command(), outputSink,
