@@ -324,13 +324,17 @@ public final class WorkerHandle {
 
   /** Under the exchange lock: the channel is closed and every later call is refused. */
   private CallTimeoutException timedOut(String name, Duration timeout, RuntimeException io) {
-    channel.close(); // already closing on the timer's thread; this makes it so before we return
     CallTimeoutException e =
         new CallTimeoutException(serverClass, process.pid(), name, timeout, true);
+    broken = e;
     if (io != null) {
       e.addSuppressed(io);
     }
-    broken = e;
+    try {
+      channel.close(); // already closing on the timer's thread; this makes it so before we return
+    } catch (ChannelException closing) {
+      e.addSuppressed(closing);
+    }
     return e;
   }
 }
