@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>Exit status: 0 after {@code finalizeServer()} returned; 1 if anything failed (bad arguments,
  * class not found or not an {@code AbstractServer}, an exception in {@code initializeServer()} or
  * {@code finalizeServer()}, a broken channel, native code that cannot load), with the cause
- * logged, and printed on stderr when logging would drop it (no SLF4J provider bound). The JVM exits with {@code System.exit}, so threads the server left running do not keep
- * it alive.
+ * logged, and printed on stderr when logging would drop it (no SLF4J provider bound). The JVM
+ * exits with {@code System.exit}, so threads the server left running do not keep it alive.
  */
 public final class ChildMain {
   private static final int DEFAULT_CHANNEL_FD = 3;
