@@ -8,6 +8,7 @@ import com.google.protobuf.StringValue;
 import dev.tether.channel.MessageChannel;
 import dev.tether.server.ErrorReplyException;
 import dev.tether.server.ExitStatus;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -43,6 +44,19 @@ class DispatchIT {
     assertEquals(List.of("error", "unknown message", "no_such_message"), channel.read());
     ErrorReplyException e = assertThrows(ErrorReplyException.class, () -> server.call("nope"));
     assertEquals(List.of("error", "unknown message", "nope"), e.reply());
+    assertEquals("pong", server.call("ping").get(0));
+  }
+
+  /** The longest names (65534 bytes) are cut in the reply, which could not be sent before. */
+  @Test
+  void unknownMessageWithTheLongestNameGetsAnErrorReplyThatFits() {
+    String name = "u".repeat(65_534);
+    ErrorReplyException e = assertThrows(ErrorReplyException.class,
+        () -> server.call(Duration.ofSeconds(60), name));
+    String echoed = e.reply().get(2);
+    assertEquals(List.of("error", "unknown message"), e.reply().subList(0, 2));
+    assertTrue(echoed.endsWith("...(65534 bytes)") && name.startsWith(echoed.substring(0, 100)),
+        echoed.substring(echoed.length() - 30));
     assertEquals("pong", server.call("ping").get(0));
   }
 

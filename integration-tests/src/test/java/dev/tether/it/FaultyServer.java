@@ -29,9 +29,10 @@ import java.util.stream.Stream;
  *       fdinfo flags (octal);
  *   <li>{@code write_into TEXT} + fd: writes TEXT into the fd, closes it [written];
  *       {@code open_file PATH}: [file] + an fd open on PATH for reading;
- *   <li>{@code slow}: defers an operation that waits for {@code release} ([released]), then
- *       [slow_done, thread name of the deferred operation];
- *   <li>{@code say TEXT}: prints TEXT on stderr [said];
+ *   <li>{@code slow}: defers an operation that prints {@link #SLOW_WAITING} on stderr and waits
+ *       for {@code release} ([released]), then [slow_done, thread name of the deferred operation];
+ *   <li>{@code say TEXT}: prints TEXT on stderr [said]; {@code corrupt}: [corrupt, bytes
+ *       C3 28] (not UTF-8);
  *   <li>proto {@code proto_echo} (StringValue) [proto, value]; {@code greet A B} (annotation)
  *       [greetings, "A B"]; {@code count ...} (annotation, List) [count, n].
  * </ul>
@@ -42,6 +43,7 @@ import java.util.stream.Stream;
  */
 public class FaultyServer extends AbstractServer {
   static final int EXIT_AFTER_STATUS = 3;
+  static final String SLOW_WAITING = "slow: waiting for release";
 
   private final int exitAfter = Integer.getInteger("faulty.exitAfter", -1);
   private int handled;
@@ -88,9 +90,12 @@ public class FaultyServer extends AbstractServer {
       }
     });
     on("slow", a -> reactor().defer(() -> {
+      System.err.println(SLOW_WAITING);
       release.await();
       return Thread.currentThread().getName();
     }, thread -> client().write("slow_done", thread)));
+    on("corrupt", a -> client().writeBytes(List.of(
+        "corrupt".getBytes(StandardCharsets.US_ASCII), new byte[] {(byte) 0xc3, '('})));
     on("say", a -> {
       System.err.println(a.get(0));
       client().write("said");

@@ -14,14 +14,17 @@ import dev.tether.server.ServerNotStartedException;
 import dev.tether.server.SpawnException;
 import dev.tether.testing.Await;
 import dev.tether.testing.OpenFds;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,6 +109,32 @@ class LifecycleIT {
     assertEquals(new ExitStatus.Exited(7), server.stop(), "stop just reaps a dead worker");
   }
 
+  /** start() reaps a worker that died on its own (no stop() needed) and starts a new one. */
+  @Test
+  void startAfterTheWorkerDiedReapsItAndStartsANewOne() throws Exception {
+    FaultyServer server = Workers.quick(new FaultyServer(), new Workers.Output());
+    server.start(); // warm-up: the first start loads native code and its fds for good
+    server.stop();
+    Map<Integer, String> fds = OpenFds.snapshot();
+
+    server.start();
+    int first = server.serverPid();
+    assertThrows(ServerErrorException.class, () -> server.call("crash", "5"));
+    assertEquals(new ExitStatus.Exited(5), server.awaitExit(Workers.JVM_START).orElseThrow());
+    assertTrue(server.isStarted(), "not stopped");
+
+    server.start();
+    int second = server.serverPid();
+    assertTrue(second != first);
+    assertEquals(List.of("pong", Integer.toString(second)), server.call("ping"));
+    assertEquals(Optional.empty(), server.exitStatus(), "the new worker runs");
+    assertEquals(List.of((long) second),
+        ProcessHandle.current().children().map(ProcessHandle::pid).toList(),
+        "the dead worker was reaped");
+    assertEquals(new ExitStatus.Exited(0), server.stop());
+    OpenFds.assertNoneOpenedSince(fds, Duration.ofSeconds(10), "both workers' fds were closed");
+  }
+
   @Test
   void workerExitingAfterNMessagesIsNoticedAtTheNextRead() throws Exception {
     FaultyServer server = Workers.quick(new FaultyServer(), new Workers.Output(),
@@ -144,6 +173,37 @@ class LifecycleIT {
     assertEquals(new ExitStatus.Exited(1), server.stop());
     Await.until("the logged cause", Duration.ofSeconds(5),
         () -> output.contains("initializeServer fails on purpose"));
+    assertEquals(1, output.lines.stream().filter(l -> l.contains("Caused by: ")).count(),
+        "logged, not printed a second time: " + output.lines);
+  }
+
+  /**
+   * With no SLF4J provider on the worker's class path, SLF4J drops what is logged; the worker's
+   * fatal error still reaches its stderr, cause and all.
+   */
+  @Test
+  void fatalErrorReachesStderrWithNoLoggingProvider() throws Exception {
+    Workers.Output output = new Workers.Output();
+    FaultyServer server = new FaultyServer();
+    String classPath = Arrays.stream(System.getProperty("java.class.path")
+            .split(File.pathSeparator))
+        .filter(entry -> !Path.of(entry).getFileName().toString().startsWith("slf4j-simple"))
+        .collect(Collectors.joining(File.pathSeparator));
+    server.configureCommand(b -> b.jvmOptions(Workers.QUICK_JVM).classPath(classPath)
+        .systemProperty("faulty.failInit", "true"));
+    server.captureOutput(output::add);
+    server.start();
+    assertEquals(null, server.server().read(), "the worker closes without dispatching");
+    assertEquals(new ExitStatus.Exited(1), server.awaitExit(Workers.JVM_START).orElseThrow());
+    assertEquals(new ExitStatus.Exited(1), server.stop());
+    Await.until("SLF4J's notice that no provider is bound", Duration.ofSeconds(5),
+        () -> output.contains("No SLF4J providers were found"));
+    String cause = "java.lang.IllegalStateException: initializeServer fails on purpose";
+    Await.until("the cause on stderr", Duration.ofSeconds(5), () -> output.contains(cause));
+    assertTrue(output.contains(FaultyServer.class.getName() + ".initializeServer() failed"),
+        output.lines.toString());
+    assertEquals(1, output.lines.stream().filter(l -> l.contains("Caused by: ")).count(),
+        output.lines.toString());
   }
 
   /**

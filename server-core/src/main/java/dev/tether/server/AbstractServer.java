@@ -35,12 +35,16 @@ import java.util.function.Consumer;
  * path as this JVM unless {@link #configureCommand} says otherwise; no shell), close of this
  * process's copy of the child end with a plain close(2); returns at once, with no handshake.
  * Then {@link #server()} is the channel to the worker ({@link #call} writes and reads one
- * exchange). {@link #stop()} closes the channel, waits {@link #DEFAULT_GRACEFUL_TIMEOUT}, sends
- * SIGTERM, waits {@link #DEFAULT_TERM_TIMEOUT}, sends SIGKILL, and reaps the worker. A worker that
- * dies on its own is seen as end of stream on {@link #server()}; {@link #exitStatus()} then tells
- * how it died, and {@link #call} throws a {@link ServerErrorException} naming class, pid and status.
- * A stopped server can be started again. Supervisor methods are thread-safe; {@link #server()}
- * follows {@link MessageChannel}'s rules (one reader and one writer at a time).
+ * exchange; a call with a timeout that expires closes the channel, see
+ * {@link #call(Duration, String, String...)}). {@link #stop()} closes the channel, waits
+ * {@link #DEFAULT_GRACEFUL_TIMEOUT}, sends SIGTERM, waits {@link #DEFAULT_TERM_TIMEOUT}, sends
+ * SIGKILL, and reaps the worker. A worker that dies on its own is seen as end of stream on
+ * {@link #server()}; {@link #exitStatus()} then tells how it died, and {@link #call} throws a
+ * {@link ServerErrorException} naming class, pid and status.
+ * A stopped server can be started again, and so can one whose worker died on its own
+ * ({@code start()} reaps it first). Supervisor methods are thread-safe (concurrent
+ * {@link #call}s are serialized, each getting its own reply); {@link #server()} follows
+ * {@link MessageChannel}'s rules (one reader and one writer at a time).
  *
  * <h2>Worker side</h2>
  * {@link #startSynchronously(MessageChannel)} runs it in the calling thread (the child's main
@@ -54,6 +58,8 @@ import java.util.function.Consumer;
  *   <li>A handler that throws gets {@code ["error", "handler failed", name, "<class>: <message>"]}.
  *   <li>Both are logged; the worker goes on. {@link #call} turns them into
  *       {@link ErrorReplyException}s.
+ *   <li>Both always fit in a frame: the description is cut to 4000 bytes, and a name that would
+ *       not fit is cut too; a cut element ends with {@code "...(<its length> bytes)"}.
  * </ul>
  * Handlers reply with {@code client().write(...)}, may pass fds ({@code client().writeWithFds}),
  * and defer blocking work with {@code reactor().defer(...)}, replying from its callback.
@@ -210,7 +216,9 @@ public abstract class AbstractServer {
   }
 
   /**
-   * Spawns the worker and returns without waiting for it. See the class documentation.
+   * Spawns the worker and returns without waiting for it. See the class documentation. A worker
+   * of this object that has exited on its own (its {@link #exitStatus()} is known) is reaped
+   * first, as {@link #stop()} would: its channel is closed and its output drained.
    *
    * @throws ServerAlreadyStartedException if a worker of this object is running
    * @throws SpawnException if no process could be started ({@link #exitStatus()} is then
@@ -220,8 +228,13 @@ public abstract class AbstractServer {
   public final void start() {
     synchronized (lock) {
       if (worker != null) {
-        throw new ServerAlreadyStartedException(
-            getClass().getName() + " is already started (pid " + worker.pid() + ")");
+        if (worker.exitStatusNow().isEmpty()) {
+          throw new ServerAlreadyStartedException(
+              getClass().getName() + " is already started (pid " + worker.pid() + ")");
+        }
+        WorkerHandle dead = worker;
+        worker = null;
+        lastExitStatus = dead.stop(Duration.ZERO, Duration.ZERO); // exited: no wait, no signal
       }
       try {
         worker = WorkerHandle.spawn(getClass().getName(), command(), outputSink,
@@ -345,20 +358,47 @@ public abstract class AbstractServer {
   }
 
   /**
-   * Writes {@code [name, args...]} to the worker and reads one reply. Meant for the typed client
-   * methods of subclasses; only one exchange at a time may use the channel.
+   * Writes {@code [name, args...]} to the worker and reads one reply; waits as long as that takes.
+   * Meant for the typed client methods of subclasses. Thread-safe: concurrent calls are
+   * serialized, each getting the reply to its own message (direct use of {@link #server()} by
+   * other threads meanwhile is not covered).
    *
    * @return the reply's elements
    * @throws ErrorReplyException if the reply is an error reply (the worker goes on)
    * @throws ServerErrorException if the worker closed the channel or died meanwhile
+   * @throws ProtocolErrorException at once if the reply is malformed (not a message of UTF-8
+   *     strings, or with fds); the worker may be running
+   * @throws ServerBrokenException if a timed-out call closed the channel before
    * @throws ServerNotStartedException if no worker is running
    */
   public final List<String> call(String name, String... args) {
-    WorkerHandle w;
-    synchronized (lock) {
-      w = checkStarted("call()");
+    return worker("call()").call(null, name, args);
+  }
+
+  /**
+   * {@link #call(String, String...)} that gives up after {@code timeout} (waiting for other
+   * callers included). If the request was written and no reply came in time, the supervisor
+   * closes the channel, since a late reply would be read as the reply to the next call: the
+   * worker sees end of stream (and normally exits), and every later call throws
+   * {@link ServerBrokenException} until {@link #stop()} or a {@link #start()} after the worker
+   * exited.
+   *
+   * @throws CallTimeoutException if no reply came within {@code timeout}; it names the message,
+   *     the timeout and the pid, and tells whether the channel was closed
+   * @throws IllegalArgumentException if {@code timeout} is not positive
+   */
+  public final List<String> call(Duration timeout, String name, String... args) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout : " + timeout + " (expected: > 0)");
     }
-    return w.call(name, args);
+    return worker("call()").call(timeout, name, args);
+  }
+
+  private WorkerHandle worker(String operation) {
+    synchronized (lock) {
+      return checkStarted(operation);
+    }
   }
 
   private WorkerHandle checkStarted(String operation) {

@@ -8,6 +8,7 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Arrays;
 import java.util.List;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -30,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>Exit status: 0 after {@code finalizeServer()} returned; 1 if anything failed (bad arguments,
  * class not found or not an {@code AbstractServer}, an exception in {@code initializeServer()} or
  * {@code finalizeServer()}, a broken channel, native code that cannot load), with the cause
- * logged. The JVM exits with {@code System.exit}, so threads the server left running do not keep
- * it alive.
+ * logged, and printed on stderr when logging would drop it (no SLF4J provider bound). The JVM
+ * exits with {@code System.exit}, so threads the server left running do not keep it alive.
  */
 public final class ChildMain {
   private static final int DEFAULT_CHANNEL_FD = 3;
@@ -45,12 +46,25 @@ public final class ChildMain {
       run(args);
       status = 0;
     } catch (Throwable t) {
-      // Looked up here, not in a static field: logging starts only when something is logged.
-      LoggerFactory.getLogger(ChildMain.class)
-          .error("worker {} failed", args.length > 0 ? args[0] : "(no class given)", t);
+      reportFatal(args.length > 0 ? args[0] : "(no class given)", t);
       status = 1;
     }
     System.exit(status);
+  }
+
+  /**
+   * Logs the worker's fatal error and, if that reached nothing (no SLF4J provider bound, whose
+   * stand-in drops everything, or errors switched off), prints it on stderr: a process's fatal
+   * error must reach stderr all the same.
+   */
+  private static void reportFatal(String serverClass, Throwable t) {
+    // Looked up here, not in a static field: logging starts only when something is logged.
+    Logger log = LoggerFactory.getLogger(ChildMain.class);
+    log.error("worker {} failed", serverClass, t);
+    if (!log.isErrorEnabled()) {
+      System.err.println("worker " + serverClass + " failed");
+      t.printStackTrace(System.err);
+    }
   }
 
   private static void run(String[] args) throws ReflectiveOperationException {

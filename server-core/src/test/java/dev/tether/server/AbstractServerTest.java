@@ -53,6 +53,23 @@ class AbstractServerTest {
     }
   }
 
+  /** A server whose handlers have a long name or throw with long messages. */
+  public static class LongNames extends AbstractServer {
+    static final String NAME = "h".repeat(65_000);
+    /** Its description (after "java.lang.IllegalStateException: ") splits a pair at char 4000. */
+    static final String SPLIT_PAIR = "m".repeat(4000 - 34) + "\uD83D\uDE00" + "m";
+
+    public LongNames() {
+      defineMessageHandler(NAME, args -> {
+        throw new IllegalStateException("\u20ac".repeat(5000)); // 15000 bytes
+      });
+      defineMessageHandler("split", args -> {
+        throw new IllegalStateException(SPLIT_PAIR);
+      });
+      defineMessageHandler("echo", args -> client().write(args));
+    }
+  }
+
   /** A server whose annotated method has an unsupported parameter. */
   public static class BadSignature extends AbstractServer {
     @OnMessage("n")
@@ -118,6 +135,76 @@ class AbstractServerTest {
 
     sup.close();
     done.get(10, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Error replies always fit in a frame: an echoed name or exception text that would not is cut
+   * (on a character boundary) and says how long it was. Before, the worker could not write the
+   * reply and the caller waited forever; here the next message's reply would come first.
+   */
+  @Test
+  void errorRepliesFitInAFrame() throws Exception {
+    LongNames server = new LongNames();
+    MessageChannel.Pair pair = MessageChannel.pair();
+    MessageChannel sup = pair.first();
+    CompletableFuture<Void> done = serve(server, pair.second());
+
+    String fits = "u".repeat(65_512); // the longest name whose reply was whole before
+    String multibyte = "a" + "\u00e9".repeat(32_766) + "b"; // 65534 bytes, the longest name
+    for (String name : List.of(fits, "u".repeat(65_513), "u".repeat(65_534), multibyte)) {
+      sup.write(name);
+      sup.write("echo", "next");
+      List<String> reply = sup.read();
+      assertEquals(List.of("error", "unknown message"), reply.subList(0, Math.min(2, reply.size())),
+          "after " + bytes(name));
+      assertTrue(encodedBody(reply) <= 65_535, "fits: " + encodedBody(reply));
+      String echoed = reply.get(2);
+      if (name == fits) {
+        assertEquals(name, echoed);
+      } else {
+        String suffix = "...(" + bytes(name) + " bytes)";
+        assertTrue(echoed.endsWith(suffix), echoed.substring(echoed.length() - 30));
+        assertTrue(name.startsWith(echoed.substring(0, echoed.length() - suffix.length())));
+        assertTrue(encodedBody(reply) > 65_535 - 4, "cut no more than needed");
+      }
+      assertEquals(List.of("next"), sup.read());
+    }
+
+    sup.write(LongNames.NAME);
+    sup.write("echo", "next");
+    List<String> failed = sup.read();
+    assertEquals(List.of("error", "handler failed"),
+        failed.subList(0, Math.min(2, failed.size())));
+    assertTrue(encodedBody(failed) <= 65_535, "fits: " + encodedBody(failed));
+    assertTrue(failed.get(2).startsWith("hhhh") && failed.get(2).endsWith("...(65000 bytes)"),
+        failed.get(2).substring(failed.get(2).length() - 30));
+    String description = failed.get(3);
+    assertTrue(description.startsWith("java.lang.IllegalStateException: \u20ac\u20ac"),
+        description.substring(0, 40));
+    assertTrue(description.endsWith("...(15033 bytes)") && bytes(description) <= 4000,
+        bytes(description) + " bytes: " + description.substring(description.length() - 30));
+    assertEquals(List.of("next"), sup.read());
+
+    sup.write("split");
+    sup.write("echo", "next");
+    List<String> split = sup.read();
+    assertEquals(List.of("error", "handler failed", "split"),
+        split.subList(0, Math.min(3, split.size())));
+    assertTrue(split.get(3).endsWith("m...(4004 bytes)"),
+        split.get(3).substring(split.get(3).length() - 30));
+    assertEquals(List.of("next"), sup.read());
+
+    sup.close();
+    done.get(10, TimeUnit.SECONDS);
+  }
+
+  private static int bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  /** The size of {@code message}'s frame body: each element and its NUL. */
+  private static int encodedBody(List<String> message) {
+    return message.stream().mapToInt(e -> bytes(e) + 1).sum();
   }
 
   @Test

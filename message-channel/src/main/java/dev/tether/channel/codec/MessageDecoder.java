@@ -89,7 +89,7 @@ public final class MessageDecoder {
       long scan = AsciiScan.scanElement(array, start, end);
       int nul = (int) scan;
       if (nul < 0) {
-        throw trailing(end - start, end - from);
+        throw trailing(array, start, end, end - from);
       }
       boolean ascii = (scan & AsciiScan.NOT_ASCII) == 0;
       String element = n == 0 && ascii && names != null
@@ -148,7 +148,7 @@ public final class MessageDecoder {
     while (from < bodyLength) {
       int nul = AsciiScan.indexOfNul(body, from, bodyLength);
       if (nul < 0) {
-        throw trailing(bodyLength - from, bodyLength);
+        throw trailing(body, from, bodyLength, bodyLength);
       }
       byte[] element = new byte[nul - from];
       System.arraycopy(body, from, element, 0, element.length);
@@ -214,9 +214,15 @@ public final class MessageDecoder {
     return hash;
   }
 
-  private static TrailingBytesException trailing(int trailing, int bodyLength) {
+  /** Names the trailing bytes {@code array[from..end)} (the first 16 in hex) and the body size. */
+  private static TrailingBytesException trailing(byte[] array, int from, int end, int bodyLength) {
+    StringBuilder hex = new StringBuilder();
+    for (int i = from; i < Math.min(end, from + 16); i++) {
+      hex.append(i > from ? " " : "").append(String.format("%02x", array[i] & 0xFF));
+    }
     return new TrailingBytesException(
-        trailing + " byte(s) after the last NUL of a " + bodyLength
-            + "-byte message body (expected: every element NUL-terminated)");
+        (end - from) + " byte(s) after the last NUL of a " + bodyLength + "-byte message body ("
+            + hex + (end - from > 16 ? " ..." : "")
+            + ") (expected: every element NUL-terminated)");
   }
 }

@@ -278,10 +278,15 @@ class MessageCodecTest {
     TrailingBytesException e =
         assertThrows(TrailingBytesException.class, () -> MessageDecoder.decodeMessage(buf));
     assertTrue(e.getMessage().contains("3 byte(s)"), e.getMessage());
+    assertTrue(e.getMessage().contains("(62 63 64)"), "names the bytes: " + e.getMessage());
     assertEquals(7, buf.position(), "the bad frame is consumed");
     assertEquals(List.of(""), MessageDecoder.decodeMessage(buf), "next frame still decodes");
-    assertThrows(TrailingBytesException.class,
+    TrailingBytesException binary = assertThrows(TrailingBytesException.class,
         () -> MessageDecoder.decodeMessageBytes(hex("00 01 61")));
+    assertTrue(binary.getMessage().contains("(61)"), binary.getMessage());
+    TrailingBytesException longer = assertThrows(TrailingBytesException.class,
+        () -> MessageDecoder.decodeMessage(hex("00 12" + " 41".repeat(18))));
+    assertTrue(longer.getMessage().contains("(" + "41 ".repeat(16) + "...)"), longer.getMessage());
   }
 
   @ParameterizedTest

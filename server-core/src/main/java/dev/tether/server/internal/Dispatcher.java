@@ -4,9 +4,11 @@ import com.google.protobuf.Parser;
 import dev.tether.channel.ChannelException;
 import dev.tether.channel.MessageChannel;
 import dev.tether.channel.ReceivedMessage;
+import dev.tether.channel.codec.WireFormat;
 import dev.tether.server.FdMessageHandler;
 import dev.tether.server.MessageHandler;
 import dev.tether.server.ProtoHandler;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +31,11 @@ public final class Dispatcher {
   /** Second element of the reply to a message whose handler threw. */
   public static final String HANDLER_FAILED = "handler failed";
 
-  /** Longest exception description put into an error reply (the frame limit is 65535 bytes). */
+  /** Longest exception description put into an error reply, in UTF-8 bytes. */
   private static final int MAX_DESCRIPTION = 4000;
-
+  /** UTF-8 bytes of an error reply's fixed elements ("error" and the kind) with their NULs. */
+  private static final int UNKNOWN_OVERHEAD = utf8Length(ERROR) + utf8Length(UNKNOWN_MESSAGE) + 2;
+  private static final int FAILED_OVERHEAD = utf8Length(ERROR) + utf8Length(HANDLER_FAILED) + 2;
 
   private sealed interface Entry {}
 
@@ -90,8 +94,9 @@ public final class Dispatcher {
     if (entry == null) {
       message.close();
       log().warn("{}: unknown message {} ({} argument(s)); answered with an error", serverClass,
-          name, Math.max(0, elements.size() - 1));
-      reply(client, List.of(ERROR, UNKNOWN_MESSAGE, name));
+          fit(name, MAX_DESCRIPTION), Math.max(0, elements.size() - 1));
+      reply(client, List.of(ERROR, UNKNOWN_MESSAGE,
+          fit(name, WireFormat.MAX_MESSAGE_BODY_SIZE - UNKNOWN_OVERHEAD - 1)));
       return;
     }
     List<String> args = elements.isEmpty() ? List.of() : elements.subList(1, elements.size());
@@ -112,8 +117,11 @@ public final class Dispatcher {
     } catch (VirtualMachineError e) {
       throw e;
     } catch (Throwable t) {
-      log().error("{}: handler of message {} failed; answered with an error", serverClass, name, t);
-      reply(client, List.of(ERROR, HANDLER_FAILED, name, describe(t)));
+      log().error("{}: handler of message {} failed; answered with an error", serverClass,
+          fit(name, MAX_DESCRIPTION), t);
+      String description = describe(t);
+      reply(client, List.of(ERROR, HANDLER_FAILED, fit(name, WireFormat.MAX_MESSAGE_BODY_SIZE
+          - FAILED_OVERHEAD - utf8Length(description) - 2), description));
     }
   }
 
@@ -125,11 +133,33 @@ public final class Dispatcher {
     }
   }
 
-  /** "class: message", NUL-free and bounded so that it always fits in a frame. */
+  /** "class: message", NUL-free, valid UTF-8 and at most {@link #MAX_DESCRIPTION} bytes. */
   static String describe(Throwable t) {
     String s = t.getClass().getName() + (t.getMessage() != null ? ": " + t.getMessage() : "");
-    s = s.replace('\0', '?');
-    return s.length() > MAX_DESCRIPTION ? s.substring(0, MAX_DESCRIPTION) + "...(truncated)" : s;
+    return fit(s.replace('\0', '?'), MAX_DESCRIPTION);
+  }
+
+  /**
+   * {@code s} as an element of at most {@code maxBytes} UTF-8 bytes: unpaired surrogates become
+   * '?' (the channel refuses them), and a longer string is cut on a character boundary and ends
+   * with {@code "...(<its length> bytes)"}. Error replies must always be writable: a reply the
+   * worker cannot write leaves the caller waiting forever.
+   */
+  static String fit(String s, int maxBytes) {
+    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+    if (utf8.length <= maxBytes) {
+      return new String(utf8, StandardCharsets.UTF_8);
+    }
+    String suffix = "...(" + utf8.length + " bytes)";
+    int keep = Math.max(0, maxBytes - suffix.length());
+    while (keep > 0 && (utf8[keep] & 0xC0) == 0x80) { // a continuation byte: not a boundary
+      keep--;
+    }
+    return new String(utf8, 0, keep, StandardCharsets.UTF_8) + suffix;
+  }
+
+  private static int utf8Length(String s) {
+    return s.getBytes(StandardCharsets.UTF_8).length;
   }
 
   /** Looked up when needed, not in a static field: a worker's start must not wait for logging. */

@@ -4,20 +4,28 @@ import dev.tether.channel.ChannelClosedException;
 import dev.tether.channel.ChannelException;
 import dev.tether.channel.FrameTooLargeException;
 import dev.tether.channel.InvalidElementException;
+import dev.tether.channel.MalformedFrameException;
 import dev.tether.channel.MessageChannel;
+import dev.tether.channel.TruncatedFrameException;
+import dev.tether.channel.UnexpectedFdsException;
 import dev.tether.channel.internal.Fds;
+import dev.tether.server.CallTimeoutException;
 import dev.tether.server.ErrorReplyException;
 import dev.tether.server.ExitStatus;
 import dev.tether.server.JavaCommand;
+import dev.tether.server.ProtocolErrorException;
+import dev.tether.server.ServerBrokenException;
 import dev.tether.server.ServerErrorException;
 import dev.tether.server.TetherException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * that this process holds no copy of it (the worker then sees end of stream as soon as the
  * supervisor's end closes, also when the supervisor dies).
  *
- * <p>Thread-safe: {@link #stop} is meant to be called once; the other methods any time.
+ * <p>Thread-safe: {@link #stop} is meant to be called once; the other methods any time. Calls
+ * ({@link #call}) are serialized; direct use of {@link #channel()} is not part of that.
  */
 public final class WorkerHandle {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerHandle.class);
@@ -42,6 +51,10 @@ public final class WorkerHandle {
   private final String serverClass;
   private final MessageChannel channel;
   private final ChildProcess process;
+  /** Held for one exchange (request written, its reply read) of {@link #call}. */
+  private final ReentrantLock exchangeLock = new ReentrantLock();
+  /** The timed-out call that closed the channel, or null; written under exchangeLock. */
+  private volatile CallTimeoutException broken;
 
   private WorkerHandle(String serverClass, MessageChannel channel, ChildProcess process) {
     this.serverClass = serverClass;
@@ -197,23 +210,50 @@ public final class WorkerHandle {
   }
 
   /**
-   * Writes {@code [name, args...]} and reads one reply: {@code AbstractServer.call}.
+   * Writes {@code [name, args...]} and reads one reply: {@code AbstractServer.call}. Exchanges are
+   * serialized (one write and its reply at a time), so concurrent callers each get their own
+   * reply.
    *
+   * @param timeout how long the whole call may take (waiting for the channel included), or null
+   *     for no limit
    * @throws ErrorReplyException if the reply is an error reply (the worker goes on)
    * @throws ServerErrorException if the worker closed the channel or died meanwhile
+   * @throws ProtocolErrorException at once if the reply is malformed (the worker may live on)
+   * @throws CallTimeoutException if no reply came within {@code timeout}; the channel is closed
+   *     if the request had been written
+   * @throws ServerBrokenException if an earlier timed-out call closed the channel
    */
-  public List<String> call(String name, String... args) {
+  public List<String> call(Duration timeout, String name, String... args) {
+    long start = System.nanoTime();
     List<String> message = new ArrayList<>(args.length + 1);
     message.add(name);
     message.addAll(List.of(args));
+    lockExchange(timeout, start, name);
     List<String> reply;
+    ChannelException failure = null;
     try {
-      channel.write(message);
-      reply = channel.read();
+      CallTimeoutException timedOut = broken;
+      if (timedOut != null) {
+        throw new ServerBrokenException(serverClass, process.pid(), name, timedOut);
+      }
+      reply = timeout == null ? exchange(message)
+          : exchangeWithin(message, timeout, start + timeout.toNanos());
     } catch (ChannelClosedException | InvalidElementException | FrameTooLargeException e) {
       throw e; // closed by stop(), or refused before anything was written: not the worker's fault
+    } catch (TruncatedFrameException e) {
+      failure = e; // end of stream inside the reply: the worker went away while writing it
+      reply = null;
+    } catch (MalformedFrameException | UnexpectedFdsException e) {
+      throw new ProtocolErrorException(serverClass, process.pid(), name, e); // it is alive
     } catch (ChannelException e) {
-      throw died("while exchanging '" + name + "'", e);
+      failure = e;
+      reply = null;
+    } finally {
+      exchangeLock.unlock();
+    }
+    // Outside the lock: a death report may wait for the exit status.
+    if (failure != null) {
+      throw died("while exchanging '" + name + "'", failure);
     }
     if (reply == null) {
       throw died("while waiting for the reply to '" + name + "'", null);
@@ -222,5 +262,79 @@ public final class WorkerHandle {
       throw new ErrorReplyException(serverClass, name, reply);
     }
     return reply;
+  }
+
+  private void lockExchange(Duration timeout, long start, String name) {
+    if (timeout == null) {
+      exchangeLock.lock();
+      return;
+    }
+    boolean locked;
+    try {
+      locked = exchangeLock.tryLock(timeout.toNanos() - (System.nanoTime() - start),
+          TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TetherException("interrupted while waiting to send '" + name + "' to pid "
+          + process.pid(), e);
+    }
+    if (!locked) {
+      throw new CallTimeoutException(serverClass, process.pid(), name, timeout, false);
+    }
+  }
+
+  private List<String> exchange(List<String> message) {
+    channel.write(message);
+    return channel.read();
+  }
+
+  /**
+   * An exchange that closes the channel if it is not over by {@code deadline} (a blocked write or
+   * read then ends); whoever completes {@code exchanged} first, the exchange or the timer, decides
+   * the outcome.
+   */
+  private List<String> exchangeWithin(List<String> message, Duration timeout, long deadline) {
+    String name = message.get(0);
+    long remaining = deadline - System.nanoTime();
+    if (remaining <= 0) {
+      throw new CallTimeoutException(serverClass, process.pid(), name, timeout, false);
+    }
+    CompletableFuture<Void> exchanged = new CompletableFuture<>();
+    // The timer runs on the JDK's shared delay thread; close() unblocks this thread's I/O.
+    exchanged.orTimeout(remaining, TimeUnit.NANOSECONDS)
+        .whenComplete((v, e) -> {
+          if (e != null) {
+            channel.close();
+          }
+        });
+    List<String> reply;
+    try {
+      reply = exchange(message);
+    } catch (RuntimeException e) {
+      if (!exchanged.complete(null)) {
+        throw timedOut(name, timeout, e);
+      }
+      throw e;
+    }
+    if (!exchanged.complete(null)) {
+      throw timedOut(name, timeout, null); // the reply may have come, but the channel is closed
+    }
+    return reply;
+  }
+
+  /** Under the exchange lock: the channel is closed and every later call is refused. */
+  private CallTimeoutException timedOut(String name, Duration timeout, RuntimeException io) {
+    CallTimeoutException e =
+        new CallTimeoutException(serverClass, process.pid(), name, timeout, true);
+    broken = e;
+    if (io != null) {
+      e.addSuppressed(io);
+    }
+    try {
+      channel.close(); // already closing on the timer's thread; this makes it so before we return
+    } catch (ChannelException closing) {
+      e.addSuppressed(closing);
+    }
+    return e;
   }
 }
