@@ -379,11 +379,14 @@ public final class MessageChannel implements Closeable {
   }
 
   /**
-   * Reads a scalar of at most {@code maxSize} bytes.
+   * Reads a scalar of at most {@code maxSize} bytes. The heap it takes grows with the bytes that
+   * arrive, not with the size its header announces.
    *
    * @return the bytes, or null at a clean end of stream
    * @throws ScalarTooLargeException if its header announces more than {@code maxSize} bytes; the
    *     body is not read and the channel is out of step with the stream from here on
+   * @throws TruncatedFrameException if the stream ends inside it, naming the bytes announced and
+   *     received
    */
   public byte[] readScalar(int maxSize) {
     readLock.lock();

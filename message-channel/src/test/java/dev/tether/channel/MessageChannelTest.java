@@ -111,6 +111,44 @@ class MessageChannelTest {
   }
 
   @Test
+  void aScalarHeaderAloneAllocatesNothingLikeTheSizeItAnnounces() {
+    int announced = 70_000_000;
+    byte[] bytes = java.nio.ByteBuffer.allocate(7).putInt(announced).put(new byte[] {1, 2, 3})
+        .array();
+    TestNatives.writeFully(a.fd(), bytes);
+    a.close();
+    long before = allocatedByThisThread();
+    TruncatedFrameException e =
+        assertThrows(TruncatedFrameException.class, () -> b.readScalar(announced));
+    long allocated = allocatedByThisThread() - before;
+    assertEquals("end of stream inside a scalar: expected 70000004 bytes, got 7", e.getMessage());
+    assertTrue(allocated < 2_000_000, "reading 7 bytes allocated " + allocated + " bytes");
+  }
+
+  /** Heap bytes this thread has allocated so far (HotSpot's per-thread count). */
+  private static long allocatedByThisThread() {
+    // java.management is not readable from the module at compile time: reflect.
+    try {
+      Object threads = Class.forName("java.lang.management.ManagementFactory")
+          .getMethod("getThreadMXBean").invoke(null);
+      return (long) Class.forName("com.sun.management.ThreadMXBean")
+          .getMethod("getThreadAllocatedBytes", long.class)
+          .invoke(threads, Thread.currentThread().getId());
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError("no per-thread allocation count in this JVM", e);
+    }
+  }
+
+  @Test
+  void aLargeScalarArrivesWhole() throws Exception {
+    byte[] big = new byte[5 * 1024 * 1024 + 3];
+    new java.util.Random(2).nextBytes(big);
+    CompletableFuture<Void> writer = threads.async(() -> a.writeScalar(big));
+    assertArrayEquals(big, b.readScalar());
+    writer.get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
   void oddHashIsRefused() {
     a.write("k1", "v1", "k2");
     assertThrows(OddHashException.class, b::readHash);
