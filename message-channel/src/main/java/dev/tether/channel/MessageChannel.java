@@ -294,6 +294,8 @@ public final class MessageChannel implements Closeable {
    * Writes one message.
    *
    * @throws InvalidElementException if an element contains NUL; nothing is written
+   * @throws ReservedNameException if the name (element 0) starts with U+0001, which Tether's own
+   *     frames use; nothing is written
    * @throws FrameTooLargeException if the body exceeds 65535 bytes; nothing is written
    */
   public void write(List<String> message) {
@@ -335,6 +337,8 @@ public final class MessageChannel implements Closeable {
    * ownership of {@code fds}. A Passenger peer does not understand this; use {@link #sendFd} there.
    *
    * @throws TooManyFdsException if there are more than {@value WireFormat#MAX_FDS_PER_MESSAGE} fds
+   * @throws InvalidElementException as for {@link #write(List)} (such as a
+   *     {@link ReservedNameException}); nothing is written
    */
   public void writeWithFds(List<String> message, FileDescriptor... fds) {
     if (fds.length == 0) {
@@ -366,7 +370,10 @@ public final class MessageChannel implements Closeable {
     return elements == null ? null : MessageDecoder.toHash(elements);
   }
 
-  /** Writes {@code hash} as alternating keys and values, in its iteration order. */
+  /**
+   * Writes {@code hash} as alternating keys and values, in its iteration order; checked as
+   * {@link #write(List)}, with the first key as the message's name.
+   */
   public void writeHash(Map<String, String> hash) {
     List<String> elements = new ArrayList<>(hash.size() * 2);
     hash.forEach((k, v) -> elements.addAll(List.of(k, v)));
