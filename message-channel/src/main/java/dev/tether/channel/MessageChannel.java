@@ -49,7 +49,8 @@ import java.util.function.Predicate;
  * <h2>Errors</h2>
  * Everything thrown is a {@link ChannelException}. Malformed input has its own subclass naming the
  * value and limit; a refused write has written nothing. End of stream before a unit starts is not
- * an error: the read returns {@code null}, as Passenger's returns {@code nil}.
+ * an error: the read returns {@code null}, as Passenger's returns {@code nil}; so does a reset
+ * (ECONNRESET: the peer closed with data of ours unread), after the bytes it sent before.
  */
 public final class MessageChannel implements Closeable {
   /** The largest scalar that {@link #readScalar()} and {@link #readProto(Parser)} accept. */

@@ -11,7 +11,7 @@ import org.newsclub.net.unix.FileDescriptorCast;
 
 /**
  * File descriptor plumbing: numbers to {@link FileDescriptor}s and back, close-on-exec duplicates,
- * socket pairs, and a plain close(2).
+ * socket pairs, an end-of-stream peek, and a plain close(2).
  *
  * <p>Why a plain close: closing a junixsocket socket always shuts it down for every process that
  * holds it, so an fd that another process still needs (the worker's end of the pair, a TCP socket
@@ -103,6 +103,14 @@ public final class Fds {
       throw failure;
     }
     return fd;
+  }
+
+  /**
+   * Whether a read of socket {@code fd} would return end of stream now: recv(2) with MSG_PEEK and
+   * MSG_DONTWAIT returns 0. Neither blocks nor consumes anything; false on any error.
+   */
+  public static boolean isAtEndOfStream(int fd) {
+    return Holder.LIBC.recv(fd, new byte[1], 1, LibC.MSG_PEEK | LibC.MSG_DONTWAIT) == 0;
   }
 
   /** close(2) of a raw fd number; failure is reported. */

@@ -283,13 +283,9 @@ public final class FrameReader {
     }
     int r;
     try {
-      r = socket.io().read(dst);
+      r = socket.io().read(dst); // -1 also after a reset: the peer is gone, as for Passenger
     } catch (IOException e) {
-      if (!socket.isClosed() && String.valueOf(e.getMessage()).contains("reset")) {
-        r = -1; // the peer is gone: end of stream, as for Passenger
-      } else {
-        throw readFailure(e);
-      }
+      throw readFailure(e);
     }
     if (r < 0) {
       if (socket.isClosed()) {

@@ -9,6 +9,8 @@ import jnr.ffi.annotations.Out;
  */
 public interface LibC {
   int AF_UNIX = 1;
+  int MSG_PEEK = 0x2;
+  int MSG_DONTWAIT = 0x40;
   int SOCK_STREAM = 1;
   int SOCK_CLOEXEC = 0x80000;
 
@@ -19,6 +21,8 @@ public interface LibC {
   int connect(int fd, byte[] addr, int addrlen);
 
   int close(int fd);
+
+  long recv(int fd, @Out byte[] buf, long len, int flags);
 
   String strerror(int errnum);
 }
