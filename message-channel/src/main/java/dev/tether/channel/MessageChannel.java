@@ -49,7 +49,8 @@ import java.util.function.Predicate;
  * <h2>Errors</h2>
  * Everything thrown is a {@link ChannelException}. Malformed input has its own subclass naming the
  * value and limit; a refused write has written nothing. End of stream before a unit starts is not
- * an error: the read returns {@code null}, as Passenger's returns {@code nil}.
+ * an error: the read returns {@code null}, as Passenger's returns {@code nil}; so does a reset
+ * (ECONNRESET: the peer closed with data of ours unread), after the bytes it sent before.
  */
 public final class MessageChannel implements Closeable {
   /** The largest scalar that {@link #readScalar()} and {@link #readProto(Parser)} accept. */
@@ -294,6 +295,8 @@ public final class MessageChannel implements Closeable {
    * Writes one message.
    *
    * @throws InvalidElementException if an element contains NUL; nothing is written
+   * @throws ReservedNameException if the name (element 0) starts with U+0001, which Tether's own
+   *     frames use; nothing is written
    * @throws FrameTooLargeException if the body exceeds 65535 bytes; nothing is written
    */
   public void write(List<String> message) {
@@ -335,6 +338,8 @@ public final class MessageChannel implements Closeable {
    * ownership of {@code fds}. A Passenger peer does not understand this; use {@link #sendFd} there.
    *
    * @throws TooManyFdsException if there are more than {@value WireFormat#MAX_FDS_PER_MESSAGE} fds
+   * @throws InvalidElementException as for {@link #write(List)} (such as a
+   *     {@link ReservedNameException}); nothing is written
    */
   public void writeWithFds(List<String> message, FileDescriptor... fds) {
     if (fds.length == 0) {
@@ -366,7 +371,10 @@ public final class MessageChannel implements Closeable {
     return elements == null ? null : MessageDecoder.toHash(elements);
   }
 
-  /** Writes {@code hash} as alternating keys and values, in its iteration order. */
+  /**
+   * Writes {@code hash} as alternating keys and values, in its iteration order; checked as
+   * {@link #write(List)}, with the first key as the message's name.
+   */
   public void writeHash(Map<String, String> hash) {
     List<String> elements = new ArrayList<>(hash.size() * 2);
     hash.forEach((k, v) -> elements.addAll(List.of(k, v)));
@@ -379,11 +387,14 @@ public final class MessageChannel implements Closeable {
   }
 
   /**
-   * Reads a scalar of at most {@code maxSize} bytes.
+   * Reads a scalar of at most {@code maxSize} bytes. The heap it takes grows with the bytes that
+   * arrive, not with the size its header announces.
    *
    * @return the bytes, or null at a clean end of stream
    * @throws ScalarTooLargeException if its header announces more than {@code maxSize} bytes; the
    *     body is not read and the channel is out of step with the stream from here on
+   * @throws TruncatedFrameException if the stream ends inside it, naming the bytes announced and
+   *     received
    */
   public byte[] readScalar(int maxSize) {
     readLock.lock();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import dev.tether.channel.codec.MessageEncoder;
 import dev.tether.channel.codec.WireFormat;
 import dev.tether.channel.test.WorkerConfig;
 import dev.tether.testing.OpenFds;
@@ -111,6 +112,44 @@ class MessageChannelTest {
   }
 
   @Test
+  void aScalarHeaderAloneAllocatesNothingLikeTheSizeItAnnounces() {
+    int announced = 70_000_000;
+    byte[] bytes = java.nio.ByteBuffer.allocate(7).putInt(announced).put(new byte[] {1, 2, 3})
+        .array();
+    TestNatives.writeFully(a.fd(), bytes);
+    a.close();
+    long before = allocatedByThisThread();
+    TruncatedFrameException e =
+        assertThrows(TruncatedFrameException.class, () -> b.readScalar(announced));
+    long allocated = allocatedByThisThread() - before;
+    assertEquals("end of stream inside a scalar: expected 70000004 bytes, got 7", e.getMessage());
+    assertTrue(allocated < 2_000_000, "reading 7 bytes allocated " + allocated + " bytes");
+  }
+
+  /** Heap bytes this thread has allocated so far (HotSpot's per-thread count). */
+  private static long allocatedByThisThread() {
+    // java.management is not readable from the module at compile time: reflect.
+    try {
+      Object threads = Class.forName("java.lang.management.ManagementFactory")
+          .getMethod("getThreadMXBean").invoke(null);
+      return (long) Class.forName("com.sun.management.ThreadMXBean")
+          .getMethod("getThreadAllocatedBytes", long.class)
+          .invoke(threads, Thread.currentThread().getId());
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError("no per-thread allocation count in this JVM", e);
+    }
+  }
+
+  @Test
+  void aLargeScalarArrivesWhole() throws Exception {
+    byte[] big = new byte[5 * 1024 * 1024 + 3];
+    new java.util.Random(2).nextBytes(big);
+    CompletableFuture<Void> writer = threads.async(() -> a.writeScalar(big));
+    assertArrayEquals(big, b.readScalar());
+    writer.get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
   void oddHashIsRefused() {
     a.write("k1", "v1", "k2");
     assertThrows(OddHashException.class, b::readHash);
@@ -122,6 +161,35 @@ class MessageChannelTest {
     assertThrows(FrameTooLargeException.class, () -> a.write("x", "y".repeat(70_000)));
     a.write("fine");
     assertEquals(List.of("fine"), b.read());
+  }
+
+  @Test
+  void namesStartingWithU0001AreRefusedBeforeAnythingIsWritten() {
+    ReservedNameException e = assertThrows(ReservedNameException.class,
+        () -> a.write(WireFormat.FDS_MARKER, "1", "conn"));
+    assertEquals("message name \"\\u0001fds\" starts with U+0001 (expected: any other first"
+        + " character; U+0001 is reserved for Tether's own frames)", e.getMessage());
+    assertThrows(ReservedNameException.class, () -> a.write(List.of("\u0001")));
+    assertThrows(ReservedNameException.class, () -> a.writeHash(Map.of("\u0001fds", "1")));
+    assertThrows(ReservedNameException.class,
+        () -> a.writeBytes(List.of(new byte[] {1, 'f', 'd', 's'}, new byte[] {'1'})));
+    assertThrows(ReservedNameException.class,
+        () -> a.writeAll(List.of(List.of("before"), List.of("\u0001fds", "1", "x"))));
+    int[] pipe = TestNatives.pipe();
+    try {
+      assertThrows(ReservedNameException.class, () -> a.writeWithFds(
+          List.of(WireFormat.FDS_MARKER, "1", "x"), TestNatives.wrap(pipe[0])));
+    } finally {
+      TestNatives.LIB.close(pipe[0]);
+      TestNatives.LIB.close(pipe[1]);
+    }
+    a.write("x", "\u0001 in an argument is fine", "");
+    a.write(List.of());
+    assertEquals(List.of("before"), b.read());
+    assertEquals(List.of("x", "\u0001 in an argument is fine", ""), b.read());
+    assertEquals(List.of(), b.read());
+    a.close();
+    assertNull(b.read(), "nothing else was written");
   }
 
   @Test
@@ -279,7 +347,9 @@ class MessageChannelTest {
 
   @Test
   void aMessageThatPromisedFdsButCameWithoutIsRefused() {
-    a.write(WireFormat.FDS_MARKER, "1", "conn");
+    java.nio.ByteBuffer frame = java.nio.ByteBuffer.allocate(64); // the channel refuses to write it
+    MessageEncoder.encodeMessage(List.of(WireFormat.FDS_MARKER, "1", "conn"), frame);
+    TestNatives.writeFully(a.fd(), java.util.Arrays.copyOf(frame.array(), frame.position()));
     a.write("next"); // its first byte, 0x00, stands where the fd carrier byte belongs
     MissingFdsException e = assertThrows(MissingFdsException.class, b::readWithFds);
     assertEquals("message 'conn' promised 1 fd(s) but 0 came with it", e.getMessage());

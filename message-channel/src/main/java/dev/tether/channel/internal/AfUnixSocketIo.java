@@ -5,6 +5,7 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.newsclub.net.unix.AFUNIXSocketChannel;
+import org.newsclub.net.unix.ConnectionResetSocketException;
 import org.newsclub.net.unix.FileDescriptorCast;
 
 /**
@@ -31,7 +32,11 @@ public final class AfUnixSocketIo implements SocketIo {
 
   @Override
   public int read(ByteBuffer dst) throws IOException {
-    return socket.read(dst);
+    try {
+      return socket.read(dst);
+    } catch (ConnectionResetSocketException e) {
+      return -1;
+    }
   }
 
   @Override

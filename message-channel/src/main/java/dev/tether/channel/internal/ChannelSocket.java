@@ -55,7 +55,7 @@ public final class ChannelSocket {
   /** Owns socket {@code number} through plain JDK streams: no native code until {@link #prepare}. */
   public static ChannelSocket ofPlainStreams(int number) {
     FileDescriptor fd = StreamSocketIo.descriptorOf(number);
-    return new ChannelSocket(fd, number, new StreamSocketIo(fd));
+    return new ChannelSocket(fd, number, new StreamSocketIo(fd, number));
   }
 
   private static SocketIo afUnix(FileDescriptor fd, int number) {

@@ -11,7 +11,7 @@ import org.newsclub.net.unix.FileDescriptorCast;
 
 /**
  * File descriptor plumbing: numbers to {@link FileDescriptor}s and back, close-on-exec duplicates,
- * socket pairs, and a plain close(2).
+ * socket pairs, an end-of-stream peek, and a plain close(2).
  *
  * <p>Why a plain close: closing a junixsocket socket always shuts it down for every process that
  * holds it, so an fd that another process still needs (the worker's end of the pair, a TCP socket
@@ -76,6 +76,14 @@ public final class Fds {
    */
   public static int connectUnix(java.nio.file.Path path) {
     return new Sockets().connectUnixBlocking(path);
+  }
+
+  /**
+   * Whether a read of socket {@code fd} would return end of stream now (a non-blocking peek);
+   * neither blocks nor consumes anything; false on any error.
+   */
+  public static boolean isAtEndOfStream(int fd) {
+    return new Sockets().isAtEndOfStream(fd);
   }
 
   /** close(2) of a raw fd number, with the native layer's one close policy ({@link Io#close}). */

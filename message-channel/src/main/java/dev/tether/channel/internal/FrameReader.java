@@ -12,6 +12,7 @@ import dev.tether.channel.codec.WireFormat;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -28,6 +29,8 @@ import java.util.List;
 public final class FrameReader {
   private static final byte[] FDS_HEADER_PREFIX =
       (WireFormat.FDS_MARKER + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  /** How far a scalar's body buffer grows ahead of the bytes received. */
+  private static final int SCALAR_CHUNK = 64 * 1024;
 
   private final ChannelSocket socket;
   private final Runnable upgrade;
@@ -82,11 +85,19 @@ public final class FrameReader {
     int length = (int) MessageDecoder.scalarFrameLength(in, maxSize)
         - WireFormat.SCALAR_HEADER_SIZE;
     in.position(in.position() + WireFormat.SCALAR_HEADER_SIZE);
-    byte[] body = new byte[length];
     int buffered = Math.min(length, in.remaining());
+    // The body grows with what arrives, by at most what came so far (or one chunk): a 4-byte
+    // header announcing maxSize must not cost maxSize of heap before the bytes come.
+    byte[] body = new byte[Math.min(length, buffered + SCALAR_CHUNK)];
     in.get(body, 0, buffered);
-    ByteBuffer rest = ByteBuffer.wrap(body, buffered, length - buffered);
-    while (rest.hasRemaining()) {
+    ByteBuffer rest = ByteBuffer.wrap(body, buffered, body.length - buffered);
+    while (rest.position() < length) {
+      if (!rest.hasRemaining()) {
+        int received = rest.position();
+        body = Arrays.copyOf(body, (int) Math.min(length,
+            received + Math.max((long) received, SCALAR_CHUNK)));
+        rest = ByteBuffer.wrap(body, received, body.length - received);
+      }
       if (readSome(rest) < 0) {
         throw truncated("scalar", WireFormat.SCALAR_HEADER_SIZE + length,
             WireFormat.SCALAR_HEADER_SIZE + rest.position());
@@ -272,13 +283,9 @@ public final class FrameReader {
     }
     int r;
     try {
-      r = socket.io().read(dst);
+      r = socket.io().read(dst); // -1 also after a reset: the peer is gone, as for Passenger
     } catch (IOException e) {
-      if (!socket.isClosed() && String.valueOf(e.getMessage()).contains("reset")) {
-        r = -1; // the peer is gone: end of stream, as for Passenger
-      } else {
-        throw readFailure(e);
-      }
+      throw readFailure(e);
     }
     if (r < 0) {
       if (socket.isClosed()) {

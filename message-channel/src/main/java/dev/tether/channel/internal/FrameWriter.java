@@ -4,11 +4,13 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.MessageLite;
 import dev.tether.channel.ChannelClosedException;
 import dev.tether.channel.ChannelIOException;
+import dev.tether.channel.ReservedNameException;
 import dev.tether.channel.codec.MessageEncoder;
 import dev.tether.channel.codec.WireFormat;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -19,6 +21,8 @@ import java.util.List;
  */
 public final class FrameWriter {
   private static final FileDescriptor[] NO_FDS = {};
+  /** First character of the names reserved for Tether's frames ({@link WireFormat#FDS_MARKER}). */
+  private static final char RESERVED = '\u0001';
 
   private final ChannelSocket socket;
   private final ByteBuffer out =
@@ -30,11 +34,14 @@ public final class FrameWriter {
     this.socket = socket;
   }
 
-  /** Writes one message. */
+  /**
+   * Writes one message.
+   *
+   * @throws ReservedNameException if its name starts with U+0001; nothing is written
+   */
   public void writeMessage(List<String> message) {
-    out.clear();
-    MessageEncoder.encodeMessage(message, out);
-    flush(out.flip());
+    checkName(message);
+    writeFrame(message);
   }
 
   /**
@@ -43,7 +50,8 @@ public final class FrameWriter {
    * receive fds can still read up to it and stop (see {@link StreamSocketIo}).
    */
   public void writeMessage(List<String> message, FileDescriptor[] fds) {
-    writeMessage(MessageEncoder.withFdHeader(message, fds.length));
+    checkName(message);
+    writeFrame(MessageEncoder.withFdHeader(message, fds.length));
     writeFdByte(fds);
   }
 
@@ -55,6 +63,7 @@ public final class FrameWriter {
     out.clear();
     try {
       for (List<String> message : messages) {
+        checkName(message);
         if (!MessageEncoder.tryEncodeMessage(message, out)) {
           flush(out.flip());
           out.clear();
@@ -70,6 +79,10 @@ public final class FrameWriter {
 
   /** Writes one message of raw byte elements. */
   public void writeMessageBytes(List<byte[]> message) {
+    if (!message.isEmpty() && message.get(0) != null && message.get(0).length > 0
+        && message.get(0)[0] == RESERVED) {
+      throw reservedName(new String(message.get(0), StandardCharsets.UTF_8));
+    }
     out.clear();
     MessageEncoder.encodeMessageBytes(message, out);
     flush(out.flip());
@@ -104,6 +117,35 @@ public final class FrameWriter {
       throw new ChannelIOException("cannot serialize " + message.getClass().getName(), e);
     }
     flush(out.flip());
+  }
+
+  private void writeFrame(List<String> message) {
+    out.clear();
+    MessageEncoder.encodeMessage(message, out);
+    flush(out.flip());
+  }
+
+  /** Refuses a name of Tether's own: a reader would take the message for one of its frames. */
+  private static void checkName(List<String> message) {
+    String name = message.isEmpty() ? null : message.get(0);
+    if (name != null && !name.isEmpty() && name.charAt(0) == RESERVED) {
+      throw reservedName(name);
+    }
+  }
+
+  private static ReservedNameException reservedName(String name) {
+    StringBuilder shown = new StringBuilder();
+    for (int i = 0; i < Math.min(name.length(), 40); i++) {
+      char c = name.charAt(i);
+      if (c < 0x20 || c == 0x7F) {
+        shown.append(String.format("\\u%04x", (int) c));
+      } else {
+        shown.append(c);
+      }
+    }
+    return new ReservedNameException("message name \"" + shown
+        + (name.length() > 40 ? "...\"" : "\"") + " starts with U+0001 (expected: any other"
+        + " first character; U+0001 is reserved for Tether's own frames)");
   }
 
   /** One 0x00 byte carrying {@code fds}: Passenger's send_io, for one fd. */

@@ -15,9 +15,8 @@ import java.nio.ByteBuffer;
 public interface SocketIo {
   /**
    * Reads at most {@code dst.remaining()} bytes into {@code dst}, blocking until at least one
-   * came; -1 at end of stream.
-   *
-   * @throws java.net.SocketException "Connection reset" when the peer vanished with unread data
+   * came; -1 at end of stream, also when the peer vanished with unread data (ECONNRESET: the
+   * kernel resets the connection then, and the reader sees the bytes sent before it, then this).
    */
   int read(ByteBuffer dst) throws IOException;
 

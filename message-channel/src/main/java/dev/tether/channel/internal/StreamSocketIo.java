@@ -11,9 +11,10 @@ import sun.misc.Unsafe;
 /**
  * {@link SocketIo} over plain JDK streams: read(2) and write(2) on the fd, no native code of ours
  * or junixsocket's, so a fresh JVM can use its inherited socket at once (junixsocket takes
- * hundreds of milliseconds to load on a cold JVM). It cannot pass fds, and the kernel discards
- * fds that arrive with bytes read(2) consumes, so the channel reads through it exactly up to the
- * end of the unit it decodes and never further (fds ride on a byte after their message frame).
+ * hundreds of milliseconds to load on a cold JVM; only a failed read calls native code, see
+ * {@link #read}). It cannot pass fds, and the kernel discards fds that arrive with bytes read(2)
+ * consumes, so the channel reads through it exactly up to the end of the unit it decodes and
+ * never further (fds ride on a byte after their message frame).
  *
  * <p>Does not own the fd. {@link #shutdown()} loads junixsocket (the JDK cannot shut down an fd).
  */
@@ -21,12 +22,14 @@ public final class StreamSocketIo implements SocketIo {
   private static final FileDescriptor[] NO_FDS = {};
 
   private final FileDescriptor fd;
+  private final int number;
   private final FileInputStream in;
   private final FileOutputStream out;
 
-  /** Streams over {@code fd}, made by {@link #descriptorOf}. */
-  public StreamSocketIo(FileDescriptor fd) {
+  /** Streams over {@code fd}, fd number {@code number}, made by {@link #descriptorOf}. */
+  public StreamSocketIo(FileDescriptor fd, int number) {
     this.fd = fd;
+    this.number = number;
     this.in = new FileInputStream(fd);
     this.out = new FileOutputStream(fd);
   }
@@ -57,7 +60,19 @@ public final class StreamSocketIo implements SocketIo {
 
   @Override
   public int read(ByteBuffer dst) throws IOException {
-    int n = in.read(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
+    int n;
+    try {
+      n = in.read(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
+    } catch (IOException e) {
+      // The JDK reports every read(2) error alike, its errno only in translated text; a reset
+      // (the peer vanished with unread data) is told by the state it leaves: end of stream, the
+      // error consumed. A peek says so without blocking or consuming; it loads native code, but
+      // only on this error path.
+      if (Fds.isAtEndOfStream(number)) {
+        return -1;
+      }
+      throw e;
+    }
     if (n > 0) {
       dst.position(dst.position() + n);
     }

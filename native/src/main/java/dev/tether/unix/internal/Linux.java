@@ -40,7 +40,9 @@ public final class Linux {
   public static final int TCP_NODELAY = 1;
   public static final int SHUT_WR = 1;
   public static final int SHUT_RDWR = 2;
+  public static final int MSG_PEEK = 0x2;
   public static final int MSG_CTRUNC = 0x8;
+  public static final int MSG_DONTWAIT = 0x40;
   public static final int MSG_NOSIGNAL = 0x4000;
   public static final int MSG_CMSG_CLOEXEC = 0x40000000;
   /** {@code sizeof(sun_path)}: a Unix socket path needs one byte less, for its terminating NUL. */

@@ -53,6 +53,15 @@ public final class Sockets {
     return getInt(fd, Linux.SO_TYPE, "getsockopt(SO_TYPE)");
   }
 
+  /**
+   * Whether a read of socket {@code fd} would return end of stream now: recv(2) with MSG_PEEK and
+   * MSG_DONTWAIT returns 0. Neither blocks nor consumes anything; false on any error (EAGAIN: data
+   * may still come).
+   */
+  public boolean isAtEndOfStream(int fd) {
+    return libc.recv(fd, optionAddress, 1, Linux.MSG_PEEK | Linux.MSG_DONTWAIT) == 0;
+  }
+
   /** Whether socket {@code fd} has a peer. */
   public boolean isConnected(int fd) {
     return libc.getpeername(fd, addresses.address(), addresses.lengthSlot()) == 0;

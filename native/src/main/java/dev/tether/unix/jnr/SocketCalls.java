@@ -1,6 +1,7 @@
 package dev.tether.unix.jnr;
 
 import jnr.ffi.annotations.Out;
+import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
 
 /** Socket calls; addresses are {@code struct sockaddr} and {@code struct msghdr} in direct memory. */
@@ -26,6 +27,8 @@ public interface SocketCalls {
   int getpeername(int fd, long addr, long addrLenPtr);
 
   int shutdown(int fd, int how);
+
+  @ssize_t long recv(int fd, long buf, @size_t long len, int flags);
 
   @ssize_t long recvmsg(int fd, long msghdr, int flags);
 
