@@ -2,6 +2,7 @@ package dev.tether.server;
 
 import dev.tether.channel.MessageChannel;
 import dev.tether.reactor.Reactor;
+import dev.tether.server.internal.ChannelFdCheck;
 import dev.tether.server.internal.SignalHandlers;
 import dev.tether.server.internal.StartupPhase;
 import java.lang.reflect.Constructor;
@@ -28,7 +29,12 @@ import org.slf4j.LoggerFactory;
  * still loads, so the first reply does not wait for it; a handler that asks for the reactor waits
  * for it. No handshake precedes the first message.
  *
- * <p>Exit status: 0 after {@code finalizeServer()} returned; 1 if anything failed (bad arguments,
+ * <p>Before anything else it checks that the channel fd is a connected AF_UNIX stream socket
+ * (through /proc, no native code); if not, or if the variable is not an fd number, it prints a
+ * message naming the fd and what it found on stderr and exits 2, without touching the fd.
+ *
+ * <p>Exit status: 0 after {@code finalizeServer()} returned; 2 for a bad channel fd (above); 1 if
+ * anything else failed (bad arguments,
  * class not found or not an {@code AbstractServer}, an exception in {@code initializeServer()} or
  * {@code finalizeServer()}, a broken channel, native code that cannot load), with the cause
  * logged, and printed on stderr when logging would drop it (no SLF4J provider bound). The JVM
@@ -36,11 +42,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChildMain {
   private static final int DEFAULT_CHANNEL_FD = 3;
+  /** Exit status of a worker started wrongly: bad channel fd or channel fd variable. */
+  static final int USAGE_ERROR = 2;
 
   private ChildMain() {}
 
   /** Runs the worker; see the class documentation. Never returns. */
   public static void main(String[] args) {
+    String usage = channelProblem();
+    if (usage != null) {
+      // Nothing else has run: no logging to set up, and fd 3 must not be read or closed.
+      System.err.println("tether worker: " + usage);
+      System.exit(USAGE_ERROR);
+    }
     int status;
     try {
       run(args);
@@ -91,21 +105,27 @@ public final class ChildMain {
     server.startSynchronously(channel, startup); // owns and closes the channel
   }
 
+  /** What is wrong with the channel fd or the variable naming it, or null if nothing. */
+  private static String channelProblem() {
+    String variable = System.getenv(AbstractServer.CHANNEL_FD_VARIABLE);
+    if (variable != null && channelFd() < 0) {
+      return AbstractServer.CHANNEL_FD_VARIABLE + " : " + variable
+          + " (expected: an fd number >= 0)";
+    }
+    return ChannelFdCheck.problem(channelFd());
+  }
+
+  /** The channel's fd number; -1 if the variable naming it is not a number. */
   private static int channelFd() {
     String variable = System.getenv(AbstractServer.CHANNEL_FD_VARIABLE);
-    int fd = DEFAULT_CHANNEL_FD;
-    if (variable != null) {
-      try {
-        fd = Integer.parseInt(variable.trim());
-      } catch (NumberFormatException e) {
-        fd = -1;
-      }
-      if (fd < 0) {
-        throw new IllegalArgumentException(AbstractServer.CHANNEL_FD_VARIABLE + " : " + variable
-            + " (expected: an fd number >= 0)");
-      }
+    if (variable == null) {
+      return DEFAULT_CHANNEL_FD;
     }
-    return fd;
+    try {
+      return Math.max(-1, Integer.parseInt(variable.trim()));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   private static AbstractServer instantiate(String className) throws ReflectiveOperationException {

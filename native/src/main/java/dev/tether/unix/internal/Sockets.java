@@ -21,9 +21,14 @@ public final class Sockets {
 
   /** A connected AF_UNIX stream socket pair, both ends blocking and close-on-exec. */
   public int[] pair() {
+    return pair(Linux.SOCK_STREAM);
+  }
+
+  /** A connected AF_UNIX socket pair of {@code type}, both ends blocking and close-on-exec. */
+  public int[] pair(int type) {
     int[] sv = new int[2];
-    if (libc.socketpair(Linux.AF_UNIX, Linux.SOCK_STREAM | Linux.SOCK_CLOEXEC, 0, sv) != 0) {
-      throw Errors.failure("socketpair", "AF_UNIX");
+    if (libc.socketpair(Linux.AF_UNIX, type | Linux.SOCK_CLOEXEC, 0, sv) != 0) {
+      throw Errors.failure("socketpair", "AF_UNIX, " + type);
     }
     return sv;
   }
