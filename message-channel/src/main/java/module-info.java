@@ -6,11 +6,10 @@
  * incremental, allocation-light codec that the blocking channel and the reactor share.
  */
 module dev.tether.channel {
-  requires transitive org.newsclub.net.unix;
   requires transitive com.google.protobuf;
   requires transitive dev.tether.unix;
   requires org.slf4j;
-  requires jdk.unsupported; // sun.misc.Unsafe: an fd number to a FileDescriptor without natives
+  requires jdk.unsupported; // sun.misc.Unsafe: fd numbers to FileDescriptors and back, no natives
 
   exports dev.tether.channel;
   exports dev.tether.channel.codec;

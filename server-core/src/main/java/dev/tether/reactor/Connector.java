@@ -1,16 +1,15 @@
 package dev.tether.reactor;
 
+import dev.tether.channel.internal.Fds;
 import dev.tether.unix.internal.Io;
 import dev.tether.unix.internal.Poller;
 import java.io.FileDescriptor;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
-import org.newsclub.net.unix.FileDescriptorCast;
 
 /**
  * How fds become connections and servers: listening, connecting, adopting fds from elsewhere,
@@ -138,14 +137,10 @@ final class Connector {
 
   static int fdNumber(FileDescriptor fd) {
     Objects.requireNonNull(fd, "fd");
-    try {
-      Integer number = FileDescriptorCast.using(fd).as(Integer.class);
-      if (number == null || number < 0) {
-        throw new IllegalArgumentException("fd : " + number + " (expected: a valid descriptor)");
-      }
-      return number;
-    } catch (IOException e) {
-      throw new IllegalArgumentException("fd : " + fd + " (expected: a valid descriptor)", e);
+    int number = Fds.number(fd);
+    if (number < 0) {
+      throw new IllegalArgumentException("fd : " + number + " (expected: a valid descriptor)");
     }
+    return number;
   }
 }

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>In order: the inherited fd becomes the worker's channel in plain-stream mode
  * ({@link MessageChannel#fromInheritedFd}: no native code yet); a thread starts loading what the
- * rest needs (junixsocket, which also moves the fd to a close-on-exec duplicate so that processes
+ * rest needs (the native layer, which also moves the fd to a close-on-exec duplicate so processes
  * the worker starts do not inherit it, and the reactor's jnr-ffi binding); SIGHUP is
  * ignored (signal dispositions are otherwise the defaults, which {@code posix_spawn} restored);
  * the server class is loaded and constructed with its public no-arg constructor; its arguments
@@ -90,7 +90,7 @@ public final class ChildMain {
     // Not logging: a thread that logs while another initializes it gets a stand-in logger, whose
     // events a worker exiting at once would lose.
     StartupPhase startup = StartupPhase.loading(AbstractServer.REACTOR_NAME, () -> {
-      channel.upgrade(); // junixsocket, and the fd moves to a close-on-exec duplicate
+      channel.upgrade(); // the native layer, and the fd moves to a close-on-exec duplicate
       Reactor.loadNative();
     });
     AbstractServer server;

@@ -9,7 +9,7 @@ import java.nio.channels.SocketChannel;
  * The bare-JVM baseline of the spawn benchmark: JDK classes only. It takes the socket at fd 0
  * ({@link System#inheritedChannel()}; {@code fd3_to_stdin} moved it there), answers the first
  * message frame by writing its bytes back, then waits for end of stream and exits 0. A JVM needs
- * native code to use fd 3, which is what a Tether worker loads jnr-ffi and junixsocket for.
+ * native code to use fd 3, which is what a Tether worker loads jnr-ffi for.
  */
 public final class Hello {
   private Hello() {}

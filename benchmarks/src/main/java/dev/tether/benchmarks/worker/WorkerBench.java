@@ -43,8 +43,7 @@ public final class WorkerBench {
     Path archives = Path.of(prop("bench.archiveDir", null));
     String ext = Runtime.version().feature() >= 25 ? ".aot" : ".jsa";
     String archiveKind = Runtime.version().feature() >= 25 ? "AOT cache" : "AppCDS";
-    List<String> natives = List.of("-Djffi.boot.library.path=" + prop("bench.jffiDir", null),
-        "-Dorg.newsclub.net.unix.library.override=" + prop("bench.junixsocketLib", null));
+    List<String> natives = List.of("-Djffi.boot.library.path=" + prop("bench.jffiDir", null));
     List<String> quick = quickStartOptions();
     List<String> all = new ArrayList<>(quick);
     all.addAll(List.of("-Xss256k", "-Xmx64m"));

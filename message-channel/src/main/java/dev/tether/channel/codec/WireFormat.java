@@ -15,11 +15,11 @@ public final class WireFormat {
   public static final int SCALAR_HEADER_SIZE = 4;
 
   /**
-   * The most file descriptors one message can carry. The kernel allows 253 (SCM_MAX_FD), but
-   * junixsocket 2.11's receive path holds at most 60 in its fixed ancillary buffer and loses data
-   * past that, so every Tether sender refuses more than 60 before sending anything.
+   * The most file descriptors one message can carry: the kernel's limit for one sendmsg
+   * (SCM_MAX_FD). Every Tether sender refuses more before sending anything, and every Tether
+   * receiver has room for this many on each read.
    */
-  public static final int MAX_FDS_PER_MESSAGE = 60;
+  public static final int MAX_FDS_PER_MESSAGE = dev.tether.unix.internal.Linux.SCM_MAX_FD;
 
   /**
    * Element 0 of a Tether fd-carrying message: {@code ["\u0001fds", count, name, args...]}, with

@@ -7,17 +7,17 @@ import java.io.IOException;
 
 /**
  * The socket of a {@link dev.tether.channel.MessageChannel} and its one owner: the fd, the
- * {@link SocketIo} over it, the move from plain streams to junixsocket (to a close-on-exec
+ * {@link SocketIo} over it, the move from plain streams to the native layer (to a close-on-exec
  * duplicate, the original closed), and the close.
  *
- * <p>An upgrade is two steps so that the slow one (loading junixsocket, which takes a fresh JVM
+ * <p>An upgrade is two steps so that the slow one (loading the native layer, which takes a fresh JVM
  * hundreds of milliseconds) runs while the channel's reads and writes go on: {@link #prepare}
  * without the channel's locks, {@link #commit} under both of them.
  *
  * <p>Thread-safe: a monitor orders the duplication, the switch and the close, and holds no I/O.
  */
 public final class ChannelSocket {
-  /** A junixsocket io over a duplicate of the socket, made by {@link #prepare()}. */
+  /** A native-layer io over a duplicate of the socket, made by {@link #prepare()}. */
   public static final class Upgrade {
     private final FileDescriptor fd;
     private final int number;
@@ -43,7 +43,7 @@ public final class ChannelSocket {
   }
 
   /**
-   * Owns socket {@code number} through junixsocket.
+   * Owns socket {@code number} through the native layer.
    *
    * @throws ChannelIOException if it is not a usable AF_UNIX socket (it stays the caller's)
    */
@@ -54,16 +54,12 @@ public final class ChannelSocket {
 
   /** Owns socket {@code number} through plain JDK streams: no native code until {@link #prepare}. */
   public static ChannelSocket ofPlainStreams(int number) {
-    FileDescriptor fd = StreamSocketIo.descriptorOf(number);
+    FileDescriptor fd = Fds.wrap(number);
     return new ChannelSocket(fd, number, new StreamSocketIo(fd, number));
   }
 
   private static SocketIo afUnix(FileDescriptor fd, int number) {
-    try {
-      return new AfUnixSocketIo(fd, WireFormat.MAX_FDS_PER_MESSAGE);
-    } catch (IOException e) {
-      throw new ChannelIOException("fd " + number + " is not a usable AF_UNIX socket", e);
-    }
+    return new NativeSocketIo(fd, number);
   }
 
   /** The io reads and writes go through now. */
@@ -81,7 +77,7 @@ public final class ChannelSocket {
   }
 
   /**
-   * Step 1 of an upgrade: a junixsocket io over a close-on-exec duplicate of the socket, or null
+   * Step 1 of an upgrade: a native-layer io over a close-on-exec duplicate of the socket, or null
    * if the socket passes fds already or is closed. Without the channel's locks.
    *
    * @throws ChannelIOException if the fd cannot be duplicated or wrapped

@@ -6,28 +6,38 @@ import dev.tether.unix.internal.Sockets;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;
-import org.newsclub.net.unix.AFUNIXSocketChannel;
-import org.newsclub.net.unix.FileDescriptorCast;
+import java.lang.reflect.Field;
+import sun.misc.Unsafe;
 
 /**
  * File descriptor plumbing: numbers to {@link FileDescriptor}s and back, close-on-exec duplicates,
  * socket pairs, an end-of-stream peek, and a plain close(2).
  *
- * <p>Why a plain close: closing a junixsocket socket always shuts it down for every process that
- * holds it, so an fd that another process still needs (the worker's end of the pair, a TCP socket
- * handed to a worker) must be released with close(2) only. {@link #close(FileDescriptor)} does that
- * through {@link FileInputStream}, which also makes junixsocket forget an fd it received.
+ * <p>Releasing an fd is a plain close(2), never a shutdown: another process may still need the
+ * socket (the worker's end of the pair, a TCP socket handed to a worker). A {@link FileDescriptor}
+ * is made for a number and read back through {@code sun.misc.Unsafe} (no public JDK API does
+ * either, and reflection would need {@code --add-opens}), which costs no native code.
  */
 public final class Fds {
+  private static final Unsafe UNSAFE;
+  private static final long FD_OFFSET;
+
+  static {
+    try {
+      Field theUnsafe = Unsafe.class.getDeclaredField("theUnsafe");
+      theUnsafe.setAccessible(true);
+      UNSAFE = (Unsafe) theUnsafe.get(null);
+      FD_OFFSET = UNSAFE.objectFieldOffset(FileDescriptor.class.getDeclaredField("fd"));
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private Fds() {}
 
   /** The fd number behind {@code fd}. */
   public static int number(FileDescriptor fd) {
-    try {
-      return FileDescriptorCast.using(fd).as(Integer.class);
-    } catch (IOException e) {
-      throw new ChannelIOException("cannot read the fd number of " + fd, e);
-    }
+    return UNSAFE.getInt(fd, FD_OFFSET);
   }
 
   /** A {@link FileDescriptor} for fd number {@code fd}; owns nothing by itself. */
@@ -35,32 +45,22 @@ public final class Fds {
     if (fd < 0) {
       throw new IllegalArgumentException("fd : " + fd + " (expected: >= 0)");
     }
-    try {
-      return FileDescriptorCast.unsafeUsing(fd).getFileDescriptor();
-    } catch (IOException e) {
-      throw new ChannelIOException("cannot wrap fd " + fd, e);
-    }
+    FileDescriptor descriptor = new FileDescriptor();
+    UNSAFE.putInt(descriptor, FD_OFFSET, fd);
+    return descriptor;
   }
 
-  /**
-   * A new close-on-exec duplicate of {@code fd}, made with junixsocket
-   * rather than jnr-ffi, so that a fresh worker's channel needs only junixsocket loaded. The caller
-   * owns it.
-   */
+  /** A new close-on-exec duplicate of {@code fd}; the caller owns it. */
   public static FileDescriptor duplicateCloexec(FileDescriptor fd) {
-    try {
-      return FileDescriptorCast.duplicating(fd).getFileDescriptor();
-    } catch (IOException e) {
-      throw new ChannelIOException("cannot duplicate " + fd, e);
-    }
+    return wrap(Io.duplicateCloexec(number(fd), 0));
   }
 
   /**
-   * shutdown(SHUT_RDWR) of socket {@code fd}, through a junixsocket cast channel (which leaves
-   * the fd open): every process holding it sees the end, and blocked reads return.
+   * shutdown(SHUT_RDWR) of socket {@code fd}, leaving it open: every process holding it sees the
+   * end, and blocked reads return.
    */
-  public static void shutdown(FileDescriptor fd) throws IOException {
-    FileDescriptorCast.using(fd).as(AFUNIXSocketChannel.class).close();
+  public static void shutdown(FileDescriptor fd) {
+    new Sockets().shutdownBoth(number(fd));
   }
 
   /** Makes a connected AF_UNIX stream socket pair, both ends close-on-exec; the caller owns both. */

@@ -316,14 +316,7 @@ public final class FrameReader {
     if (received.length == 0) {
       return;
     }
-    // Own them: a close-on-exec duplicate for the caller, and the original closed through a JDK
-    // stream so that junixsocket stops tracking (and later re-closing) its number.
-    FileDescriptor[] owned = new FileDescriptor[received.length];
-    for (int i = 0; i < received.length; i++) {
-      owned[i] = Fds.duplicateCloexec(received[i]);
-      Fds.close(received[i]);
-    }
-    inboundFds.add(owned, bytesRead);
+    inboundFds.add(received, bytesRead); // close-on-exec already (MSG_CMSG_CLOEXEC)
   }
 
   private static TruncatedFrameException truncated(String unit, long expected, long got) {

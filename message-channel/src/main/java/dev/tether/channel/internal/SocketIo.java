@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * The socket under a {@link dev.tether.channel.MessageChannel}: junixsocket's, which passes fds
- * ({@link AfUnixSocketIo}), or plain JDK streams, which start without native code but cannot
+ * The socket under a {@link dev.tether.channel.MessageChannel}: the native layer's, which passes
+ * fds ({@link NativeSocketIo}), or plain JDK streams, which start without native code but cannot
  * ({@link StreamSocketIo}).
  *
  * <p>Not thread-safe: the channel calls the read methods under its read lock, the write methods

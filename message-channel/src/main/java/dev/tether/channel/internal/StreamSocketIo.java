@@ -4,19 +4,18 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
-import sun.misc.Unsafe;
 
 /**
  * {@link SocketIo} over plain JDK streams: read(2) and write(2) on the fd, no native code of ours
- * or junixsocket's, so a fresh JVM can use its inherited socket at once (junixsocket takes
+ * or jnr-ffi's, so a fresh JVM can use its inherited socket at once (the native layer takes
  * hundreds of milliseconds to load on a cold JVM; only a failed read calls native code, see
  * {@link #read}). It cannot pass fds, and the kernel discards fds that arrive with bytes read(2)
  * consumes, so the channel reads through it exactly up to the end of the unit it decodes and
  * never further (fds ride on a byte after their message frame).
  *
- * <p>Does not own the fd. {@link #shutdown()} loads junixsocket (the JDK cannot shut down an fd).
+ * <p>Does not own the fd. {@link #shutdown()} loads the native layer (the JDK cannot shut down an
+ * fd).
  */
 public final class StreamSocketIo implements SocketIo {
   private static final FileDescriptor[] NO_FDS = {};
@@ -26,36 +25,12 @@ public final class StreamSocketIo implements SocketIo {
   private final FileInputStream in;
   private final FileOutputStream out;
 
-  /** Streams over {@code fd}, fd number {@code number}, made by {@link #descriptorOf}. */
+  /** Streams over {@code fd}, fd number {@code number}, made by {@link Fds#wrap}. */
   public StreamSocketIo(FileDescriptor fd, int number) {
     this.fd = fd;
     this.number = number;
     this.in = new FileInputStream(fd);
     this.out = new FileOutputStream(fd);
-  }
-
-  /**
-   * A {@link FileDescriptor} for fd number {@code fd}, made without native code: the JDK has no
-   * public way, so its private field is set through {@code sun.misc.Unsafe} (module
-   * jdk.unsupported; on JDK 23+ quiet with {@code --sun-misc-unsafe-memory-access=allow}, which
-   * Tether's worker command lines carry for jnr-ffi anyway). Where that fails, junixsocket makes
-   * it, and the JVM pays junixsocket's start-up after all.
-   */
-  public static FileDescriptor descriptorOf(int fd) {
-    if (fd < 0) {
-      throw new IllegalArgumentException("fd : " + fd + " (expected: >= 0)");
-    }
-    try {
-      Field theUnsafe = Unsafe.class.getDeclaredField("theUnsafe");
-      theUnsafe.setAccessible(true);
-      Unsafe unsafe = (Unsafe) theUnsafe.get(null);
-      FileDescriptor descriptor = new FileDescriptor();
-      unsafe.putInt(descriptor,
-          unsafe.objectFieldOffset(FileDescriptor.class.getDeclaredField("fd")), fd);
-      return descriptor;
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return Fds.wrap(fd);
-    }
   }
 
   @Override

@@ -1,2 +1,2 @@
-/** Socket and fd plumbing (junixsocket, jnr-ffi) behind the channel; not exported. */
+/** Socket and fd plumbing behind the channel, over the native layer; not exported. */
 package dev.tether.channel.internal;

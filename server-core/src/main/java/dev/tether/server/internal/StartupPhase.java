@@ -10,7 +10,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * How a worker gets its reactor. In a child JVM what the reactor and fd passing need (jnr-ffi,
- * junixsocket, the reactor's own classes) takes from tens to hundreds of milliseconds to load
+ * the native layer, the reactor's own classes) takes from tens to hundreds of milliseconds to load
  * (SPAWN.md), so the main thread first answers the messages that are already waiting, through
  * the channel's plain-stream mode ({@link MessageChannel#fromInheritedFd}), and a loader thread
  * does that work meanwhile: the first reply does not wait for it. The loader begins once the

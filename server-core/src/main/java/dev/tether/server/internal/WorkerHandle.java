@@ -107,7 +107,7 @@ public final class WorkerHandle {
       channel.close();
       throw e;
     } finally {
-      // Plain close(2): junixsocket's close would shut the socket down for the worker too.
+      // Plain close(2), never a shutdown, which would end the socket for the worker too.
       Fds.close(pair[1]);
     }
   }
@@ -122,7 +122,7 @@ public final class WorkerHandle {
       String channelFdVariable, boolean handlesUsr2, Consumer<JavaCommand.Builder> customizer) {
     JavaCommand.Builder b = JavaCommand.builder(mainClass).args(serverClass)
         .removeEnvironment(channelFdVariable);
-    // Same launcher as this JVM by default: keep JDK 22+ from warning about jnr/junixsocket.
+    // Same launcher as this JVM by default: keep JDK 22+ from warning about jnr-ffi.
     if (Runtime.version().feature() >= 22) {
       b.jvmOptions("--enable-native-access=ALL-UNNAMED");
     }
