@@ -29,6 +29,8 @@ import java.util.stream.Stream;
  *       fdinfo flags (octal);
  *   <li>{@code write_into TEXT} + fd: writes TEXT into the fd, closes it [written];
  *       {@code open_file PATH}: [file] + an fd open on PATH for reading;
+ *   <li>{@code nap ms}: prints {@link #NAPPING} on stderr, blocks the loop for ms, answers
+ *       [rested];
  *   <li>{@code slow}: defers an operation that prints {@link #SLOW_WAITING} on stderr and waits
  *       for {@code release} ([released]), then [slow_done, thread name of the deferred operation];
  *   <li>{@code say TEXT}: prints TEXT on stderr [said]; {@code corrupt}: [corrupt, bytes
@@ -44,6 +46,7 @@ import java.util.stream.Stream;
 public class FaultyServer extends AbstractServer {
   static final int EXIT_AFTER_STATUS = 3;
   static final String SLOW_WAITING = "slow: waiting for release";
+  static final String NAPPING = "nap: blocking the loop";
 
   private final int exitAfter = Integer.getInteger("faulty.exitAfter", -1);
   private int handled;
@@ -99,6 +102,15 @@ public class FaultyServer extends AbstractServer {
     on("say", a -> {
       System.err.println(a.get(0));
       client().write("said");
+    });
+    on("nap", a -> { // blocks the loop, then replies: to a supervisor that may be gone by then
+      System.err.println(NAPPING);
+      try {
+        Thread.sleep(Long.parseLong(a.get(0)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      client().write("rested");
     });
     on("release", a -> {
       release.countDown();

@@ -33,6 +33,35 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LifecycleIT {
 
+  /**
+   * The reply to a call in flight is written after the supervisor closed its end: the worker
+   * still sees the end of its channel, runs finalizeServer and exits 0 within the graceful
+   * period (it used to lose its channel fd from the loop, sleep until SIGTERM and end 143).
+   */
+  @Test
+  void stopWithACallInFlightEndsTheWorkerCleanly(@TempDir Path dir) throws Exception {
+    Path marker = dir.resolve("finalized");
+    Workers.Output output = new Workers.Output();
+    FaultyServer server = Workers.quick(new FaultyServer(), output,
+        Map.of("faulty.finalizeMarker", marker.toString()));
+    server.start();
+    assertEquals("pong", server.call("ping").get(0));
+    Thread caller = new Thread(() -> {
+      try {
+        server.call("nap", "500");
+      } catch (RuntimeException expected) {
+        // the channel closes under the call: that is the point
+      }
+    });
+    caller.start();
+    Await.until("the worker is in the handler", Workers.JVM_START,
+        () -> output.contains(FaultyServer.NAPPING));
+    assertEquals(new ExitStatus.Exited(0), server.stop());
+    assertEquals("finalized", Files.readString(marker).trim());
+    caller.join(Workers.JVM_START.toMillis());
+    assertFalse(caller.isAlive());
+  }
+
   @Test
   void startStopAndRestart(@TempDir Path dir) throws Exception {
     Path marker = dir.resolve("finalized");
