@@ -1,7 +1,8 @@
 /**
  * Tether's native layer: the one libc binding under every Tether module.
  *
- * <p>{@code dev.tether.unix} holds what users may meet ({@link dev.tether.unix.NativeCallException});
+ * <p>{@code dev.tether.unix} holds what users may meet ({@link
+ * dev.tether.unix.NativeCallException});
  * {@code dev.tether.unix.internal} the checked calls, Linux constants, owned fds, sockets,
  * SCM_RIGHTS, epoll and posix_spawn that Tether's own modules use; {@code dev.tether.unix.jnr} the
  * jnr-ffi binding itself, the one package a move to the JDK's FFM API replaces.
