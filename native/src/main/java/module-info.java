@@ -13,6 +13,7 @@ module dev.tether.unix {
 
   exports dev.tether.unix;
   exports dev.tether.unix.internal to dev.tether.channel, dev.tether.server;
-  // jnr-ffi implements the binding's interfaces in a class loader of its own.
-  exports dev.tether.unix.jnr to org.jnrproject.ffi;
+  // jnr-ffi implements the binding's interfaces in a class loader of its own, whose classes are in
+  // an unnamed module, not in org.jnrproject.ffi: a qualified export cannot reach them.
+  exports dev.tether.unix.jnr;
 }
