@@ -63,7 +63,8 @@ class DispatchIT {
   @Test
   void throwingHandlerGetsAnErrorReplyAndTheWorkerGoesOn() {
     channel.write("fail");
-    assertEquals(List.of("error", "handler failed", "fail", "java.lang.IllegalStateException: boom"),
+    assertEquals(List.of("error", "handler failed", "fail",
+        "java.lang.IllegalStateException: boom"),
         channel.read());
     assertEquals("pong", server.call("ping").get(0));
   }

@@ -127,7 +127,8 @@ class LifecycleIT {
     server.start();
     int pid = server.serverPid();
     assertEquals("pong", server.call("ping").get(0));
-    ServerErrorException e = assertThrows(ServerErrorException.class, () -> server.call("crash", "7"));
+    ServerErrorException e =
+        assertThrows(ServerErrorException.class, () -> server.call("crash", "7"));
     assertEquals(FaultyServer.class.getName(), e.serverClass());
     assertEquals(pid, e.pid());
     assertEquals(Optional.of(new ExitStatus.Exited(7)), e.exitStatus());

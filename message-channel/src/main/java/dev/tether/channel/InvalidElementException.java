@@ -1,7 +1,8 @@
 package dev.tether.channel;
 
 /**
- * A message element that cannot be framed: it contains a NUL byte, or a String with an unpaired\n * surrogate. Thrown by writers before anything is written.
+ * A message element that cannot be framed: it contains a NUL byte, or a String with an unpaired
+ * surrogate. Thrown by writers before anything is written.
  */
 public class InvalidElementException extends ChannelException {
   private static final long serialVersionUID = 1L;

@@ -1,7 +1,9 @@
 package dev.tether.channel;
 
 /**
- * A scalar whose announced length exceeds the reader's maximum. Refused from its header, before its\n * body is read or any memory is allocated for it; the stream is then out of step and the channel\n * should be closed.
+ * A scalar whose announced length exceeds the reader's maximum. Refused from its header, before its
+ * body is read or any memory is allocated for it; the stream is then out of step and the channel
+ * should be closed.
  */
 public class ScalarTooLargeException extends MalformedFrameException {
   private static final long serialVersionUID = 1L;

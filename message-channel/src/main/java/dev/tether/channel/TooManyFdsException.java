@@ -1,7 +1,8 @@
 package dev.tether.channel;
 
 /**
- * More file descriptors for one message than the channel can carry (see\n * {@link dev.tether.channel.codec.WireFormat#MAX_FDS_PER_MESSAGE}). Thrown before anything is sent.
+ * More file descriptors for one message than the channel can carry (see
+ * {@link dev.tether.channel.codec.WireFormat#MAX_FDS_PER_MESSAGE}). Thrown before anything is sent.
  */
 public class TooManyFdsException extends FdPassingException {
   private static final long serialVersionUID = 1L;

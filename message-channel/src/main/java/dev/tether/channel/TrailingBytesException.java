@@ -1,7 +1,8 @@
 package dev.tether.channel;
 
 /**
- * A message body with bytes after its last NUL terminator (Passenger ignores them; Tether refuses\n * them because they mean the peer and we disagree on the format).
+ * A message body with bytes after its last NUL terminator (Passenger ignores them; Tether refuses
+ * them because they mean the peer and we disagree on the format).
  */
 public class TrailingBytesException extends MalformedFrameException {
   private static final long serialVersionUID = 1L;

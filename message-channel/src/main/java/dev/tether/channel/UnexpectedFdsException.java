@@ -1,7 +1,8 @@
 package dev.tether.channel;
 
 /**
- * File descriptors arrived that no message announced, or a message carrying fds was read with a\n * method that cannot return them. The fds have been closed.
+ * File descriptors arrived that no message announced, or a message carrying fds was read with a
+ * method that cannot return them. The fds have been closed.
  */
 public class UnexpectedFdsException extends FdPassingException {
   private static final long serialVersionUID = 1L;

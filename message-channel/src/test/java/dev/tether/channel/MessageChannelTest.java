@@ -271,7 +271,8 @@ class MessageChannelTest {
         TestNatives.LIB.close(client); // the receiver has its own copy now
         FileDescriptor received = b.recvFd(false);
         try {
-          TestNatives.writeFully(TestNatives.number(received), "over TCP".getBytes(StandardCharsets.UTF_8));
+          TestNatives.writeFully(TestNatives.number(received),
+              "over TCP".getBytes(StandardCharsets.UTF_8));
         } finally {
           MessageChannel.closeFd(received);
         }

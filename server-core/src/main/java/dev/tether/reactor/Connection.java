@@ -56,7 +56,8 @@ public abstract class Connection {
 
   /**
    * Called with the fds that came (SCM_RIGHTS) with the bytes of the next {@link #receiveData},
-   * once {@link #enableFileDescriptorReceiving(int)} is on. <b>Ownership passes to you</b> with the call:
+   * once {@link #enableFileDescriptorReceiving(int)} is on. <b>Ownership passes to you</b> with the
+   * call:
    * attach them ({@link Reactor#attach(int, Connection)}), keep them, or close them. They are
    * close-on-exec. If this throws, the fds not yet handed on stay open: catch inside. The default
    * closes them all, so a connection that does not expect fds cannot leak them.

@@ -60,7 +60,8 @@ final class Deferrer {
     });
     if (!accepted) {
       pending.decrementAndGet();
-      throw new ReactorException("reactor " + reactor + " is not running (expected: defer while running)");
+      throw new ReactorException("reactor " + reactor
+          + " is not running (expected: defer while running)");
     }
   }
 

@@ -149,7 +149,8 @@ final class Endpoint extends Handle {
 
   void receiveFds(int maxPerMessage) {
     if (maxPerMessage <= 0 || maxPerMessage > 253) {
-      throw new IllegalArgumentException("maxPerMessage : " + maxPerMessage + " (expected: 1..253)");
+      throw new IllegalArgumentException("maxPerMessage : " + maxPerMessage
+          + " (expected: 1..253)");
     }
     maxFds = maxPerMessage;
     scm = new ScmRights(maxPerMessage);

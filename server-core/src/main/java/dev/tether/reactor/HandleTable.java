@@ -104,12 +104,15 @@ final class HandleTable {
     try {
       h.onEvents(events);
     } catch (RuntimeException e) {
-      log().error("reactor {}: handling events {} of fd {} failed; closing it", name, events, fd, e);
+      log().error("reactor {}: handling events {} of fd {} failed; closing it", name, events, fd,
+          e);
       h.shutdown();
     }
   }
 
-  /** Shuts every handle down except the one on {@code keepFd}, repeating for ones added meanwhile. */
+  /**
+   * Shuts every handle down except the one on {@code keepFd}, repeating for ones added meanwhile.
+   */
   void shutdownAll(int keepFd) {
     for (int pass = 0; pass < 3; pass++) {
       boolean any = false;

@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * {@link #stop()} takes effect. Only {@link #schedule}, {@link #nextTick}, {@link #stop()}, {@link
  * #defer} (and the read-only {@link #isRunning()}, {@link #inReactorThread()}, {@link
  * #defersFinished()}) may be called from other threads. Every other method, here and on {@link
- * Connection}, {@link Watcher}, {@link Timer} and {@link Server}, must run on the reactor thread and
+ * Connection}, {@link Watcher}, {@link Timer} and {@link Server}, must run on the reactor thread
+ * and
  * throws {@link ReactorException} elsewhere; configuration setters may also be called before
  * {@code run}.
  *

@@ -131,7 +131,8 @@ public final class ChildMain {
   private static AbstractServer instantiate(String className) throws ReflectiveOperationException {
     Class<?> c = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
     if (!AbstractServer.class.isAssignableFrom(c)) {
-      throw new IllegalArgumentException("server class : " + className + " (expected: a subclass of "
+      throw new IllegalArgumentException("server class : " + className
+          + " (expected: a subclass of "
           + AbstractServer.class.getName() + ")");
     }
     Constructor<?> constructor;

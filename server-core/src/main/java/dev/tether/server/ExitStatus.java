@@ -39,7 +39,8 @@ public sealed interface ExitStatus {
 
     @Override
     public OptionalInt terminatedBy() {
-      return code > 128 && code <= 128 + MAX_SIGNAL ? OptionalInt.of(code - 128) : OptionalInt.empty();
+      return code > 128 && code <= 128 + MAX_SIGNAL ? OptionalInt.of(code - 128)
+          : OptionalInt.empty();
     }
   }
 
@@ -48,7 +49,8 @@ public sealed interface ExitStatus {
     /** Checks that {@code signal} is a real signal number. */
     public Signaled {
       if (signal < 1 || signal > MAX_SIGNAL) {
-        throw new IllegalArgumentException("signal : " + signal + " (expected: 1.." + MAX_SIGNAL + ")");
+        throw new IllegalArgumentException("signal : " + signal + " (expected: 1.." + MAX_SIGNAL
+            + ")");
       }
     }
 

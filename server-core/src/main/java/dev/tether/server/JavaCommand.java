@@ -45,7 +45,8 @@ public final class JavaCommand {
     args.add(b.mainClass);
     args.addAll(b.args);
     this.argv = List.copyOf(args);
-    Map<String, String> env = new LinkedHashMap<>(b.inheritEnvironment ? System.getenv() : Map.of());
+    Map<String, String> env = new LinkedHashMap<>(b.inheritEnvironment ? System.getenv()
+        : Map.of());
     b.environment.forEach((k, v) -> {
       if (v == null) {
         env.remove(k);
@@ -213,7 +214,9 @@ public final class JavaCommand {
       return this;
     }
 
-    /** Whether the child starts from the supervisor's environment (default true) or an empty one. */
+    /**
+     * Whether the child starts from the supervisor's environment (default true) or an empty one.
+     */
     public Builder inheritEnvironment(boolean inherit) {
       this.inheritEnvironment = inherit;
       return this;

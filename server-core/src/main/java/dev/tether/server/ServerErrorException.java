@@ -28,7 +28,8 @@ public final class ServerErrorException extends TetherException {
   public ServerErrorException(String serverClass, int pid, ExitStatus exitStatus, String what,
       Throwable cause) {
     super("server " + serverClass + " (pid " + pid + ") "
-        + (exitStatus != null ? "died with " + exitStatus : "closed its channel but is still running")
+        + (exitStatus != null ? "died with " + exitStatus
+            : "closed its channel but is still running")
         + " " + what + (cause != null ? ": " + cause.getMessage() : ""), cause);
     this.serverClass = serverClass;
     this.pid = pid;

@@ -82,7 +82,8 @@ class AttachAndWatchTest {
             .as(AFUNIXSocketChannel.class);
         supervisor.setOutboundFileDescriptors(
             FileDescriptorCast.unsafeUsing(tcpFd).getFileDescriptor());
-        assertEquals(4, supervisor.write(ByteBuffer.wrap("conn".getBytes(StandardCharsets.US_ASCII))));
+        assertEquals(4,
+            supervisor.write(ByteBuffer.wrap("conn".getBytes(StandardCharsets.US_ASCII))));
         Io.close(tcpFd); // the supervisor releases its copy
 
         ReactorRunner.waitFor("attach", () -> channel.attached.size() == 1);
@@ -111,7 +112,8 @@ class AttachAndWatchTest {
     var fdsBefore = OpenFds.snapshot();
     int[] pair = socketPair();
     try (ReactorRunner runner = new ReactorRunner()) {
-      java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.atomic.AtomicInteger received =
+          new java.util.concurrent.atomic.AtomicInteger();
       Connection plain = new Connection() {
         @Override
         protected void postInit() {
@@ -128,7 +130,8 @@ class AttachAndWatchTest {
       int[] stray = socketPair();
       AFUNIXSocketChannel sender = FileDescriptorCast.unsafeUsing(pair[0])
           .as(AFUNIXSocketChannel.class);
-      sender.setOutboundFileDescriptors(FileDescriptorCast.unsafeUsing(stray[0]).getFileDescriptor(),
+      sender.setOutboundFileDescriptors(
+          FileDescriptorCast.unsafeUsing(stray[0]).getFileDescriptor(),
           FileDescriptorCast.unsafeUsing(stray[1]).getFileDescriptor());
       assertEquals(1, sender.write(ByteBuffer.wrap(new byte[] {1})));
       Io.close(stray[0]);

@@ -58,7 +58,8 @@ class ConnectionTest {
       assertEquals(0, (int) runner.call(runner.reactor::connectionCount));
       runner.run(() -> runner.reactor.stopServer(server));
       assertFalse(runner.call(server::isListening));
-      assertThrows(java.net.ConnectException.class, () -> new Socket("127.0.0.1", address.getPort()).close());
+      assertThrows(java.net.ConnectException.class, () -> new Socket("127.0.0.1",
+          address.getPort()).close());
     }
   }
 
@@ -189,7 +190,8 @@ class ConnectionTest {
         Echo hung = null;
         for (int i = 0; i < 8 && hung == null; i++) {
           Echo attempt = runner.call(() -> r.connect("127.0.0.1", full.getLocalPort(), new Echo()));
-          ReactorRunner.waitFor("connect outcome", () -> attempt.unbound || attempt.events.contains("completed"));
+          ReactorRunner.waitFor("connect outcome", () -> attempt.unbound
+              || attempt.events.contains("completed"));
           if (attempt.unbound) {
             hung = attempt;
           }
@@ -217,7 +219,8 @@ class ConnectionTest {
         accepted.complete(c);
         return c;
       }));
-      try (Socket client = new Socket("127.0.0.1", ((InetSocketAddress) server.localAddress()).getPort())) {
+      try (Socket client = new Socket("127.0.0.1",
+          ((InetSocketAddress) server.localAddress()).getPort())) {
         Connection c = accepted.get(10, TimeUnit.SECONDS);
         byte[] big = new byte[8 << 20];
         boolean[] results = runner.call(() -> {
@@ -253,7 +256,8 @@ class ConnectionTest {
     try (ReactorRunner runner = new ReactorRunner()) {
       CompletableFuture<Echo> accepted = new CompletableFuture<>();
       Server server = startEchoServer(runner, accepted);
-      try (Socket client = new Socket("127.0.0.1", ((InetSocketAddress) server.localAddress()).getPort())) {
+      try (Socket client = new Socket("127.0.0.1",
+          ((InetSocketAddress) server.localAddress()).getPort())) {
         client.setSoTimeout(10_000);
         Echo echo = accepted.get(10, TimeUnit.SECONDS);
         runner.run(echo::pause);
@@ -298,13 +302,15 @@ class ConnectionTest {
         accepted.complete(e);
         return e;
       }));
-      try (Socket client = new Socket("127.0.0.1", ((InetSocketAddress) server.localAddress()).getPort())) {
+      try (Socket client = new Socket("127.0.0.1",
+          ((InetSocketAddress) server.localAddress()).getPort())) {
         client.setSoTimeout(10_000);
         Echo echo = accepted.get(10, TimeUnit.SECONDS);
         long start = System.nanoTime();
         assertEquals(-1, client.getInputStream().read(), "closed by the server");
         long elapsed = System.nanoTime() - start;
-        assertTrue(elapsed >= TimeUnit.MILLISECONDS.toNanos(190), "closed after " + elapsed + " ns");
+        assertTrue(elapsed >= TimeUnit.MILLISECONDS.toNanos(190), "closed after " + elapsed
+            + " ns");
         ReactorRunner.waitFor("unbind", () -> echo.unbound);
         assertInstanceOf(ConnectionTimeoutException.class, echo.reason);
         assertEquals(Duration.ofMillis(200), runner.call(echo::inactivityTimeout));

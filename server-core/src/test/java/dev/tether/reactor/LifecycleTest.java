@@ -76,7 +76,8 @@ class LifecycleTest {
       });
       try (Socket client = new Socket()) {
         client.connect(server.localAddress());
-        ReactorRunner.waitFor("accept", () -> runner.call(() -> runner.reactor.connectionCount()) == 1);
+        ReactorRunner.waitFor("accept",
+            () -> runner.call(() -> runner.reactor.connectionCount()) == 1);
         runner.stop();
         assertEquals(-1, client.getInputStream().read(), "server side closed by stop()");
       }
@@ -141,7 +142,8 @@ class LifecycleTest {
     for (int i = 0; i < 2; i++) {
       InetSocketAddress[] bound = new InetSocketAddress[1];
       reactor.run(() -> {
-        bound[0] = (InetSocketAddress) reactor.startServer("127.0.0.1", 0, Echo::new).localAddress();
+        bound[0] = (InetSocketAddress) reactor.startServer("127.0.0.1", 0,
+            Echo::new).localAddress();
         reactor.stop();
       });
       assertTrue(bound[0].getPort() > 0);

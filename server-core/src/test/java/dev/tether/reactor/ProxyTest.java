@@ -84,7 +84,8 @@ class ProxyTest {
       }, "upstream-echo");
       echo.start();
       InetSocketAddress up = (InetSocketAddress) upstream.getLocalSocketAddress();
-      Server front = runner.call(() -> r.startServer("127.0.0.1", 0, () -> new Front(up, appCallbacks)));
+      Server front = runner.call(() -> r.startServer("127.0.0.1", 0, () -> new Front(up,
+          appCallbacks)));
       byte[] data = new byte[SIZE];
       new Random(7).nextBytes(data);
       byte[] expected = MessageDigest.getInstance("SHA-256").digest(data);

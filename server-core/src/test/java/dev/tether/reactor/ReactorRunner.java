@@ -114,7 +114,8 @@ final class ReactorRunner implements AutoCloseable {
       warm.run(() -> {});
       try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1,
               java.net.InetAddress.getLoopbackAddress());
-          java.net.Socket client = new java.net.Socket(server.getInetAddress(), server.getLocalPort());
+          java.net.Socket client = new java.net.Socket(server.getInetAddress(),
+              server.getLocalPort());
           java.net.Socket accepted = server.accept()) {
         org.newsclub.net.unix.FileDescriptorCast.unsafeUsing(0).getFileDescriptor();
         client.getOutputStream().write(1);

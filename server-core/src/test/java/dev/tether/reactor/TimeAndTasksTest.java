@@ -127,7 +127,8 @@ class TimeAndTasksTest {
         order.add("end-of-task");
       });
       ReactorRunner.await(done);
-      assertEquals(List.of("scheduled-now", "end-of-task", "tick1", "tick2"), runner.call(() -> order));
+      assertEquals(List.of("scheduled-now", "end-of-task", "tick1", "tick2"),
+          runner.call(() -> order));
     }
   }
 
@@ -146,7 +147,8 @@ class TimeAndTasksTest {
       });
       ReactorRunner.await(after);
       assertEquals(1, errors.size());
-      assertTrue(errors.get(0).startsWith("boom@dev.tether.reactor.TimeAndTasksTest"), errors.get(0));
+      assertTrue(errors.get(0).startsWith("boom@dev.tether.reactor.TimeAndTasksTest"),
+          errors.get(0));
       assertTrue(errors.get(0).endsWith(".timer"), errors.get(0));
     }
   }
@@ -252,7 +254,8 @@ class TimeAndTasksTest {
         return r.profile();
       });
       CallbackProfile timer = profile.stream()
-          .filter(p -> p.callback().startsWith(tick.getClass().getName()) && p.callback().endsWith(".timer"))
+          .filter(p -> p.callback().startsWith(tick.getClass().getName())
+              && p.callback().endsWith(".timer"))
           .findFirst().orElseThrow(() -> new AssertionError(profile.toString()));
       assertTrue(timer.calls() >= 3, timer.toString());
       assertTrue(timer.cpuNanos() >= 0, timer.toString());

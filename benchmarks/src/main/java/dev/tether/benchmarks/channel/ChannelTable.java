@@ -10,7 +10,8 @@ final class ChannelTable {
   private final List<Map<String, Map<String, String>>> c;
   private final List<Map<String, Map<String, String>>> java;
 
-  ChannelTable(List<Map<String, Map<String, String>>> c, List<Map<String, Map<String, String>>> java) {
+  ChannelTable(
+      List<Map<String, Map<String, String>>> c, List<Map<String, Map<String, String>>> java) {
     this.c = c;
     this.java = java;
   }

@@ -138,7 +138,8 @@ final class MessageChannelRuns {
             + " ms after its channel closed");
       }
       if (failure.get() != null) {
-        throw new IllegalStateException(thread.getName() + " failed: " + failure.get(), failure.get());
+        throw new IllegalStateException(thread.getName() + " failed: " + failure.get(),
+            failure.get());
       }
     }
   }

@@ -25,7 +25,8 @@ public final class CodecBench {
 
   public static void main(String[] args) throws Exception {
     String extra = System.getProperty("bench.jmhArgs", "").trim();
-    CommandLineOptions cli = new CommandLineOptions(extra.isEmpty() ? new String[0] : extra.split("\\s+"));
+    CommandLineOptions cli = new CommandLineOptions(extra.isEmpty() ? new String[0]
+        : extra.split("\\s+"));
     OptionsBuilder b = new OptionsBuilder();
     b.parent(cli);
     if (cli.getIncludes().isEmpty()) {
@@ -78,7 +79,8 @@ public final class CodecBench {
           alloc(t), alloc(n)));
     }));
     lines.forEach(System.out::println);
-    System.out.println("(x naive = Tether ns/op / naive ns/op, same JMH run; B/op = gc.alloc.rate.norm)");
+    System.out.println(
+        "(x naive = Tether ns/op / naive ns/op, same JMH run; B/op = gc.alloc.rate.norm)");
   }
 
   private static String time(RunResult r) {

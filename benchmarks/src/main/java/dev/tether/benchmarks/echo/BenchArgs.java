@@ -7,7 +7,8 @@ final class BenchArgs {
   /** Returns {@code args[0]} as a TCP port, or throws naming the value. */
   static int port(String[] args) {
     if (args.length < 1) {
-      throw new IllegalArgumentException("port : missing (expected: a port 1..65535 as first argument)");
+      throw new IllegalArgumentException(
+          "port : missing (expected: a port 1..65535 as first argument)");
     }
     int port = parse("port", args[0]);
     if (port < 1 || port > 65535) {

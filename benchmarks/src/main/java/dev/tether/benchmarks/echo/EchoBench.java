@@ -49,7 +49,8 @@ public final class EchoBench {
     long jitWarmupMs = Long.getLong("bench.jitWarmupMs", 2000);
     boolean pin = Boolean.parseBoolean(System.getProperty("bench.pin", "true"))
         && Runtime.getRuntime().availableProcessors() >= 2;
-    List<String> wanted = List.of(System.getProperty("bench.servers", "netty,nio,tether").split(","));
+    List<String> wanted =
+        List.of(System.getProperty("bench.servers", "netty,nio,tether").split(","));
     Path logDir = Path.of(System.getProperty("bench.logDir", "target/bench-logs"));
     List<String> jvmArgs = new ArrayList<>();
     String extra = System.getProperty("bench.serverJvmOpts", "").trim();
@@ -130,7 +131,8 @@ public final class EchoBench {
   private static String required(String property) {
     String v = System.getProperty(property);
     if (v == null || v.isBlank()) {
-      throw new IllegalArgumentException(property + " : missing (expected: -D" + property + "=...)");
+      throw new IllegalArgumentException(property + " : missing (expected: -D" + property
+          + "=...)");
     }
     return v;
   }

@@ -25,7 +25,8 @@ final class LoadGenerator {
 
   LoadGenerator(Path binary, String cpu, int size, Path logDir) {
     if (!Files.isExecutable(binary)) {
-      throw new IllegalArgumentException("bench.load : " + binary + " (expected: the compiled echo_load)");
+      throw new IllegalArgumentException("bench.load : " + binary
+          + " (expected: the compiled echo_load)");
     }
     this.binary = binary;
     this.cpu = cpu;

@@ -78,7 +78,8 @@ final class ServerProcess implements AutoCloseable {
         return;
       } catch (IOException notYet) {
         if (System.nanoTime() > deadline) {
-          throw new IOException(spec.name() + " (pid " + process.pid() + ") not listening on 127.0.0.1:"
+          throw new IOException(spec.name() + " (pid " + process.pid()
+              + ") not listening on 127.0.0.1:"
               + port + " after " + START_DEADLINE_MS + " ms; log tail:\n" + logTail());
         }
       }

@@ -66,7 +66,8 @@ public final class ChannelDemo {
             channel.write("logged");
           }
           case "log_again" -> {
-            append(new FileOutputStream(message.fds().get(0)), "written through an fd on a message");
+            append(new FileOutputStream(message.fds().get(0)),
+                "written through an fd on a message");
             channel.write("logged again");
           }
           case "quit" -> {

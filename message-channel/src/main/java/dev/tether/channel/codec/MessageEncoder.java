@@ -22,7 +22,8 @@ public final class MessageEncoder {
    * Returns the encoded size (header and body) of a message frame holding {@code elements}.
    *
    * @throws InvalidElementException if an element is null, contains NUL or an unpaired surrogate
-   * @throws FrameTooLargeException if the body would exceed {@value WireFormat#MAX_MESSAGE_BODY_SIZE}
+   * @throws FrameTooLargeException if the body would exceed {@value
+   * WireFormat#MAX_MESSAGE_BODY_SIZE}
    *     bytes
    */
   public static int messageSize(List<? extends CharSequence> elements) {

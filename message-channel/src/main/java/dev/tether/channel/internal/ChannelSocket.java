@@ -52,7 +52,9 @@ public final class ChannelSocket {
     return new ChannelSocket(fd, number, afUnix(fd, number));
   }
 
-  /** Owns socket {@code number} through plain JDK streams: no native code until {@link #prepare}. */
+  /**
+   * Owns socket {@code number} through plain JDK streams: no native code until {@link #prepare}.
+   */
   public static ChannelSocket ofPlainStreams(int number) {
     FileDescriptor fd = Fds.wrap(number);
     return new ChannelSocket(fd, number, new StreamSocketIo(fd, number));

@@ -63,7 +63,9 @@ public final class Fds {
     new Sockets().shutdownBoth(number(fd));
   }
 
-  /** Makes a connected AF_UNIX stream socket pair, both ends close-on-exec; the caller owns both. */
+  /**
+   * Makes a connected AF_UNIX stream socket pair, both ends close-on-exec; the caller owns both.
+   */
   public static int[] socketPair() {
     return new Sockets().pair();
   }

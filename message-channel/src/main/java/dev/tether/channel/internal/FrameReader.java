@@ -129,7 +129,9 @@ public final class FrameReader {
     return r >= 0;
   }
 
-  /** The next wholly buffered message with its fds (and their carrier byte), or null; never reads. */
+  /**
+   * The next wholly buffered message with its fds (and their carrier byte), or null; never reads.
+   */
   public ReceivedMessage pollMessage() {
     int length = MessageDecoder.messageFrameLength(in);
     if (length < 0 || in.remaining() < length) {

@@ -7,7 +7,8 @@ import java.nio.ByteBuffer;
 /**
  * {@link Poller} over Linux epoll, level-triggered. Owns its epoll fd (closed by {@link #close()}).
  * {@code struct epoll_event} is packed on x86-64 (12 bytes: u32 events, u64 data at offset 4) and
- * naturally aligned elsewhere (16 bytes, data at 8); the layout is chosen once from {@code os.arch}.
+ * naturally aligned elsewhere (16 bytes, data at 8); the layout is chosen once from {@code
+ * os.arch}.
  */
 public final class EpollPoller implements Poller {
   private static final int EPOLL_CTL_ADD = 1;

@@ -2,7 +2,7 @@ package dev.tether.unix.internal;
 
 /**
  * The Linux x86-64/aarch64 glibc constants Tether uses, in one place. Struct layouts are those of
- * 64-bit Linux; {@code epoll_event}'s packing differs by architecture ({@link Epoll}).
+ * 64-bit Linux; {@code epoll_event}'s packing differs by architecture ({@link EpollPoller}).
  */
 public final class Linux {
   private Linux() {}

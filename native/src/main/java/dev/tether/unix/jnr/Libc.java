@@ -9,9 +9,8 @@ import jnr.ffi.mapper.FunctionMapper;
 /**
  * Loads each part of the binding the first time it is asked for (a worker that never spawns never
  * binds {@link ProcessCalls}), and reads errno and direct buffer addresses. Thread-safe: the parts
- * are immutable once loaded, errno is saved per thread.
- *
- * @throws UnsupportedOperationException (when a part first loads) on anything but Linux
+ * are immutable once loaded, errno is saved per thread. When a part first loads on anything but
+ * Linux, it throws {@link UnsupportedOperationException}.
  */
 public final class Libc {
   private static final Map<String, String> ALIASES = Map.of(

@@ -4,7 +4,9 @@ import jnr.ffi.annotations.Out;
 import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
 
-/** Socket calls; addresses are {@code struct sockaddr} and {@code struct msghdr} in direct memory. */
+/**
+ * Socket calls; addresses are {@code struct sockaddr} and {@code struct msghdr} in direct memory.
+ */
 public interface SocketCalls {
   int socket(int domain, int type, int protocol);
 

@@ -41,7 +41,8 @@ public final class OutboundBuffer {
     while (src.hasRemaining()) {
       Object last = entries.peekLast();
       ChunkPool.Chunk tail;
-      if (last instanceof ChunkPool.Chunk && ((ChunkPool.Chunk) last).write < ChunkPool.CHUNK_SIZE) {
+      if (last instanceof ChunkPool.Chunk
+          && ((ChunkPool.Chunk) last).write < ChunkPool.CHUNK_SIZE) {
         tail = (ChunkPool.Chunk) last;
       } else {
         tail = pool.take();

@@ -37,7 +37,8 @@ public final class Profiler {
   }
 
   private final Map<String, Map<Class<?>, Stats>> byKind = new HashMap<>();
-  private ThreadMXBean threads; // looked up when first enabled: the management classes are slow to load
+  // Looked up when first enabled: the management classes are slow to load.
+  private ThreadMXBean threads;
   private boolean enabled;
 
   public boolean isEnabled() {

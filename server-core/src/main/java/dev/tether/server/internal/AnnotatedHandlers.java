@@ -90,6 +90,7 @@ public final class AnnotatedHandlers {
   }
 
   private static IllegalArgumentException bad(Method m, String expected) {
-    return new IllegalArgumentException("@OnMessage method : " + m + " (expected: " + expected + ")");
+    return new IllegalArgumentException("@OnMessage method : " + m + " (expected: " + expected
+        + ")");
   }
 }

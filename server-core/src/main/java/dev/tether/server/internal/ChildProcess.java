@@ -70,7 +70,8 @@ public final class ChildProcess {
 
   /**
    * Completes with the exit status once the child has been reaped, or exceptionally with a
-   * {@link dev.tether.unix.NativeCallException} if waiting failed (ECHILD: something else reaped it). A copy per
+   * {@link dev.tether.unix.NativeCallException} if waiting failed (ECHILD: something else reaped
+   * it). A copy per
    * call: completing it does not affect this child.
    */
   public CompletableFuture<ExitStatus> onExit() {

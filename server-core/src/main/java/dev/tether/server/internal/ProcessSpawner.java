@@ -93,7 +93,8 @@ public final class ProcessSpawner {
     return p;
   }
 
-  private static CompletableFuture<Void> startPump(int[] pipe, int pid, String name, ChildOutput o) {
+  private static CompletableFuture<Void> startPump(int[] pipe, int pid, String name,
+      ChildOutput o) {
     int readFd = pipe[0];
     pipe[0] = -1;
     return OutputPump.start(readFd, pid, name, ((ChildOutput.Lines) o).sink()).done();

@@ -38,7 +38,9 @@ public final class SpawnRequest {
     this.stderr = b.stderr;
   }
 
-  /** Starts a request for {@code argv}; {@code argv.get(0)} is searched in PATH if it has no '/'. */
+  /**
+   * Starts a request for {@code argv}; {@code argv.get(0)} is searched in PATH if it has no '/'.
+   */
   public static Builder builder(List<String> argv) {
     return new Builder(argv);
   }

@@ -86,7 +86,8 @@ class ProcessSpawnerTest {
     assertEquals(new ExitStatus.Exited(0), child.awaitExit(JVM_START).orElseThrow());
     child.outputDrained().get(JVM_START.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     String p = "[" + child.pid() + "] ";
-    assertEquals(List.of(p + "0", p + "1", p + "2", p + "3", p + "4"), new ArrayList<>(lines.queue));
+    assertEquals(List.of(p + "0", p + "1", p + "2", p + "3", p + "4"),
+        new ArrayList<>(lines.queue));
   }
 
   @Test
@@ -205,7 +206,8 @@ class ProcessSpawnerTest {
       String parentIgnored = statusField("/proc/thread-self/status", "SigIgn");
       assertNotEquals(0L, Long.parseLong(parentIgnored, 16) & 1L, "precondition: HUP ignored");
       String parentBlocked = statusField("/proc/thread-self/status", "SigBlk");
-      assertNotEquals(0L, Long.parseLong(parentBlocked, 16), "precondition: JVM thread blocks some");
+      assertNotEquals(0L, Long.parseLong(parentBlocked, 16),
+          "precondition: JVM thread blocks some");
       Children.Lines lines = new Children.Lines();
       ChildProcess child = ProcessSpawner.spawn(
           SpawnRequest.builder(List.of("grep", "-E", "^Sig(Blk|Ign):", "/proc/self/status"))

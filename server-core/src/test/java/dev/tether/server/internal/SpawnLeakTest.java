@@ -1,7 +1,6 @@
 package dev.tether.server.internal;
 
 import dev.tether.unix.internal.Io;
-import dev.tether.unix.internal.Linux;
 import static dev.tether.server.internal.Children.JVM_START;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,7 +1,6 @@
 package dev.tether.server.internal;
 
 import dev.tether.unix.internal.Io;
-import dev.tether.unix.internal.Linux;
 import dev.tether.server.JavaCommand;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -15,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * ({@link TestChild} {@code first-byte}) arrives through a stdout pipe, for {@link ProcessSpawner}
  * and for {@link ProcessBuilder}, alternating, after warm-up. Prints medians.
  *
- * <p>Run: {@code java -cp <test-classes>:<classes>:<deps> dev.tether.server.internal.SpawnStartupTiming [n]}
+ * <p>Run: {@code java -cp <test-classes>:<classes>:<deps>
+ * dev.tether.server.internal.SpawnStartupTiming [n]}
  */
 public final class SpawnStartupTiming {
   private SpawnStartupTiming() {}
@@ -42,8 +42,10 @@ public final class SpawnStartupTiming {
         socket.add(e);
       }
     }
-    System.out.printf("ProcessSpawner first line: median %.1f ms %s%n", median(spawner), ms(spawner));
-    System.out.printf("ProcessBuilder first byte: median %.1f ms %s%n", median(builder), ms(builder));
+    System.out.printf("ProcessSpawner first line: median %.1f ms %s%n", median(spawner),
+        ms(spawner));
+    System.out.printf("ProcessBuilder first byte: median %.1f ms %s%n", median(builder),
+        ms(builder));
     System.out.printf("ProcessSpawner.spawn call:  median %.2f ms%n", median(spawnCall));
     System.out.printf("ProcessSpawner fd 3 reply (--add-opens child): median %.1f ms %s%n",
         median(socket), ms(socket));
