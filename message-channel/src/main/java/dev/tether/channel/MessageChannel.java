@@ -116,11 +116,11 @@ public final class MessageChannel implements Closeable {
    * Wraps an inherited AF_UNIX stream socket, such as a worker's fd 3, without loading native
    * code: until something needs it, the channel reads and writes through JDK streams (read(2)
    * and write(2), exactly one unit at a time), so a fresh JVM can answer its first messages
-   * without waiting for the native layer to load (jnr-ffi: a hundred milliseconds or more on a cold JVM; JDK 17 and
-   * 25 have no public way to pass fds or wrap an fd number). The first call that needs native
+   * without waiting for the native layer to load (jnr-ffi: a hundred milliseconds or more on a
+   * cold JVM; JDK 17 and 25 have no public way to pass fds). The first call that needs native
    * code (fds in either direction, {@link #readOnce}, {@link #fd()}) or {@link #upgrade()}
-   * loads the native layer and moves the socket to a close-on-exec duplicate; until then {@code fd}
-   * keeps its number and its close-on-exec flag. Takes ownership of {@code fd}, as
+   * loads the native layer and moves the socket to a close-on-exec duplicate; until then
+   * {@code fd} keeps its number and its close-on-exec flag. Takes ownership of {@code fd}, as
    * {@link #fromFd} does.
    */
   public static MessageChannel fromInheritedFd(int fd) {
@@ -132,10 +132,10 @@ public final class MessageChannel implements Closeable {
 
   /**
    * Makes a channel from {@link #fromInheritedFd} use native code now, on this thread (any
-   * thread): the native layer is loaded and the socket moves to a close-on-exec duplicate, whose number
-   * {@link #fd()} returns from then on. The loading happens before the channel's locks are taken,
-   * so reads and writes in other threads go on meanwhile; nothing buffered is lost. Does nothing
-   * if the channel already uses native code or is closed.
+   * thread): the native layer is loaded and the socket moves to a close-on-exec duplicate, whose
+   * number {@link #fd()} returns from then on. The loading happens before the channel's locks are
+   * taken, so reads and writes in other threads go on meanwhile; nothing buffered is lost. Does
+   * nothing if the channel already uses native code or is closed.
    *
    * @throws ChannelIOException if the fd cannot be duplicated or is not an AF_UNIX socket
    */

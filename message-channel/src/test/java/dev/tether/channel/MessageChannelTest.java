@@ -344,7 +344,7 @@ class MessageChannelTest {
           assertTrue(TestNatives.isCloseOnExec(TestNatives.number(fd)));
         }
       }
-      OpenFds.assertNoneOpenedSince(before, LEAK_DEADLINE, "253 received fds closed with the message");
+      OpenFds.assertNoneOpenedSince(before, LEAK_DEADLINE, "253 fds closed with the message");
       assertEquals(List.of("next"), b.read());
     } finally {
       TestNatives.LIB.close(pipe[0]);

@@ -1,7 +1,6 @@
 package dev.tether.channel.internal;
 
 import dev.tether.channel.ChannelIOException;
-import dev.tether.channel.codec.WireFormat;
 import java.io.FileDescriptor;
 import java.io.IOException;
 
@@ -10,8 +9,8 @@ import java.io.IOException;
  * {@link SocketIo} over it, the move from plain streams to the native layer (to a close-on-exec
  * duplicate, the original closed), and the close.
  *
- * <p>An upgrade is two steps so that the slow one (loading the native layer, which takes a fresh JVM
- * hundreds of milliseconds) runs while the channel's reads and writes go on: {@link #prepare}
+ * <p>An upgrade is two steps so that the slow one (loading the native layer, which takes a fresh
+ * JVM hundreds of milliseconds) runs while the channel's reads and writes go on: {@link #prepare}
  * without the channel's locks, {@link #commit} under both of them.
  *
  * <p>Thread-safe: a monitor orders the duplication, the switch and the close, and holds no I/O.
