@@ -19,7 +19,8 @@ public final class EpollPoller implements Poller {
   private static final int DATA_OFFSET = PACKED ? 4 : 8;
 
   private final EpollCalls libc = Libc.epoll();
-  private final int epfd;
+  private final Fd owner; // closes the epoll fd exactly once
+  private final int epfd; // its number, read on every call of the loop
   private final int maxEvents;
   private final ByteBuffer events;
   private final long eventsAddress;
@@ -38,6 +39,7 @@ public final class EpollPoller implements Poller {
     if (fd < 0) {
       throw Errors.failure("epoll_create1", "..");
     }
+    this.owner = Fd.own(fd);
     this.epfd = fd;
   }
 
@@ -105,6 +107,6 @@ public final class EpollPoller implements Poller {
 
   @Override
   public void close() {
-    Io.close(epfd);
+    owner.close();
   }
 }

@@ -16,11 +16,9 @@ public final class Linux {
   public static final int ENOENT = 2;
   public static final int EMFILE = 24;
   public static final int ENFILE = 23;
-  public static final int ENOTSOCK = 88;
   public static final int ECONNABORTED = 103;
   public static final int ECONNRESET = 104;
   public static final int EINPROGRESS = 115;
-  public static final int EPIPE = 32;
 
   // sockets
   public static final int AF_UNIX = 1;

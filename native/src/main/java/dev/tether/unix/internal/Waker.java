@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Waker implements AutoCloseable {
   private final FileCalls libc = Libc.files();
-  private final int fd;
+  private final Fd fd;
   private final AtomicBoolean signalled = new AtomicBoolean();
   private final ByteBuffer one = Memory.allocate(8).putLong(0, 1L);
   private final long oneAddress = Memory.address(one);
@@ -26,19 +26,20 @@ public final class Waker implements AutoCloseable {
     if (efd < 0) {
       throw Errors.failure("eventfd", "..");
     }
-    this.fd = efd;
+    this.fd = Fd.own(efd);
   }
 
   /** The eventfd to register for READ. */
   public int fd() {
-    return fd;
+    return fd.number();
   }
 
   /** Makes the next (or current) poll return. Any thread. */
   public void wakeUp() {
     if (signalled.compareAndSet(false, true)) {
-      // EAGAIN only if the counter is saturated: the fd is readable then anyway.
-      libc.writeQuiet(fd, oneAddress, 8);
+      // EAGAIN only if the counter is saturated: the fd is readable then anyway. After close the
+      // number is -1 (write fails with EBADF), never a number the kernel gave to another file.
+      libc.writeQuiet(fd.number(), oneAddress, 8);
     }
   }
 
@@ -52,11 +53,11 @@ public final class Waker implements AutoCloseable {
 
   /** Loop thread, when the eventfd was reported readable: resets its counter. */
   public void drain() {
-    libc.readQuiet(fd, sinkAddress, 8);
+    libc.readQuiet(fd.number(), sinkAddress, 8);
   }
 
   @Override
   public void close() {
-    Io.close(fd);
+    fd.close();
   }
 }
