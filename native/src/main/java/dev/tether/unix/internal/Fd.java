@@ -25,21 +25,9 @@ public final class Fd implements AutoCloseable {
     return new Fd(number);
   }
 
-  /** The fd number, or -1 once closed or released. */
+  /** The fd number, or -1 once closed. */
   public int number() {
     return number.get();
-  }
-
-  public boolean isOpen() {
-    return number.get() >= 0;
-  }
-
-  /**
-   * Gives the number up without closing it: the caller owns it from now on. Returns -1 if it was
-   * closed or released already.
-   */
-  public int release() {
-    return number.getAndSet(-1);
   }
 
   /**

@@ -30,9 +30,7 @@ public final class Linux {
   public static final int SOCK_CLOEXEC = 0x80000;
   public static final int SOL_SOCKET = 1;
   public static final int SO_REUSEADDR = 2;
-  public static final int SO_TYPE = 3;
   public static final int SO_ERROR = 4;
-  public static final int SO_DOMAIN = 39;
   public static final int SCM_RIGHTS = 1;
   public static final int IPPROTO_TCP = 6;
   public static final int TCP_NODELAY = 1;

@@ -48,16 +48,6 @@ public final class Sockets {
     return fd;
   }
 
-  /** {@code SO_DOMAIN} of {@code fd} (AF_UNIX, AF_INET...). */
-  public int domain(int fd) {
-    return getInt(fd, Linux.SO_DOMAIN, "getsockopt(SO_DOMAIN)");
-  }
-
-  /** {@code SO_TYPE} of {@code fd} (SOCK_STREAM, SOCK_DGRAM...). */
-  public int type(int fd) {
-    return getInt(fd, Linux.SO_TYPE, "getsockopt(SO_TYPE)");
-  }
-
   /**
    * Whether a read of socket {@code fd} would return end of stream now: recv(2) with MSG_PEEK and
    * MSG_DONTWAIT returns 0. Neither blocks nor consumes anything; false on any error (EAGAIN: data
@@ -65,11 +55,6 @@ public final class Sockets {
    */
   public boolean isAtEndOfStream(int fd) {
     return libc.recv(fd, optionAddress, 1, Linux.MSG_PEEK | Linux.MSG_DONTWAIT) == 0;
-  }
-
-  /** Whether socket {@code fd} has a peer. */
-  public boolean isConnected(int fd) {
-    return libc.getpeername(fd, addresses.address(), addresses.lengthSlot()) == 0;
   }
 
   /** A listening TCP socket bound to {@code address} (port 0 picks a free port). */
@@ -197,13 +182,6 @@ public final class Sockets {
   private void setInt(int fd, int level, int name, int value, String call) {
     option.putInt(0, value);
     check(libc.setsockopt(fd, level, name, optionAddress, 4), call, fd);
-  }
-
-  private int getInt(int fd, int name, String call) {
-    option.putInt(0, 0);
-    option.putInt(8, 4);
-    check(libc.getsockopt(fd, Linux.SOL_SOCKET, name, optionAddress, optionAddress + 8), call, fd);
-    return option.getInt(0);
   }
 
   private static void check(int result, String function, Object argument) {

@@ -35,14 +35,12 @@ class NativeLayerTest {
   }
 
   @Test
-  void socketTypeAndDomainAreReadFromTheFd() {
+  void socketPairsAreCloseOnExec() {
     Sockets sockets = new Sockets();
     int[] pair = sockets.pair();
     try {
-      assertEquals(Linux.AF_UNIX, sockets.domain(pair[0]));
-      assertEquals(Linux.SOCK_STREAM, sockets.type(pair[0]));
-      assertTrue(sockets.isConnected(pair[0]));
       assertTrue(Io.isCloexec(pair[0]));
+      assertTrue(Io.isCloexec(pair[1]));
     } finally {
       Io.close(pair[0]);
       Io.close(pair[1]);
