@@ -10,6 +10,8 @@ import dev.tether.channel.internal.Fds;
 import dev.tether.channel.internal.FrameReader;
 import dev.tether.channel.internal.FrameWriter;
 import dev.tether.channel.internal.Protobuf;
+import dev.tether.unix.internal.Io;
+import dev.tether.unix.internal.Sockets;
 import java.io.Closeable;
 import java.io.FileDescriptor;
 import java.util.ArrayList;
@@ -83,20 +85,20 @@ public final class MessageChannel implements Closeable {
 
   /** Creates a connected pair over {@code socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC)}. */
   public static Pair pair() {
-    int[] sv = Fds.socketPair();
+    int[] sv = Sockets.pair();
     MessageChannel first;
     try {
       first = new MessageChannel(ChannelSocket.of(sv[0]));
     } catch (RuntimeException e) {
-      Fds.close(sv[0]);
-      Fds.close(sv[1]);
+      Io.close(sv[0]);
+      Io.close(sv[1]);
       throw e;
     }
     try {
       return new Pair(first, new MessageChannel(ChannelSocket.of(sv[1])));
     } catch (RuntimeException e) {
       first.close();
-      Fds.close(sv[1]);
+      Io.close(sv[1]);
       throw e;
     }
   }
@@ -164,11 +166,11 @@ public final class MessageChannel implements Closeable {
    * @throws ChannelIOException if the connection fails; the message names the path and errno
    */
   public static MessageChannel connect(java.nio.file.Path path) {
-    int fd = Fds.connectUnix(path);
+    int fd = new Sockets().connectUnixBlocking(path);
     try {
       return new MessageChannel(ChannelSocket.of(fd));
     } catch (RuntimeException e) {
-      Fds.close(fd);
+      Io.close(fd);
       throw e;
     }
   }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tether.channel.internal.Fds;
 import dev.tether.testing.OpenFds;
 import dev.tether.testing.TestThreads;
 import java.io.FileOutputStream;
@@ -37,7 +36,7 @@ class InheritedChannelTest {
 
   @Test
   void anInheritedChannelAnswersWithoutNativeCodeAndUpgradesWhenFdsCome() throws Exception {
-    int[] sv = Fds.socketPair();
+    int[] sv = dev.tether.unix.internal.Sockets.pair();
     int[] pipe = TestNatives.pipe();
     String socket = OpenFds.snapshot().get(sv[1]);
     try (MessageChannel peer = MessageChannel.fromFd(sv[0]);
@@ -82,7 +81,7 @@ class InheritedChannelTest {
 
   @Test
   void closingAnInheritedChannelWakesItsBlockedReader() throws Exception {
-    int[] sv = Fds.socketPair();
+    int[] sv = dev.tether.unix.internal.Sockets.pair();
     Map<Integer, String> before = OpenFds.snapshot();
     try (MessageChannel peer = MessageChannel.fromFd(sv[0])) {
       MessageChannel inherited = MessageChannel.fromInheritedFd(sv[1]);
@@ -109,7 +108,7 @@ class InheritedChannelTest {
   void anUpgradeRacingACloseLeavesNoFd() throws Exception {
     Map<Integer, String> before = OpenFds.snapshot();
     for (int i = 0; i < 200; i++) {
-      int[] sv = Fds.socketPair();
+      int[] sv = dev.tether.unix.internal.Sockets.pair();
       MessageChannel peer = MessageChannel.fromFd(sv[0]);
       MessageChannel inherited = MessageChannel.fromInheritedFd(sv[1]);
       CompletableFuture<Void> upgrading = threads.async(inherited::upgrade);

@@ -2,7 +2,6 @@ package dev.tether.channel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.tether.channel.internal.Fds;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -20,7 +19,7 @@ class PeerResetTest {
 
   @Test
   void theResetItselfIsRealAndReadsFailWithEconnreset() {
-    int[] sv = Fds.socketPair();
+    int[] sv = dev.tether.unix.internal.Sockets.pair();
     try {
       TestNatives.writeFully(sv[1], new byte[] {0, 1, 0}); // the peer never reads it
       TestNatives.LIB.close(sv[0]);
@@ -51,7 +50,7 @@ class PeerResetTest {
    * channel's message ["unread"] unread, or the exception the first failing one threw.
    */
   static String readAfterReset(boolean plainStreams) {
-    int[] sv = Fds.socketPair();
+    int[] sv = dev.tether.unix.internal.Sockets.pair();
     MessageChannel channel = plainStreams
         ? MessageChannel.fromInheritedFd(sv[1]) : MessageChannel.fromFd(sv[1]);
     try (channel) {

@@ -1,5 +1,6 @@
 package dev.tether.reactor;
 
+import dev.tether.unix.internal.Io;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -64,7 +65,7 @@ public abstract class Connection {
    */
   protected void receiveFileDescriptors(int[] fds) {
     for (int fd : fds) {
-      dev.tether.unix.internal.Io.close(fd);
+      Io.close(fd);
     }
   }
 

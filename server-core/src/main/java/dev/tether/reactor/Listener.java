@@ -1,5 +1,8 @@
 package dev.tether.reactor;
 
+import dev.tether.unix.NativeCallException;
+import dev.tether.unix.internal.Io;
+import dev.tether.unix.internal.Poller;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.file.Files;
@@ -48,14 +51,14 @@ final class Listener extends Handle {
       int connFd;
       try {
         connFd = reactor.io().sockets.accept(fd);
-      } catch (dev.tether.unix.NativeCallException e) {
+      } catch (NativeCallException e) {
         // EMFILE and the like: the connection stays queued and, level-triggered, would be
         // reported again at once; stop listening for a moment instead of spinning.
         log.warn("accept on {} failed; retrying in {} ms", localAddress, BACK_OFF.toMillis(), e);
         reactor.reinterest(this, 0);
         reactor.addTimer(BACK_OFF, () -> {
           if (listening) {
-            reactor.reinterest(this, dev.tether.unix.internal.Poller.READ);
+            reactor.reinterest(this, Poller.READ);
           }
         });
         return;
@@ -71,7 +74,7 @@ final class Listener extends Handle {
           throw new ReactorException("connection factory of " + localAddress + " returned null");
         }
       } catch (RuntimeException e) {
-        dev.tether.unix.internal.Io.close(connFd);
+        Io.close(connFd);
         reactor.callbacks().failed(e, factory, Callbacks.POST_INIT);
         continue;
       }
@@ -95,7 +98,7 @@ final class Listener extends Handle {
     }
     listening = false;
     reactor.unregister(this);
-    dev.tether.unix.internal.Io.close(fd);
+    Io.close(fd);
     if (unixPath != null) {
       try {
         Files.deleteIfExists(unixPath);

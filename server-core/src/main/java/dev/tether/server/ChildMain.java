@@ -49,7 +49,11 @@ public final class ChildMain {
 
   /** Runs the worker; see the class documentation. Never returns. */
   public static void main(String[] args) {
-    String usage = channelProblem();
+    String variable = System.getenv(AbstractServer.CHANNEL_FD_VARIABLE);
+    int fd = channelFd(variable);
+    String usage = fd < 0
+        ? AbstractServer.CHANNEL_FD_VARIABLE + " : " + variable + " (expected: an fd number >= 0)"
+        : ChannelFdCheck.problem(fd);
     if (usage != null) {
       // Nothing else has run: no logging to set up, and fd 3 must not be read or closed.
       System.err.println("tether worker: " + usage);
@@ -57,7 +61,7 @@ public final class ChildMain {
     }
     int status;
     try {
-      run(args);
+      run(args, fd);
       status = 0;
     } catch (Throwable t) {
       reportFatal(args.length > 0 ? args[0] : "(no class given)", t);
@@ -81,12 +85,12 @@ public final class ChildMain {
     }
   }
 
-  private static void run(String[] args) throws ReflectiveOperationException {
+  private static void run(String[] args, int fd) throws ReflectiveOperationException {
     if (args.length < 1) {
       throw new IllegalArgumentException(
           "arguments : [] (expected: the AbstractServer subclass, then its arguments)");
     }
-    MessageChannel channel = MessageChannel.fromInheritedFd(channelFd());
+    MessageChannel channel = MessageChannel.fromInheritedFd(fd);
     // Not logging: a thread that logs while another initializes it gets a stand-in logger, whose
     // events a worker exiting at once would lose.
     StartupPhase startup = StartupPhase.loading(AbstractServer.REACTOR_NAME, () -> {
@@ -105,19 +109,8 @@ public final class ChildMain {
     server.startSynchronously(channel, startup); // owns and closes the channel
   }
 
-  /** What is wrong with the channel fd or the variable naming it, or null if nothing. */
-  private static String channelProblem() {
-    String variable = System.getenv(AbstractServer.CHANNEL_FD_VARIABLE);
-    if (variable != null && channelFd() < 0) {
-      return AbstractServer.CHANNEL_FD_VARIABLE + " : " + variable
-          + " (expected: an fd number >= 0)";
-    }
-    return ChannelFdCheck.problem(channelFd());
-  }
-
-  /** The channel's fd number; -1 if the variable naming it is not a number. */
-  private static int channelFd() {
-    String variable = System.getenv(AbstractServer.CHANNEL_FD_VARIABLE);
+  /** The channel's fd number: 3, or the variable's value; -1 if that is not an fd number. */
+  private static int channelFd(String variable) {
     if (variable == null) {
       return DEFAULT_CHANNEL_FD;
     }

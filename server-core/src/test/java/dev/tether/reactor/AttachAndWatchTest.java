@@ -59,7 +59,7 @@ class AttachAndWatchTest {
   }
 
   private static int[] socketPair() {
-    int[] pair = new Sockets().pair();
+    int[] pair = Sockets.pair();
     return pair;
   }
 
@@ -145,7 +145,7 @@ class AttachAndWatchTest {
 
   @Test
   void watchReportsReadinessAndDetachLeavesTheFdOpen() throws Exception {
-    int[] pair = new Sockets().pair();
+    int[] pair = Sockets.pair();
     ByteBuffer scratch = Memory.allocate(16);
     long address = Memory.address(scratch);
     try (ReactorRunner runner = new ReactorRunner()) {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.channel.MessageChannel;
-import dev.tether.channel.internal.Fds;
 import dev.tether.server.internal.StartupPhase;
 import dev.tether.testing.OpenFds;
 import dev.tether.testing.TestThreads;
@@ -75,7 +74,7 @@ class StartupPhaseTest {
 
   /** A supervisor's end and a worker's end that has not loaded native code (as in a child). */
   private static MessageChannel.Pair inheritedPair() {
-    int[] sv = Fds.socketPair();
+    int[] sv = dev.tether.unix.internal.Sockets.pair();
     return new MessageChannel.Pair(MessageChannel.fromFd(sv[0]),
         MessageChannel.fromInheritedFd(sv[1]));
   }

@@ -43,12 +43,10 @@ public final class ChannelSocket {
 
   /**
    * Owns socket {@code number} through the native layer.
-   *
-   * @throws ChannelIOException if it is not a usable AF_UNIX socket (it stays the caller's)
    */
   public static ChannelSocket of(int number) {
     FileDescriptor fd = Fds.wrap(number);
-    return new ChannelSocket(fd, number, afUnix(fd, number));
+    return new ChannelSocket(fd, number, new NativeSocketIo(fd, number));
   }
 
   /**
@@ -57,10 +55,6 @@ public final class ChannelSocket {
   public static ChannelSocket ofPlainStreams(int number) {
     FileDescriptor fd = Fds.wrap(number);
     return new ChannelSocket(fd, number, new StreamSocketIo(fd, number));
-  }
-
-  private static SocketIo afUnix(FileDescriptor fd, int number) {
-    return new NativeSocketIo(fd, number);
   }
 
   /** The io reads and writes go through now. */
@@ -93,7 +87,8 @@ public final class ChannelSocket {
     }
     int duplicateNumber = Fds.number(duplicate);
     try {
-      return new Upgrade(duplicate, duplicateNumber, afUnix(duplicate, duplicateNumber));
+      return new Upgrade(duplicate, duplicateNumber,
+          new NativeSocketIo(duplicate, duplicateNumber));
     } catch (RuntimeException e) {
       Fds.close(duplicate);
       throw e;

@@ -11,7 +11,7 @@ import sun.misc.Unsafe;
 
 /**
  * File descriptor plumbing: numbers to {@link FileDescriptor}s and back, close-on-exec duplicates,
- * socket pairs, an end-of-stream peek, and a plain close(2).
+ * and a plain close(2) of a {@link FileDescriptor}.
  *
  * <p>Releasing an fd is a plain close(2), never a shutdown: another process may still need the
  * socket (the worker's end of the pair, a TCP socket handed to a worker). A {@link FileDescriptor}
@@ -60,37 +60,7 @@ public final class Fds {
    * end, and blocked reads return.
    */
   public static void shutdown(FileDescriptor fd) {
-    new Sockets().shutdownBoth(number(fd));
-  }
-
-  /**
-   * Makes a connected AF_UNIX stream socket pair, both ends close-on-exec; the caller owns both.
-   */
-  public static int[] socketPair() {
-    return new Sockets().pair();
-  }
-
-  /**
-   * Opens a close-on-exec AF_UNIX stream socket connected to {@code path}; the caller owns it.
-   *
-   * @throws IllegalArgumentException if the path does not fit in sockaddr_un
-   * @throws dev.tether.unix.NativeCallException if the connect fails (ENOENT, ECONNREFUSED...)
-   */
-  public static int connectUnix(java.nio.file.Path path) {
-    return new Sockets().connectUnixBlocking(path);
-  }
-
-  /**
-   * Whether a read of socket {@code fd} would return end of stream now (a non-blocking peek);
-   * neither blocks nor consumes anything; false on any error.
-   */
-  public static boolean isAtEndOfStream(int fd) {
-    return new Sockets().isAtEndOfStream(fd);
-  }
-
-  /** close(2) of a raw fd number, with the native layer's one close policy ({@link Io#close}). */
-  public static void close(int fd) {
-    Io.close(fd);
+    Sockets.shutdownBoth(number(fd));
   }
 
   /** close(2) of {@code fd} without a shutdown, marking the object invalid. Idempotent. */

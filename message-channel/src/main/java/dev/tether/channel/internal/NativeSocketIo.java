@@ -21,6 +21,7 @@ import java.util.Arrays;
 public final class NativeSocketIo implements SocketIo {
   private static final int CHUNK = 64 * 1024;
   private static final FileDescriptor[] NO_FDS = {};
+  private static final int[] NO_NUMBERS = {};
 
   private final FileDescriptor fd;
   private final int number;
@@ -88,22 +89,18 @@ public final class NativeSocketIo implements SocketIo {
 
   @Override
   public void write(ByteBuffer src, FileDescriptor[] fds) throws IOException {
-    int[] numbers = new int[fds.length];
+    int[] numbers = fds.length == 0 ? NO_NUMBERS : new int[fds.length];
     for (int i = 0; i < fds.length; i++) {
       numbers[i] = Fds.number(fds[i]);
     }
     try {
       while (src.hasRemaining()) {
         int length = Math.min(src.remaining(), CHUNK);
-        int limit = src.limit();
-        src.limit(src.position() + length);
-        writeArea.clear();
-        writeArea.put(src.duplicate());
-        src.limit(limit);
+        writeArea.put(0, src, src.position(), length);
         long n = writes.send(number, writeAddress, length, numbers);
         if (n > 0) {
           src.position(src.position() + (int) n);
-          numbers = new int[0]; // the fds rode on the first byte sent
+          numbers = NO_NUMBERS; // the fds rode on the first byte sent
         }
       }
     } catch (NativeCallException e) {
@@ -126,6 +123,6 @@ public final class NativeSocketIo implements SocketIo {
 
   @Override
   public void shutdown() {
-    new Sockets().shutdownBoth(number);
+    Sockets.shutdownBoth(number);
   }
 }

@@ -1,5 +1,6 @@
 package dev.tether.channel.internal;
 
+import dev.tether.unix.internal.Sockets;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -43,7 +44,7 @@ public final class StreamSocketIo implements SocketIo {
       // (the peer vanished with unread data) is told by the state it leaves: end of stream, the
       // error consumed. A peek says so without blocking or consuming; it loads native code, but
       // only on this error path.
-      if (Fds.isAtEndOfStream(number)) {
+      if (new Sockets().isAtEndOfStream(number)) {
         return -1;
       }
       throw e;

@@ -20,14 +20,14 @@ public final class Sockets {
   private final long optionAddress = Memory.address(option);
 
   /** A connected AF_UNIX stream socket pair, both ends blocking and close-on-exec. */
-  public int[] pair() {
+  public static int[] pair() {
     return pair(Linux.SOCK_STREAM);
   }
 
   /** A connected AF_UNIX socket pair of {@code type}, both ends blocking and close-on-exec. */
-  public int[] pair(int type) {
+  public static int[] pair(int type) {
     int[] sv = new int[2];
-    if (libc.socketpair(Linux.AF_UNIX, type | Linux.SOCK_CLOEXEC, 0, sv) != 0) {
+    if (Libc.sockets().socketpair(Linux.AF_UNIX, type | Linux.SOCK_CLOEXEC, 0, sv) != 0) {
       throw Errors.failure("socketpair", "AF_UNIX, " + type);
     }
     return sv;
@@ -167,8 +167,8 @@ public final class Sockets {
    * shutdown(SHUT_RDWR): every process holding the socket sees the end, and blocked reads return.
    * Errors are ignored (ENOTCONN: the peer is gone already).
    */
-  public void shutdownBoth(int fd) {
-    libc.shutdown(fd, Linux.SHUT_RDWR);
+  public static void shutdownBoth(int fd) {
+    Libc.sockets().shutdown(fd, Linux.SHUT_RDWR);
   }
 
   private int open(int family) {

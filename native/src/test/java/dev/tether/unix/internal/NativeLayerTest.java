@@ -36,8 +36,7 @@ class NativeLayerTest {
 
   @Test
   void socketPairsAreCloseOnExec() {
-    Sockets sockets = new Sockets();
-    int[] pair = sockets.pair();
+    int[] pair = Sockets.pair();
     try {
       assertTrue(Io.isCloexec(pair[0]));
       assertTrue(Io.isCloexec(pair[1]));
@@ -49,8 +48,7 @@ class NativeLayerTest {
 
   @Test
   void scmRightsCarriesTheKernelsMaximumOf253FdsCloseOnExec() {
-    Sockets sockets = new Sockets();
-    int[] pair = sockets.pair();
+    int[] pair = Sockets.pair();
     int[] sent = new int[Linux.SCM_MAX_FD];
     for (int i = 0; i < sent.length; i += 2) {
       int[] p = Io.pipe(false);

@@ -8,7 +8,6 @@ import dev.tether.channel.MalformedFrameException;
 import dev.tether.channel.MessageChannel;
 import dev.tether.channel.TruncatedFrameException;
 import dev.tether.channel.UnexpectedFdsException;
-import dev.tether.channel.internal.Fds;
 import dev.tether.server.CallTimeoutException;
 import dev.tether.server.ErrorReplyException;
 import dev.tether.server.ExitStatus;
@@ -17,6 +16,8 @@ import dev.tether.server.ProtocolErrorException;
 import dev.tether.server.ServerBrokenException;
 import dev.tether.server.ServerErrorException;
 import dev.tether.server.TetherException;
+import dev.tether.unix.internal.Io;
+import dev.tether.unix.internal.Sockets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,13 +90,13 @@ public final class WorkerHandle {
    */
   public static WorkerHandle spawn(String name, SpawnRequest.Builder request,
       Runnable beforeFork) {
-    int[] pair = Fds.socketPair();
+    int[] pair = Sockets.pair();
     MessageChannel channel;
     try {
       channel = MessageChannel.fromFd(pair[0]);
     } catch (RuntimeException e) {
-      Fds.close(pair[0]);
-      Fds.close(pair[1]);
+      Io.close(pair[0]);
+      Io.close(pair[1]);
       throw e;
     }
     try {
@@ -108,7 +109,7 @@ public final class WorkerHandle {
       throw e;
     } finally {
       // Plain close(2), never a shutdown, which would end the socket for the worker too.
-      Fds.close(pair[1]);
+      Io.close(pair[1]);
     }
   }
 

@@ -20,11 +20,9 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class ChannelFdCheckTest {
-  private final Sockets sockets = new Sockets();
-
   @Test
   void aConnectedUnixStreamSocketPasses() {
-    int[] pair = sockets.pair();
+    int[] pair = Sockets.pair();
     try {
       assertNull(ChannelFdCheck.problem(pair[0]));
     } finally {
@@ -35,7 +33,7 @@ class ChannelFdCheckTest {
 
   @Test
   void anythingElseIsNamed() {
-    int[] dgram = sockets.pair(Linux.SOCK_DGRAM);
+    int[] dgram = Sockets.pair(Linux.SOCK_DGRAM);
     int[] pipe = Io.pipe(true);
     try {
       assertEquals("fd " + dgram[0] + " is an AF_UNIX socket of type 0002 (SOCK_DGRAM) "
@@ -64,7 +62,7 @@ class ChannelFdCheckTest {
 
   @Test
   void aWorkerWithADatagramSocketAtFd3ExitsTwo() throws Exception {
-    int[] dgram = sockets.pair(Linux.SOCK_DGRAM);
+    int[] dgram = Sockets.pair(Linux.SOCK_DGRAM);
     ConcurrentLinkedQueue<String> err = new ConcurrentLinkedQueue<>();
     try {
       ChildProcess child = ProcessSpawner.spawn(

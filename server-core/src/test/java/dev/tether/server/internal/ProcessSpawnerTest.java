@@ -31,7 +31,7 @@ class ProcessSpawnerTest {
 
   @Test
   void fd3WorksBothWaysAndNothingElseIsInherited() throws Exception {
-    int[] pair = dev.tether.channel.internal.Fds.socketPair();
+    int[] pair = dev.tether.unix.internal.Sockets.pair();
     int[] inheritable = Io.pipe(false); // no O_CLOEXEC: only closefrom keeps it out
     int parentEnd = pair[0];
     int childEnd = pair[1];
@@ -69,7 +69,7 @@ class ProcessSpawnerTest {
 
   @Test
   void childStartsWithExactlyFds0To3() throws Exception {
-    int[] pair = dev.tether.channel.internal.Fds.socketPair();
+    int[] pair = dev.tether.unix.internal.Sockets.pair();
     int[] inheritable = Io.pipe(false);
     Children.Lines lines = new Children.Lines();
     ChildProcess child;

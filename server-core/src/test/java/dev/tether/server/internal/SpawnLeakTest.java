@@ -39,7 +39,7 @@ class SpawnLeakTest {
 
   /** One full worker life: socket pair on fd 3, both outputs captured, round trip, exit, reap. */
   private static void cycle() throws Exception {
-    int[] pair = dev.tether.channel.internal.Fds.socketPair();
+    int[] pair = dev.tether.unix.internal.Sockets.pair();
     Children.Lines lines = new Children.Lines();
     ChildProcess child;
     try {

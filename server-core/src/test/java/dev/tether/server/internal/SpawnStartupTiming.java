@@ -65,7 +65,7 @@ public final class SpawnStartupTiming {
 
   /** Spawn until the child's answer on fd 3 arrives (the real worker path). */
   private static long fd3RoundTrip(JavaCommand command) throws Exception {
-    int[] pair = dev.tether.channel.internal.Fds.socketPair();
+    int[] pair = dev.tether.unix.internal.Sockets.pair();
     long t0 = System.nanoTime();
     ChildProcess child;
     try {
