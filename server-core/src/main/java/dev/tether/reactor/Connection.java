@@ -92,6 +92,29 @@ public abstract class Connection {
   }
 
   /**
+   * Queues one 0x00 byte that carries {@code fds} (SCM_RIGHTS), in order with the bytes sent
+   * before and after it, so that a peer reading with recvmsg receives the fds with that byte. For
+   * AF_UNIX stream sockets only (elsewhere the send fails and closes the connection). The caller
+   * keeps ownership of {@code fds}, and may close them as soon as this returns: if nothing is
+   * queued and the connection is open, the byte and fds are sent now; otherwise (queued data, or
+   * still connecting, or the socket would block) the connection queues close-on-exec duplicates
+   * that it owns and closes once sent or when the connection closes. The byte counts as one byte
+   * toward {@link #outboundBytes()} and the watermarks, whatever number of fds it holds.
+   *
+   * <p>Returns as {@link #sendData(ByteBuffer)}: whether nothing is queued afterwards; false
+   * (nothing sent, nothing duplicated) on a closing or closed connection.
+   *
+   * @throws IllegalArgumentException if fds is empty or holds more than 253 ({@code
+   *     Linux.SCM_MAX_FD}) fds, or a negative number
+   * @throws dev.tether.unix.NativeCallException with EBADF if one of {@code fds} is not open, or
+   *     with the errno of {@code fcntl(F_DUPFD_CLOEXEC)} (EMFILE) if a duplicate cannot be made;
+   *     then nothing is sent or queued and the connection stays as it was
+   */
+  public final boolean sendFileDescriptors(int... fds) {
+    return endpoint().sendFds(fds);
+  }
+
+  /**
    * Runs {@code callback} on the reactor thread once every byte sent before it is written
    * (Danga::Socket's write of a code ref): now if nothing is queued. Returns whether it ran now.
    * It never runs if the connection closes first.

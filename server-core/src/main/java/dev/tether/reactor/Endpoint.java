@@ -1,5 +1,6 @@
 package dev.tether.reactor;
 
+import dev.tether.reactor.internal.FdSender;
 import dev.tether.reactor.internal.OutboundBuffer;
 import dev.tether.unix.internal.Errors;
 import dev.tether.unix.internal.Io;
@@ -9,6 +10,7 @@ import dev.tether.unix.internal.ScmRights;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +64,7 @@ final class Endpoint extends Handle {
     this.reactor = reactor;
     this.connection = connection;
     this.fd = fd;
-    this.out = new OutboundBuffer(reactor.io().chunks);
+    this.out = new OutboundBuffer(reactor.io().chunks, reactor.io().fdSender);
     this.state = connecting ? CONNECTING : OPEN;
     this.low = reactor.defaultLowWatermark();
     this.high = reactor.defaultHighWatermark();
@@ -187,6 +189,57 @@ final class Endpoint extends Handle {
       outboundChanged();
     }
     return state != CLOSED && out.isEmpty();
+  }
+
+  /** See {@link Connection#sendFileDescriptors}: sends now if nothing is queued, else queues. */
+  boolean sendFds(int[] fds) {
+    if (fds.length == 0 || fds.length > Linux.SCM_MAX_FD) {
+      throw new IllegalArgumentException(
+          "fds.length : " + fds.length + " (expected: 1.." + Linux.SCM_MAX_FD + ")");
+    }
+    for (int i = 0; i < fds.length; i++) {
+      if (fds[i] < 0) {
+        throw new IllegalArgumentException("fds[" + i + "] : " + fds[i] + " (expected: >= 0)");
+      }
+    }
+    if (state != OPEN && (state != CONNECTING || closeWhenConnected)) {
+      return false;
+    }
+    if (state == OPEN && out.isEmpty()) {
+      int sent = reactor.io().fdSender.send(fd, fds);
+      if (sent == FdSender.SENT) {
+        lastActivity = System.nanoTime();
+        return true;
+      }
+      if (sent == -Linux.EBADF) {
+        // Our socket is open, so one of the caller's fds is not: its error, not the connection's.
+        throw Errors.failure("sendmsg", "SCM_RIGHTS " + Arrays.toString(fds), Linux.EBADF);
+      }
+      if (sent < 0) {
+        close(Errors.failure("sendmsg", fd, -sent));
+        return false;
+      }
+    }
+    out.appendFds(duplicates(fds));
+    outboundChanged();
+    return false;
+  }
+
+  /** Close-on-exec duplicates of {@code fds}, owned by the caller; none if one fails. */
+  private static int[] duplicates(int[] fds) {
+    int[] copies = new int[fds.length];
+    int made = 0;
+    try {
+      for (; made < fds.length; made++) {
+        copies[made] = Io.duplicateCloexec(fds[made], 0);
+      }
+    } catch (RuntimeException e) {
+      for (int i = 0; i < made; i++) {
+        Io.close(copies[i]);
+      }
+      throw e;
+    }
+    return copies;
   }
 
   boolean writeCallback(Runnable callback) {

@@ -1,6 +1,7 @@
 package dev.tether.reactor;
 
 import dev.tether.reactor.internal.ChunkPool;
+import dev.tether.reactor.internal.FdSender;
 import dev.tether.unix.internal.Memory;
 import dev.tether.unix.internal.Sockets;
 import java.nio.ByteBuffer;
@@ -8,7 +9,8 @@ import java.nio.ByteBuffer;
 /**
  * The I/O memory one run of a reactor reuses for every connection, so that steady-state reads
  * and writes allocate nothing: the read buffer lent to {@code receiveData}, the pool of outgoing
- * chunks, and the socket helper with its sockaddr scratch space. Reactor thread only.
+ * chunks, the fd sender with its msghdr, and the socket helper with its sockaddr scratch space.
+ * Reactor thread only.
  */
 final class LoopIo {
   static final int READ_BUFFER_SIZE = 64 * 1024;
@@ -16,6 +18,7 @@ final class LoopIo {
 
   final Sockets sockets = new Sockets();
   final ChunkPool chunks = new ChunkPool(RETAINED_CHUNKS);
+  final FdSender fdSender = new FdSender();
   final ByteBuffer readBuffer = Memory.allocate(READ_BUFFER_SIZE);
   final long readAddress = Memory.address(readBuffer);
 

@@ -7,8 +7,9 @@ import java.util.ArrayDeque;
 
 /**
  * One connection's unwritten data: pooled direct chunks interleaved with callbacks that must run
- * once every byte queued before them is written (Danga::Socket's write of a code ref). Not
- * thread-safe: reactor thread only. {@link #release()} returns the chunks to the pool.
+ * once every byte queued before them is written (Danga::Socket's write of a code ref), and with
+ * fd carriers (one 0x00 byte sent with SCM_RIGHTS, counted as one byte). Not thread-safe: reactor
+ * thread only. {@link #release()} returns the chunks to the pool and closes the carriers' fds.
  */
 public final class OutboundBuffer {
   /** {@link #flush(int)}: everything was written. */
@@ -18,12 +19,24 @@ public final class OutboundBuffer {
   /** {@link #flush(int)}: a callback is due; take it with {@link #pollCallback()}. */
   public static final int CALLBACK = 2;
 
+  /** The byte of {@link #appendFds}, with the fds it owns. */
+  private static final class FdCarrier {
+    final int[] fds;
+
+    FdCarrier(int[] fds) {
+      this.fds = fds;
+    }
+  }
+
   private final ChunkPool pool;
+  private final FdSender fdSender;
   private final ArrayDeque<Object> entries = new ArrayDeque<>();
   private long bytes;
 
-  public OutboundBuffer(ChunkPool pool) {
+  /** A buffer taking chunks from {@code pool} and sending fd carriers with {@code fdSender}. */
+  public OutboundBuffer(ChunkPool pool, FdSender fdSender) {
     this.pool = pool;
+    this.fdSender = fdSender;
   }
 
   /** Bytes queued and not yet written. */
@@ -59,14 +72,24 @@ public final class OutboundBuffer {
     }
   }
 
+  /**
+   * Queues one 0x00 byte carrying {@code fds} behind the bytes queued so far. <b>Takes
+   * ownership</b> of {@code fds}: they are closed once sent or on {@link #release()}.
+   */
+  public void appendFds(int[] fds) {
+    entries.addLast(new FdCarrier(fds));
+    bytes++;
+  }
+
   /** Queues a callback behind the bytes queued so far. */
   public void appendCallback(Runnable callback) {
     entries.addLast(callback);
   }
 
   /**
-   * Writes queued bytes to {@code fd} until it would block, a callback is due, or the buffer is
-   * empty. Returns {@link #EMPTY}, {@link #BLOCKED}, {@link #CALLBACK}, or {@code -errno}.
+   * Writes queued bytes to {@code fd} (carriers with their fds) until it would block, a callback
+   * is due, or the buffer is empty. Returns {@link #EMPTY}, {@link #BLOCKED}, {@link #CALLBACK},
+   * or {@code -errno}.
    */
   public int flush(int fd) {
     for (;;) {
@@ -74,8 +97,19 @@ public final class OutboundBuffer {
       if (head == null) {
         return EMPTY;
       }
-      if (!(head instanceof ChunkPool.Chunk)) {
+      if (head instanceof Runnable) {
         return CALLBACK;
+      }
+      if (head instanceof FdCarrier) {
+        FdCarrier carrier = (FdCarrier) head;
+        int sent = fdSender.send(fd, carrier.fds);
+        if (sent != FdSender.SENT) {
+          return sent == FdSender.BLOCKED ? BLOCKED : sent;
+        }
+        entries.pollFirst();
+        bytes--;
+        closeAll(carrier.fds);
+        continue;
       }
       ChunkPool.Chunk chunk = (ChunkPool.Chunk) head;
       int length = chunk.write - chunk.read;
@@ -101,14 +135,25 @@ public final class OutboundBuffer {
     return (Runnable) entries.pollFirst();
   }
 
-  /** Drops everything queued (callbacks included) and returns the chunks to the pool. */
+  /**
+   * Drops everything queued (callbacks included), returns the chunks to the pool and closes the
+   * fds of unsent carriers.
+   */
   public void release() {
     Object entry;
     while ((entry = entries.pollFirst()) != null) {
       if (entry instanceof ChunkPool.Chunk) {
         pool.give((ChunkPool.Chunk) entry);
+      } else if (entry instanceof FdCarrier) {
+        closeAll(((FdCarrier) entry).fds);
       }
     }
     bytes = 0;
+  }
+
+  private static void closeAll(int[] fds) {
+    for (int fd : fds) {
+      Io.close(fd);
+    }
   }
 }
