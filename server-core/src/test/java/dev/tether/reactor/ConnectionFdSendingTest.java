@@ -18,12 +18,16 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link Connection#sendFileDescriptors}: the reactor's end of a socket pair sends, a blocking
@@ -32,6 +36,32 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ConnectionFdSendingTest {
   private static final byte[] FILLER = frame("filler", "x".repeat(32_000));
+
+  @TempDir Path dir;
+
+  /** The accepting end of a Unix socket that collects what it receives, fds included. */
+  static final class Receiver extends Connection {
+    final List<Integer> fds = new CopyOnWriteArrayList<>();
+    final StringBuffer bytes = new StringBuffer();
+
+    @Override
+    protected void postInit() {
+      enableFileDescriptorReceiving(4);
+    }
+
+    @Override
+    protected void receiveFileDescriptors(int[] received) {
+      bytes.append("<fds>");
+      for (int fd : received) {
+        fds.add(fd);
+      }
+    }
+
+    @Override
+    protected void receiveData(ByteBuffer data) {
+      bytes.append(StandardCharsets.ISO_8859_1.decode(data));
+    }
+  }
 
   /** A connection that only sends, and records its unbind. */
   static final class Sender extends Connection {
@@ -83,29 +113,34 @@ class ConnectionFdSendingTest {
   /** Writes {@code text} through a received pipe write end, then closes that fd. */
   private static void writeThrough(FileDescriptor fd, String text) throws IOException {
     try (FileOutputStream out = new FileOutputStream(fd)) {
-      out.write(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.write(text.getBytes(StandardCharsets.US_ASCII));
     }
   }
 
   private static String readPipe(int fd, int length) {
     byte[] buffer = new byte[length];
     int n = Io.read(fd, buffer);
-    return new String(buffer, 0, n, java.nio.charset.StandardCharsets.US_ASCII);
+    return new String(buffer, 0, n, StandardCharsets.US_ASCII);
   }
 
+  /** Closes each of {@code fds} but those set to -1 (closed by the test already). */
   private static void closeAll(int... fds) {
     for (int fd : fds) {
-      Io.close(fd);
+      if (fd >= 0) {
+        Io.close(fd);
+      }
     }
   }
 
   @Test
   void fdsSentOnAnIdleConnectionArriveWithTheirByteBetweenTheBytesAround() throws Exception {
+    ReactorRunner.warmUp();
     int[] pair = Sockets.pair();
     int[] pipe = Io.pipe(true);
     try (MessageChannel peer = MessageChannel.fromFd(pair[0]);
         ReactorRunner runner = new ReactorRunner()) {
       Sender sender = runner.call(() -> runner.reactor.attach(pair[1], new Sender()));
+      Map<Integer, String> before = OpenFds.snapshot();
       runner.run(() -> {
         assertTrue(sender.sendData(frame("before")));
         assertTrue(sender.sendFileDescriptors(pipe[1]), "sent at once: nothing queued");
@@ -120,9 +155,10 @@ class ConnectionFdSendingTest {
       assertEquals(List.of("after"), peer.read());
       writeThrough(received, "via fd");
       assertEquals("via fd", readPipe(pipe[0], 16));
+      OpenFds.assertNoneOpenedSince(before, Duration.ofSeconds(10), "sent without duplicates");
       assertEquals("", readPipe(pipe[0], 16), "EOF: every copy of the write end is closed");
     } finally {
-      closeAll(Arrays.stream(pipe).filter(fd -> fd >= 0).toArray());
+      closeAll(pipe);
     }
   }
 
@@ -167,14 +203,48 @@ class ConnectionFdSendingTest {
       assertEquals(List.of("after"), peer.read());
       assertEquals("one", readPipe(first[0], 16));
       assertEquals("two", readPipe(second[0], 16));
-      // EOF only once the connection closed its duplicates after sending them.
-      assertEquals("", readPipe(first[0], 16));
+      OpenFds.assertNoneOpenedSince(before, Duration.ofSeconds(10), "duplicates closed once sent");
+      assertEquals("", readPipe(first[0], 16), "EOF: every copy of the write end is closed");
       assertEquals("", readPipe(second[0], 16));
       assertTrue(runner.call(sender::isOpen));
       assertEquals(0L, (long) runner.call(sender::outboundBytes));
     } finally {
-      closeAll(first[0], second[0]);
-      closeAll(Arrays.stream(new int[] {first[1], second[1]}).filter(fd -> fd >= 0).toArray());
+      closeAll(first[0], first[1], second[0], second[1]);
+    }
+  }
+
+  @Test
+  void aConnectionStillConnectingQueuesTheFdsUntilConnected() throws Exception {
+    ReactorRunner.warmUp();
+    Path path = dir.resolve("fds.sock");
+    int[] pipe = Io.pipe(true);
+    try (ReactorRunner runner = new ReactorRunner()) {
+      Receiver receiver = new Receiver();
+      runner.run(() -> runner.reactor.startUnixServer(path, () -> receiver));
+      String pipeTarget = OpenFds.snapshot().get(pipe[0]);
+      runner.run(() -> {
+        Sender sender = runner.reactor.connectUnix(path, new Sender());
+        assertFalse(sender.sendData("a".getBytes(StandardCharsets.US_ASCII)));
+        assertFalse(sender.sendFileDescriptors(pipe[1]), "queued until connected");
+        assertFalse(sender.sendData("b".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(3, sender.outboundBytes());
+      });
+      Io.close(pipe[1]);
+      pipe[1] = -1;
+      ReactorRunner.waitFor("the fd and both bytes", () -> receiver.bytes.length() == 8);
+      // The fds come before the read that ends with their byte (recvmsg stops after it).
+      assertTrue(List.of("<fds>a\0b", "a<fds>\0b").contains(receiver.bytes.toString()),
+          receiver.bytes.toString());
+      assertEquals(1, receiver.fds.size());
+      int received = receiver.fds.get(0);
+      Io.writeFully(received, "late".getBytes(StandardCharsets.US_ASCII));
+      Io.close(received);
+      assertEquals("late", readPipe(pipe[0], 16));
+      ReactorRunner.waitFor("duplicate closed once sent", () -> OpenFds.snapshot().values()
+          .stream().filter(pipeTarget::equals).count() == 1);
+      assertEquals("", readPipe(pipe[0], 16), "EOF: every copy of the write end is closed");
+    } finally {
+      closeAll(pipe);
     }
   }
 
@@ -201,7 +271,7 @@ class ConnectionFdSendingTest {
       pipe[1] = -1;
       assertEquals("", readPipe(pipe[0], 16), "EOF: no copy of the write end is left");
     } finally {
-      closeAll(Arrays.stream(pipe).filter(fd -> fd >= 0).toArray());
+      closeAll(pipe);
     }
   }
 
