@@ -1,7 +1,6 @@
 package dev.tether.it;
 
 import com.google.protobuf.StringValue;
-import dev.tether.channel.MessageChannel;
 import dev.tether.server.AbstractServer;
 import dev.tether.server.MessageHandler;
 import dev.tether.server.OnMessage;
@@ -9,6 +8,8 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,14 +26,19 @@ import java.util.stream.Stream;
  *       quitMain;
  *   <li>{@code params} [params, arguments joined by ",", -Dfaulty.prop, $FAULTY_ENV, working
  *       directory, $TETHER_CHANNEL_FD, $_JAVA_SR_SIGNUM] ("-" for unset);
- *   <li>{@code fds} [fds, channel fd, "N target flags"...]: the worker's /proc/self/fd with
- *       fdinfo flags (octal);
- *   <li>{@code write_into TEXT} + fd: writes TEXT into the fd, closes it [written];
- *       {@code open_file PATH}: [file] + an fd open on PATH for reading;
+ *   <li>{@code fds} [fds, "N target flags"...]: the worker's /proc/self/fd (the listing's own
+ *       fd left out) with fdinfo flags (octal);
+ *   <li>{@code write_into TEXT} + fds: writes TEXT into each fd, closes it [written, count];
+ *       {@code open_file PATH [N]}: [file] + N fds (default 1), each of its own open(2) of PATH
+ *       for reading;
+ *   <li>{@code open_inheritable}: opens a listening TCP socket on the loopback the JDK's way
+ *       (without close-on-exec) and keeps it open [inheritable, its port];
  *   <li>{@code nap ms}: prints {@link #NAPPING} on stderr, blocks the loop for ms, answers
  *       [rested];
  *   <li>{@code slow}: defers an operation that prints {@link #SLOW_WAITING} on stderr and waits
  *       for {@code release} ([released]), then [slow_done, thread name of the deferred operation];
+ *   <li>{@code flood N}: writes N messages [flood, i, 1000 bytes], prints {@link #FLOODED} with
+ *       {@code writable=} and {@code queued=} on stderr, then [flood_done];
  *   <li>{@code say TEXT}: prints TEXT on stderr [said]; {@code corrupt}: [corrupt, bytes
  *       C3 28] (not UTF-8);
  *   <li>proto {@code proto_echo} (StringValue) [proto, value]; {@code greet A B} (annotation)
@@ -41,16 +47,19 @@ import java.util.stream.Stream;
  * Signal handlers ({@link SignalServer} adds USR1 and USR2): TERM is handled (ignored, replying
  * [signal, TERM]) when {@code -Dfaulty.ignoreTerm=true}. {@code -Dfaulty.exitAfter=N} halts with
  * status 3 after the N-th handled message; {@code -Dfaulty.failInit=true} makes initializeServer
- * throw; {@code -Dfaulty.finalizeMarker=PATH} makes finalizeServer write "finalized" there.
+ * throw; {@code -Dfaulty.finalizeMarker=PATH} makes finalizeServer write "finalized" there;
+ * {@code -Dfaulty.finalizeReply=true} makes it write [finalized, whether on the reactor thread].
  */
 public class FaultyServer extends AbstractServer {
   static final int EXIT_AFTER_STATUS = 3;
   static final String SLOW_WAITING = "slow: waiting for release";
   static final String NAPPING = "nap: blocking the loop";
+  static final String FLOODED = "flood: written";
 
   private final int exitAfter = Integer.getInteger("faulty.exitAfter", -1);
   private int handled;
   private final CountDownLatch release = new CountDownLatch(1);
+  private final List<ServerSocket> inheritable = new ArrayList<>();
   volatile boolean initialized;
   volatile boolean finalized;
 
@@ -78,7 +87,7 @@ public class FaultyServer extends AbstractServer {
         System.getProperty("faulty.prop", "-"), orDash(System.getenv("FAULTY_ENV")),
         Path.of("").toAbsolutePath().toString(), orDash(System.getenv("TETHER_CHANNEL_FD")),
         orDash(System.getenv("_JAVA_SR_SIGNUM"))));
-    on("fds", a -> client().write(fdListing(client().fd())));
+    on("fds", a -> client().write(fdListing()));
     defineFdMessageHandler("write_into", (a, fds) -> {
       for (FileDescriptor fd : fds) {
         try (FileOutputStream out = new FileOutputStream(fd)) { // closes the fd: we own it
@@ -88,9 +97,25 @@ public class FaultyServer extends AbstractServer {
       client().write("written", Integer.toString(fds.size()));
     });
     on("open_file", a -> {
-      try (FileInputStream in = new FileInputStream(a.get(0))) {
-        client().writeWithFds(List.of("file"), in.getFD());
+      int n = a.size() > 1 ? Integer.parseInt(a.get(1)) : 1;
+      List<FileInputStream> files = new ArrayList<>(n);
+      try {
+        FileDescriptor[] fds = new FileDescriptor[n];
+        for (int i = 0; i < n; i++) {
+          files.add(new FileInputStream(a.get(0)));
+          fds[i] = files.get(i).getFD();
+        }
+        client().writeWithFds(List.of("file"), fds);
+      } finally {
+        for (FileInputStream in : files) {
+          in.close();
+        }
       }
+    });
+    on("open_inheritable", a -> {
+      ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+      inheritable.add(socket); // closed in finalizeServer
+      client().write("inheritable", Integer.toString(socket.getLocalPort()));
     });
     on("slow", a -> reactor().defer(() -> {
       System.err.println(SLOW_WAITING);
@@ -111,6 +136,16 @@ public class FaultyServer extends AbstractServer {
         Thread.currentThread().interrupt();
       }
       client().write("rested");
+    });
+    on("flood", a -> { // N messages of 1000 bytes into a supervisor that may not read them
+      int n = Integer.parseInt(a.get(0));
+      String filler = "f".repeat(1000);
+      for (int i = 0; i < n; i++) {
+        client().write("flood", Integer.toString(i), filler);
+      }
+      System.err.println(FLOODED + " writable=" + client().isWritable() + " queued="
+          + client().outboundBytes());
+      client().write("flood_done");
     });
     on("release", a -> {
       release.countDown();
@@ -157,14 +192,23 @@ public class FaultyServer extends AbstractServer {
   @Override
   protected void finalizeServer() throws IOException {
     finalized = true;
+    for (ServerSocket socket : inheritable) {
+      socket.close();
+    }
     String marker = System.getProperty("faulty.finalizeMarker");
     if (marker != null) {
       Files.writeString(Path.of(marker), "finalized");
     }
+    if (Boolean.getBoolean("faulty.finalizeReply")) {
+      client().write("finalized", Boolean.toString(reactor().inReactorThread()));
+    }
   }
 
-  /** The channel this worker serves, for tests that run it in-process. */
-  MessageChannel channel() {
+  /**
+   * {@link #client()}, for tests that run the worker in-process (typed Object: only whether it
+   * throws matters to them).
+   */
+  Object channel() {
     return client();
   }
 
@@ -172,21 +216,24 @@ public class FaultyServer extends AbstractServer {
     return s == null ? "-" : s;
   }
 
-  private static List<String> fdListing(int channelFd) throws IOException {
+  private static List<String> fdListing() throws IOException {
     List<String> out = new ArrayList<>();
     out.add("fds");
-    out.add(Integer.toString(channelFd));
+    String listingItself = "/proc/" + ProcessHandle.current().pid() + "/fd";
     try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
       for (Path p : (Iterable<Path>) fds::iterator) {
         String n = p.getFileName().toString();
         try {
           String target = Files.readSymbolicLink(p).toString();
+          if (target.equals(listingItself)) {
+            continue;
+          }
           String flags = Files.readAllLines(Path.of("/proc/self/fdinfo", n)).stream()
               .filter(l -> l.startsWith("flags:")).map(l -> l.substring(6).trim())
               .findFirst().orElse("?");
           out.add(n + " " + target + " " + flags);
         } catch (IOException e) {
-          // The fd of the directory listing itself, closed meanwhile.
+          // Closed meanwhile (by another thread of the worker).
         }
       }
     }

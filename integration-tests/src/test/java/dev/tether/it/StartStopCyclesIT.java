@@ -15,13 +15,14 @@ import org.junit.jupiter.api.Timeout;
  * Many start/stop cycles (sequential, each with one round trip) leave no fd, thread or child
  * process behind.
  *
- * <p>Measured here with {@link Workers#QUICK_JVM}: 100 cycles in 63-64 s per JDK (~630 ms each,
- * nearly all of it worker JVM start-up), load average ~2. Without jnr's ASM stubs turned off and
- * under load ~5 the same took 124-144 s; {@code -Dtether.it.cycles=N} runs fewer (or more).
+ * <p>Issue 10 asks for 200 cycles. Measured here with {@link Workers#QUICK_JVM} on an idle 2-core
+ * box: 200 cycles in 72 s on JDK 17 and 74 s on JDK 25 (~365 ms each: worker JVM start-up, a
+ * ping, stop), so they run one after the other; under load expect up to twice that.
+ * {@code -Dtether.it.cycles=N} runs fewer (or more).
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class StartStopCyclesIT {
-  static final int CYCLES = Integer.getInteger("tether.it.cycles", 100);
+  static final int CYCLES = Integer.getInteger("tether.it.cycles", 200);
 
   @Test
   void startStopCyclesLeakNothing() throws Exception {

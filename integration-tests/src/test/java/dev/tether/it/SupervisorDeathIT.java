@@ -18,9 +18,18 @@ class SupervisorDeathIT {
 
   @Test
   void workerExitsWhenItsSupervisorIsKilled() throws Exception {
+    killSupervisorAndAwaitItsWorker("idle");
+  }
+
+  @Test
+  void workerExitsWhenItsSupervisorIsKilledWithACallInFlight() throws Exception {
+    killSupervisorAndAwaitItsWorker("in-flight"); // the reply meets a closed socket
+  }
+
+  private static void killSupervisorAndAwaitItsWorker(String mode) throws Exception {
     Process supervisor = new ProcessBuilder(HelloIT.javaExecutable(), "-cp",
         System.getProperty("java.class.path"), "-XX:TieredStopAtLevel=1",
-        OrphanSupervisor.class.getName())
+        OrphanSupervisor.class.getName(), mode)
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     long workerPid;
     long killedAt;
@@ -44,7 +53,7 @@ class SupervisorDeathIT {
     assertTrue(supervisor.waitFor(10, TimeUnit.SECONDS));
     Await.until("worker " + workerPid + " to exit", Duration.ofSeconds(10),
         () -> !Workers.running(workerPid));
-    System.err.println("worker exited " + (System.nanoTime() - killedAt) / 1_000_000
-        + " ms after its supervisor was sent SIGKILL");
+    System.err.println("worker (" + mode + ") exited "
+        + (System.nanoTime() - killedAt) / 1_000_000 + " ms after its supervisor was SIGKILLed");
   }
 }

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Predicate;
 
 /**
  * A blocking channel that speaks Phusion Passenger's {@code MessageChannel} wire format over an
@@ -50,9 +49,12 @@ import java.util.function.Predicate;
  *
  * <h2>Errors</h2>
  * Everything thrown is a {@link ChannelException}. Malformed input has its own subclass naming the
- * value and limit; a refused write has written nothing. End of stream before a unit starts is not
- * an error: the read returns {@code null}, as Passenger's returns {@code nil}; so does a reset
- * (ECONNRESET: the peer closed with data of ours unread), after the bytes it sent before.
+ * value and limit; input after which the channel cannot tell where the next unit starts also
+ * makes every later read throw {@link ChannelBrokenException}. Fds that come with a unit that
+ * announced none are closed (and logged), not an error. A refused write has written nothing.
+ * End of stream before a unit starts is not an error: the read returns {@code null}, as
+ * Passenger's returns {@code nil}; so does a reset (ECONNRESET: the peer closed with data of ours
+ * unread), after the bytes it sent before.
  */
 public final class MessageChannel implements Closeable {
   /** The largest scalar that {@link #readScalar()} and {@link #readProto(Parser)} accept. */
@@ -66,7 +68,7 @@ public final class MessageChannel implements Closeable {
 
   private MessageChannel(ChannelSocket socket) {
     this.socket = socket;
-    this.reader = new FrameReader(socket, this::upgrade);
+    this.reader = new FrameReader(socket);
     this.writer = new FrameWriter(socket);
   }
 
@@ -115,51 +117,6 @@ public final class MessageChannel implements Closeable {
   }
 
   /**
-   * Wraps an inherited AF_UNIX stream socket, such as a worker's fd 3, without loading native
-   * code: until something needs it, the channel reads and writes through JDK streams (read(2)
-   * and write(2), exactly one unit at a time), so a fresh JVM can answer its first messages
-   * without waiting for the native layer to load (jnr-ffi: a hundred milliseconds or more on a
-   * cold JVM; JDK 17 and 25 have no public way to pass fds). The first call that needs native
-   * code (fds in either direction, {@link #readOnce}, {@link #fd()}) or {@link #upgrade()}
-   * loads the native layer and moves the socket to a close-on-exec duplicate; until then
-   * {@code fd} keeps its number and its close-on-exec flag. Takes ownership of {@code fd}, as
-   * {@link #fromFd} does.
-   */
-  public static MessageChannel fromInheritedFd(int fd) {
-    if (fd < 0) {
-      throw new IllegalArgumentException("fd : " + fd + " (expected: >= 0)");
-    }
-    return new MessageChannel(ChannelSocket.ofPlainStreams(fd));
-  }
-
-  /**
-   * Makes a channel from {@link #fromInheritedFd} use native code now, on this thread (any
-   * thread): the native layer is loaded and the socket moves to a close-on-exec duplicate, whose
-   * number {@link #fd()} returns from then on. The loading happens before the channel's locks are
-   * taken, so reads and writes in other threads go on meanwhile; nothing buffered is lost. Does
-   * nothing if the channel already uses native code or is closed.
-   *
-   * @throws ChannelIOException if the fd cannot be duplicated or is not an AF_UNIX socket
-   */
-  public void upgrade() {
-    if (socket.io().passesFds()) {
-      return;
-    }
-    ChannelSocket.Upgrade upgrade = socket.prepare();
-    if (upgrade == null) {
-      return;
-    }
-    readLock.lock();
-    writeLock.lock();
-    try {
-      socket.commit(upgrade);
-    } finally {
-      writeLock.unlock();
-      readLock.unlock();
-    }
-  }
-
-  /**
    * Connects to a Unix socket listening at {@code path} (for instance a Passenger agent's) and
    * returns a channel that owns the new socket.
    *
@@ -175,12 +132,8 @@ public final class MessageChannel implements Closeable {
     }
   }
 
-  /**
-   * The socket's fd number (owned by this channel), for an event loop; a channel from
-   * {@link #fromInheritedFd} is {@link #upgrade() upgraded} first.
-   */
+  /** The socket's fd number (owned by this channel). */
   public int fd() {
-    upgrade();
     return socket.number();
   }
 
@@ -236,49 +189,6 @@ public final class MessageChannel implements Closeable {
     readLock.lock();
     try {
       return reader.readMessage();
-    } finally {
-      readLock.unlock();
-    }
-  }
-
-  /**
-   * Reads once from the socket into the channel's buffer, for an event loop that calls it when
-   * the socket is readable (then it does not block; otherwise it blocks until data arrives).
-   * Follow it with {@link #pollMessages}.
-   *
-   * @return false at end of stream, true otherwise
-   * @throws TruncatedFrameException if the stream ended inside a buffered unit
-   */
-  public boolean readOnce() {
-    readLock.lock();
-    try {
-      return reader.readOnce();
-    } finally {
-      readLock.unlock();
-    }
-  }
-
-  /**
-   * Hands the wholly buffered messages, with their fds, to {@code consumer} one at a time, in
-   * order, until none is left whole or {@code consumer} returns false; never reads from the
-   * socket. For an event loop, after {@link #readOnce()}. The read lock is held throughout (one
-   * lock for the batch, not one per message): {@code consumer} may read from this channel itself
-   * (a protobuf payload with {@link #readProto}, which may block for the rest of it), other
-   * threads only after the call.
-   *
-   * @return how many messages {@code consumer} got
-   */
-  public int pollMessages(Predicate<? super ReceivedMessage> consumer) {
-    readLock.lock();
-    try {
-      int n = 0;
-      for (ReceivedMessage message; (message = reader.pollMessage()) != null; ) {
-        n++;
-        if (!consumer.test(message)) {
-          break;
-        }
-      }
-      return n;
     } finally {
       readLock.unlock();
     }
@@ -344,16 +254,6 @@ public final class MessageChannel implements Closeable {
    *     {@link ReservedNameException}); nothing is written
    */
   public void writeWithFds(List<String> message, FileDescriptor... fds) {
-    if (fds.length == 0) {
-      write(message);
-      return;
-    }
-    if (fds.length > WireFormat.MAX_FDS_PER_MESSAGE) {
-      throw new TooManyFdsException(
-          "message carries " + fds.length + " fds (expected: <= "
-              + WireFormat.MAX_FDS_PER_MESSAGE + ")");
-    }
-    upgrade(); // before the write lock: upgrade() takes the read lock first
     writeLock.lock();
     try {
       writer.writeMessage(message, fds);
@@ -394,7 +294,7 @@ public final class MessageChannel implements Closeable {
    *
    * @return the bytes, or null at a clean end of stream
    * @throws ScalarTooLargeException if its header announces more than {@code maxSize} bytes; the
-   *     body is not read and the channel is out of step with the stream from here on
+   *     body is not read, and every later read throws {@link ChannelBrokenException}
    * @throws TruncatedFrameException if the stream ends inside it, naming the bytes announced and
    *     received
    */
@@ -463,7 +363,6 @@ public final class MessageChannel implements Closeable {
    */
   public void sendFd(FileDescriptor fd, boolean negotiate) {
     Objects.requireNonNull(fd, "fd");
-    upgrade();
     readLock.lock();
     writeLock.lock();
     try {
@@ -487,7 +386,6 @@ public final class MessageChannel implements Closeable {
    * @throws ChannelClosedException if the stream ended first
    */
   public FileDescriptor recvFd(boolean negotiate) {
-    upgrade();
     readLock.lock();
     writeLock.lock();
     try {

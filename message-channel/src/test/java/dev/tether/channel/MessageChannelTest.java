@@ -105,10 +105,15 @@ class MessageChannelTest {
   }
 
   @Test
-  void scalarOverTheMaximumIsRefusedFromItsHeader() {
+  void scalarOverTheMaximumIsRefusedFromItsHeaderAndBreaksTheChannel() {
     a.writeScalar(new byte[100]);
+    a.write("after");
     ScalarTooLargeException e = assertThrows(ScalarTooLargeException.class, () -> b.readScalar(10));
     assertEquals("scalar is 100 bytes (expected: <= 10)", e.getMessage());
+    // The payload's bytes are not read as frames: every later read says why.
+    ChannelBrokenException broken = assertThrows(ChannelBrokenException.class, b::read);
+    assertEquals(e, broken.getCause());
+    assertThrows(ChannelBrokenException.class, () -> b.readScalar(1000));
   }
 
   @Test
@@ -363,12 +368,13 @@ class MessageChannelTest {
   }
 
   @Test
-  void fdsWithoutAMessageAreClosedAndRefused() {
+  void fdsOnAUnitThatAnnouncedNoneAreClosedAndTheUnitIsRead() {
     int[] pipe = TestNatives.pipe();
     Map<Integer, String> before = OpenFds.snapshot();
     a.sendFd(TestNatives.wrap(pipe[1]), false); // one 0x00 byte carrying an fd...
     a.write(List.of("x"));                          // ...read as the header of a message
-    assertThrows(UnexpectedFdsException.class, b::read);
+    // Plain read(2) would not even see the fd (the kernel drops it): not an error either way.
+    assertEquals(List.of(), b.read(), "0x00 0x00: an empty message");
     OpenFds.assertNoneOpenedSince(before, LEAK_DEADLINE, "the stray fd was closed");
     TestNatives.LIB.close(pipe[0]);
     TestNatives.LIB.close(pipe[1]);
@@ -448,34 +454,6 @@ class MessageChannelTest {
       }
     }
     OpenFds.assertNoneOpenedSince(before, LEAK_DEADLINE, "fds");
-  }
-
-  @Test
-  void eventLoopReadsDecodeEveryBufferedMessageWithoutBlocking() {
-    int[] pipe = TestNatives.pipe();
-    a.write("one");
-    a.writeWithFds(List.of("two"), TestNatives.wrap(pipe[1]));
-    a.write("three", "x".repeat(1000));
-    a.writeScalar(new byte[] {9});
-    List<String> names = new ArrayList<>();
-    while (names.size() < 3) {
-      assertTrue(b.readOnce());
-      b.pollMessages(m -> {
-        names.add(m.name());
-        if (m.name().equals("two")) {
-          assertEquals(1, m.fds().size());
-        }
-        m.close();
-        return names.size() < 3;
-      });
-    }
-    assertEquals(List.of("one", "two", "three"), names);
-    assertArrayEquals(new byte[] {9}, b.readScalar(), "a scalar after a message still reads");
-    assertEquals(0, b.pollMessages(m -> true), "nothing buffered: nothing, no read");
-    a.close();
-    assertFalse(b.readOnce());
-    TestNatives.LIB.close(pipe[0]);
-    TestNatives.LIB.close(pipe[1]);
   }
 
   @Test

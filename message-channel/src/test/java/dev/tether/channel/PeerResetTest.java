@@ -2,6 +2,9 @@ package dev.tether.channel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.tether.channel.internal.ChannelSocket;
+import dev.tether.channel.internal.FrameReader;
+import dev.tether.channel.internal.FrameWriter;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -36,7 +39,7 @@ class PeerResetTest {
   }
 
   @Test
-  void aResetReadsAsEndOfStreamOnJunixsocket() {
+  void aResetReadsAsEndOfStreamOnTheNativeLayer() {
     assertEquals(AFTER_RESET, readAfterReset(false));
   }
 
@@ -51,23 +54,26 @@ class PeerResetTest {
    */
   static String readAfterReset(boolean plainStreams) {
     int[] sv = dev.tether.unix.internal.Sockets.pair();
-    MessageChannel channel = plainStreams
-        ? MessageChannel.fromInheritedFd(sv[1]) : MessageChannel.fromFd(sv[1]);
-    try (channel) {
+    ChannelSocket socket = plainStreams
+        ? ChannelSocket.ofPlainStreams(sv[1]) : ChannelSocket.of(sv[1]);
+    FrameReader reader = new FrameReader(socket);
+    try {
       try {
         TestNatives.writeFully(sv[0], new byte[] {0, 5, 'l', 'a', 's', 't', 0});
-        channel.write("unread");
+        new FrameWriter(socket).writeMessage(List.of("unread"));
       } finally {
         TestNatives.LIB.close(sv[0]); // with data in its receive buffer: the kernel resets
       }
       StringBuilder reads = new StringBuilder();
       for (int i = 0; i < 3; i++) {
-        List<String> message = channel.read();
-        reads.append(i == 0 ? "" : " ").append(message);
+        ReceivedMessage message = reader.readMessage();
+        reads.append(i == 0 ? "" : " ").append(message == null ? null : message.elements());
       }
       return reads.toString();
     } catch (ChannelException e) {
       return e.getClass().getSimpleName() + ": " + e.getMessage();
+    } finally {
+      socket.close();
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.tether.reactor;
 
 import dev.tether.reactor.internal.FdSender;
 import dev.tether.reactor.internal.OutboundBuffer;
+import dev.tether.unix.NativeCallException;
 import dev.tether.unix.internal.Errors;
 import dev.tether.unix.internal.Io;
 import dev.tether.unix.internal.Linux;
@@ -12,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.function.IntConsumer;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -21,7 +21,6 @@ import org.slf4j.LoggerFactory;
  * #close}. Reactor thread only.
  */
 final class Endpoint extends Handle {
-  private static final Logger log = LoggerFactory.getLogger(Endpoint.class);
   private static final int CONNECTING = 0;
   private static final int OPEN = 1;
   private static final int CLOSING = 2;
@@ -134,12 +133,15 @@ final class Endpoint extends Handle {
     fdCount = 0;
     try {
       n = scm.receive(fd, reactor.io().readAddress, buffer.capacity(), fdSink);
-    } catch (ReactorException e) {
+    } catch (NativeCallException e) { // a reset or another read error: the close says which
       close(e);
       return -1;
     }
     if (scm.truncated()) {
-      log.warn("{}: more than {} fds came in one message; the kernel closed the rest",
+      // Looked up here: every worker's channel is an Endpoint, and its start must not wait for
+      // logging to start.
+      LoggerFactory.getLogger(Endpoint.class).warn(
+          "{}: more than {} fds came in one message; the kernel closed the rest",
           connection.getClass().getName(), maxFds);
     }
     if (fdCount > 0) {

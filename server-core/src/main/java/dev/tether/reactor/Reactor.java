@@ -1,5 +1,6 @@
 package dev.tether.reactor;
 
+import dev.tether.reactor.internal.ReactorAccess;
 import dev.tether.unix.NativeCallException;
 import dev.tether.unix.internal.EpollPoller;
 import dev.tether.unix.internal.Poller;
@@ -38,6 +39,10 @@ import java.util.function.Supplier;
 public final class Reactor {
   private static final int MAX_EVENTS = 1024;
 
+  static {
+    ReactorAccess.setEntry(Reactor::enter);
+  }
+
   private final String name;
   private final Callbacks callbacks = new Callbacks();
   private final Timers timers = new Timers();
@@ -73,8 +78,7 @@ public final class Reactor {
 
   /**
    * Runs the loop on the calling thread until {@link #stop()}; {@code init} runs first, inside the
-   * loop (after {@link #enter()} on this thread, the loop goes on from there). Returns after
-   * every resource is released (see the class documentation).
+   * loop. Returns after every resource is released (see the class documentation).
    *
    * @throws ReactorException if the reactor is already running or the poller cannot be made
    */
@@ -94,11 +98,12 @@ public final class Reactor {
   /**
    * The first half of {@link #run}: makes the calling thread the reactor thread and acquires the
    * poll fd, the wake-up fd and the defer pool, so that this thread may use the reactor before
-   * its loop turns. {@code run} on the same thread must follow; it releases them.
+   * its loop turns (a worker's start-up, through {@link ReactorAccess}). {@code run} on the same
+   * thread must follow; it releases them, and its loop goes on from there.
    *
    * @throws ReactorException if the reactor is already running or the poller cannot be made
    */
-  public void enter() {
+  void enter() {
     synchronized (this) {
       if (running) {
         throw new ReactorException("reactor " + name + " is already running on thread "

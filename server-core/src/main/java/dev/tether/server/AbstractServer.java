@@ -6,9 +6,10 @@ import dev.tether.reactor.Reactor;
 import dev.tether.server.internal.AnnotatedHandlers;
 import dev.tether.server.internal.Dispatcher;
 import dev.tether.server.internal.SignalHandlers;
-import dev.tether.server.internal.StartupPhase;
+import dev.tether.server.internal.WorkerBootstrap;
 import dev.tether.server.internal.WorkerHandle;
 import dev.tether.server.internal.WorkerLoop;
+import dev.tether.unix.internal.Io;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,10 +50,11 @@ import java.util.function.Consumer;
  * <h2>Worker side</h2>
  * {@link #startSynchronously(MessageChannel)} runs it in the calling thread (the child's main
  * thread, or a test's), which is the worker's {@link Reactor} thread: the signal handlers are
- * installed, {@link #initializeServer()} runs, then every message is dispatched on that thread,
- * one at a time, in order, until the channel reaches end of stream (the supervisor closed it or
- * died) or {@link #quitMain()} is called; then {@link #finalizeServer()} runs and the channel is
- * closed.
+ * installed, {@link #initializeServer()} runs, then the channel is one of the reactor's
+ * connections and every message is dispatched on that thread, one at a time, in order, until the
+ * channel ends (the supervisor closed it or died) or {@link #quitMain()} is called; then
+ * {@link #finalizeServer()} runs and the channel is closed. The worker exits as soon as the
+ * supervisor's end closes.
  * <ul>
  *   <li>A message nobody handles gets the reply {@code ["error", "unknown message", name]}.
  *   <li>A handler that throws gets {@code ["error", "handler failed", name, "<class>: <message>"]}.
@@ -60,13 +62,21 @@ import java.util.function.Consumer;
  *       {@link ErrorReplyException}s.
  *   <li>Both always fit in a frame: the description is cut to 4000 bytes, and a name that would
  *       not fit is cut too; a cut element ends with {@code "...(<its length> bytes)"}.
+ *   <li>Input that is not the wire format (a malformed frame, bytes that are not UTF-8, a scalar
+ *       above {@link MessageChannel#DEFAULT_MAX_SCALAR_SIZE}, a bad fd header, announced fds
+ *       that did not come) ends the main loop: nothing after it is decoded, the error is logged,
+ *       {@code finalizeServer()} runs, and a child worker exits 1. The same in every phase of the
+ *       worker's life. Fds that came with a message that announced none are closed and logged;
+ *       the message is handled.
  * </ul>
- * Handlers reply with {@code client().write(...)}, may pass fds ({@code client().writeWithFds}),
- * and defer blocking work with {@code reactor().defer(...)}, replying from its callback.
- * In a child worker, {@code initializeServer()} and the messages already waiting run before the
- * reactor loop, while its native code loads on another thread ({@link ChildMain}): the first reply
- * does not wait for it. The loop starts when the code is loaded; a handler that calls
- * {@link #reactor()} before waits for it and enters the reactor at once.
+ * Handlers reply with {@code client().write(...)} ({@link WorkerChannel}: it never blocks the
+ * loop; {@link WorkerChannel#isWritable()} shows back pressure), may pass fds
+ * ({@code client().writeWithFds}), and defer blocking work with {@code reactor().defer(...)},
+ * replying from its callback. In a child worker, {@code initializeServer()} and the messages
+ * already waiting run before the reactor loop, while its native code loads on another thread
+ * ({@link ChildMain}): the first reply does not wait for it. The loop starts when the code is
+ * loaded; a handler that calls {@link #reactor()} before waits for it and enters the reactor at
+ * once.
  *
  * <h2>Parameters</h2>
  * The worker gets parameters as program arguments ({@link #arguments()}, set on the supervisor
@@ -75,7 +85,8 @@ import java.util.function.Consumer;
  *
  * <h2>Fds</h2>
  * The supervisor's channel is owned by this object between {@code start()} and {@code stop()};
- * the worker's channel is owned by {@link #startSynchronously} (closed when it returns).
+ * the worker's channel is owned by {@link #startSynchronously} (its reactor serves a close-on-exec
+ * duplicate; both are closed when it returns).
  */
 public abstract class AbstractServer {
   /** How long {@link #stop()} waits for the worker to exit after closing its channel. */
@@ -99,9 +110,8 @@ public abstract class AbstractServer {
   private ExitStatus lastExitStatus;
 
   // Worker state.
-  private volatile MessageChannel client;
-  private volatile StartupPhase startup; // the worker's way to its reactor, while serving
-  private volatile boolean quitRequested;
+  private volatile WorkerChannel client;
+  private volatile WorkerLoop loop; // while serving
   private volatile List<String> arguments = List.of();
 
   /** Defines the handlers of this class's {@link OnMessage} methods. */
@@ -164,8 +174,10 @@ public abstract class AbstractServer {
   protected void initializeServer() throws Exception { }
 
   /**
-   * Worker side, after the main loop ended (the reactor has stopped; {@link #client()} is still
-   * open), on the thread of {@link #startSynchronously}. Default: nothing.
+   * Worker side, once the main loop ended (no further message is dispatched), on the reactor
+   * thread before the reactor stops: {@link #client()} is still open and what it writes is sent
+   * before the channel closes (unless the supervisor closed it: then it is dropped); the reactor's
+   * other connections close after. Default: nothing.
    */
   protected void finalizeServer() throws Exception { }
 
@@ -412,50 +424,59 @@ public abstract class AbstractServer {
   /**
    * Runs the worker side in the calling thread until {@code channel} reaches end of stream or
    * {@link #quitMain()} is called; see the class documentation. Takes ownership of
-   * {@code channel} and closes it before returning or throwing.
+   * {@code channel} (which must not have been read from: its reactor reads a duplicate of its fd)
+   * and closes it before returning or throwing.
    *
    * @throws ServerAlreadyStartedException if this object is already serving a channel
    * @throws TetherException if {@link #initializeServer()} or {@link #finalizeServer()} failed, a
    *     signal handler could not be installed, or the channel broke (malformed stream)
    */
   public final void startSynchronously(MessageChannel channel) {
-    startSynchronously(channel, null);
+    Objects.requireNonNull(channel, "channel");
+    try {
+      int fd = Io.duplicateCloexec(channel.fd(), 0);
+      WorkerBootstrap boot;
+      try {
+        boot = WorkerBootstrap.of(fd, REACTOR_NAME);
+      } catch (RuntimeException | Error e) {
+        Io.close(fd);
+        throw e;
+      }
+      serve(boot);
+    } finally {
+      channel.close();
+    }
   }
 
   /**
-   * {@link #startSynchronously(MessageChannel)} of a child worker, whose reactor gets ready
-   * during {@code loading} (null: made at once).
+   * Runs the worker side over {@code boot}, which it owns from the call on (closed before this
+   * returns or throws): {@link ChildMain}'s way in.
    */
-  final void startSynchronously(MessageChannel channel, StartupPhase loading) {
-    Objects.requireNonNull(channel, "channel");
-    StartupPhase phase;
+  final void serve(WorkerBootstrap boot) {
+    WorkerLoop serving;
     try {
-      phase = loading != null ? loading : StartupPhase.ready(REACTOR_NAME);
+      WorkerChannel channel = new WorkerChannel(boot);
+      serving = new WorkerLoop(getClass().getName(), boot, channel, dispatcher, signalHandlers,
+          this::initializeServer, this::finalizeServer);
       synchronized (lock) {
-        if (client != null) {
+        if (loop != null) {
           throw new ServerAlreadyStartedException(
               getClass().getName() + " is already serving " + client + " in this process");
         }
         client = channel;
-        startup = phase;
+        loop = serving;
       }
     } catch (RuntimeException | Error e) {
-      channel.close(); // ours from the call on, also when refused
+      boot.close(); // ours from the call on, also when refused
       throw e;
     }
     TetherException failure;
     try {
-      failure = WorkerLoop.run(getClass().getName(), channel, phase, dispatcher, signalHandlers,
-          this::initializeServer, this::finalizeServer, () -> quitRequested);
+      failure = serving.run(); // closes boot
     } finally {
-      try {
-        channel.close();
-      } finally {
-        synchronized (lock) {
-          client = null;
-          startup = null;
-          quitRequested = false;
-        }
+      synchronized (lock) {
+        client = null;
+        loop = null;
       }
     }
     if (failure != null) {
@@ -468,22 +489,21 @@ public abstract class AbstractServer {
    * {@link #finalizeServer()} runs and {@link #startSynchronously} returns. Any thread.
    */
   public final void quitMain() {
-    quitRequested = true;
-    StartupPhase s = startup;
-    Reactor loop = s == null ? null : s.reactorIfReady();
-    if (loop != null) {
-      loop.stop();
+    WorkerLoop l = loop;
+    if (l != null) {
+      l.quit();
     }
   }
 
   /**
-   * The worker's channel to the supervisor, for replies. Valid inside the worker's main loop and
-   * in {@link #finalizeServer()}.
+   * The worker's channel to the supervisor, for replies and messages of its own; it never blocks
+   * (see {@link WorkerChannel}). Valid inside the worker's main loop and in
+   * {@link #finalizeServer()}, on the reactor thread.
    *
    * @throws ServerNotStartedException outside the worker's main loop
    */
-  protected final MessageChannel client() {
-    MessageChannel c = client;
+  protected final WorkerChannel client() {
+    WorkerChannel c = client;
     if (c == null) {
       throw new ServerNotStartedException("client() of " + getClass().getName()
           + " (expected: inside the worker's main loop)");
@@ -497,12 +517,12 @@ public abstract class AbstractServer {
    * @throws ServerNotStartedException outside the worker's main loop
    */
   protected final Reactor reactor() {
-    StartupPhase s = startup;
-    if (s == null) {
+    WorkerLoop l = loop;
+    if (l == null) {
       throw new ServerNotStartedException("reactor() of " + getClass().getName()
           + " (expected: inside the worker's main loop)");
     }
-    return s.reactor(); // in a child's start-up: waits for it, and on the main thread enters it
+    return l.reactor(); // in a child's start-up: waits for it, and on the main thread enters it
   }
 
   /** The worker's program arguments after the class name (empty outside a child worker). */

@@ -1,10 +1,9 @@
 package dev.tether.server;
 
-import dev.tether.channel.MessageChannel;
 import dev.tether.reactor.Reactor;
 import dev.tether.server.internal.ChannelFdCheck;
 import dev.tether.server.internal.SignalHandlers;
-import dev.tether.server.internal.StartupPhase;
+import dev.tether.server.internal.WorkerBootstrap;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Arrays;
@@ -18,16 +17,16 @@ import org.slf4j.LoggerFactory;
  * variable {@value AbstractServer#CHANNEL_FD_VARIABLE}). {@link AbstractServer#start()} runs it;
  * it can also be started by any program that hands it a connected AF_UNIX stream socket.
  *
- * <p>In order: the inherited fd becomes the worker's channel in plain-stream mode
- * ({@link MessageChannel#fromInheritedFd}: no native code yet); a thread starts loading what the
- * rest needs (the native layer, which also moves the fd to a close-on-exec duplicate so processes
- * the worker starts do not inherit it, and the reactor's jnr-ffi binding); SIGHUP is
- * ignored (signal dispositions are otherwise the defaults, which {@code posix_spawn} restored);
- * the server class is loaded and constructed with its public no-arg constructor; its arguments
- * are set ({@link AbstractServer#arguments()}); then {@link AbstractServer#startSynchronously}
- * runs. {@code initializeServer()} and the messages already waiting run while the native code
- * still loads, so the first reply does not wait for it; a handler that asks for the reactor waits
- * for it. No handshake precedes the first message.
+ * <p>In order: a bootstrap takes the inherited fd (plain JDK streams: no native code yet) and a
+ * thread starts loading the native layer and the reactor; SIGHUP is ignored (signal
+ * dispositions are otherwise the defaults, which {@code posix_spawn} restored); the server class
+ * is loaded and constructed with its public no-arg constructor; its arguments are set
+ * ({@link AbstractServer#arguments()}); then the worker side runs as in
+ * {@link AbstractServer#startSynchronously}. {@code initializeServer()} and the messages already
+ * waiting run while the native code still loads, so the first reply does not wait for it; once it
+ * is loaded, the channel moves to a close-on-exec duplicate (processes the worker starts do not
+ * inherit it) served by the reactor. A handler that asks for the reactor before waits for it. No
+ * handshake precedes the first message.
  *
  * <p>Before anything else it checks that the channel fd is a connected AF_UNIX stream socket
  * (through /proc, no native code); if not, or if the variable is not an fd number, it prints a
@@ -90,23 +89,20 @@ public final class ChildMain {
       throw new IllegalArgumentException(
           "arguments : [] (expected: the AbstractServer subclass, then its arguments)");
     }
-    MessageChannel channel = MessageChannel.fromInheritedFd(fd);
-    // Not logging: a thread that logs while another initializes it gets a stand-in logger, whose
-    // events a worker exiting at once would lose.
-    StartupPhase startup = StartupPhase.loading(AbstractServer.REACTOR_NAME, () -> {
-      channel.upgrade(); // the native layer, and the fd moves to a close-on-exec duplicate
-      Reactor.loadNative();
-    });
+    // The loader thread does not log: a thread that logs while another initializes logging gets
+    // a stand-in logger, whose events a worker exiting at once would lose.
+    WorkerBootstrap boot =
+        WorkerBootstrap.inherited(fd, AbstractServer.REACTOR_NAME, Reactor::loadNative);
     AbstractServer server;
     try {
       SignalHandlers.ignoreHangup();
       server = instantiate(args[0]);
       server.arguments(List.of(Arrays.copyOfRange(args, 1, args.length)));
     } catch (RuntimeException | ReflectiveOperationException | Error e) {
-      channel.close();
+      boot.close();
       throw e;
     }
-    server.startSynchronously(channel, startup); // owns and closes the channel
+    server.serve(boot); // owns and closes it
   }
 
   /** The channel's fd number: 3, or the variable's value; -1 if that is not an fd number. */

@@ -6,9 +6,12 @@ package dev.tether.server;
  * sends). Registered with {@link AbstractServer#defineProtoHandler}. Same threading, ordering and
  * error rules as {@link MessageHandler}.
  *
- * <p>The dispatcher reads the scalar with {@code client().readProto(parser)} right after the name;
- * if the scalar is not wholly buffered yet, that read blocks the worker until it arrives. A payload
- * that does not parse gets the {@code ["error", "handler failed", ...]} reply.
+ * <p>The worker takes the scalar (up to {@link
+ * dev.tether.channel.MessageChannel#DEFAULT_MAX_SCALAR_SIZE} bytes) as it arrives, without blocking
+ * its loop, and runs the handler once all of it is there. A payload that does not parse gets the
+ * {@code ["error", "handler failed", ...]} reply. A scalar header announcing more than the maximum
+ * is a broken stream: the worker's main loop ends (see {@link AbstractServer}), since the bytes
+ * after it cannot be told from messages.
  *
  * @param <T> the protobuf message type
  */

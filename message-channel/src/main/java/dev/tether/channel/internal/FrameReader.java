@@ -1,10 +1,13 @@
 package dev.tether.channel.internal;
 
+import dev.tether.channel.ChannelBrokenException;
 import dev.tether.channel.ChannelClosedException;
+import dev.tether.channel.ChannelException;
 import dev.tether.channel.ChannelIOException;
 import dev.tether.channel.MalformedFrameException;
 import dev.tether.channel.MissingFdsException;
 import dev.tether.channel.ReceivedMessage;
+import dev.tether.channel.ScalarTooLargeException;
 import dev.tether.channel.TruncatedFrameException;
 import dev.tether.channel.codec.MessageDecoder;
 import dev.tether.channel.codec.NameCache;
@@ -16,43 +19,61 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The inbound half of a {@link dev.tether.channel.MessageChannel}: a read buffer over a blocking
- * {@link SocketIo}, the stream offset, and the received fds waiting for their units.
+ * The inbound half of a channel: a read buffer, the stream offset, the received fds waiting for
+ * their units, and the scalar being put together. Bytes come one of two ways:
+ * <ul>
+ *   <li><b>pulled</b> from a blocking {@link ChannelSocket} by the {@code read*} methods (a
+ *       {@link dev.tether.channel.MessageChannel}, a worker's start-up). Over a socket that passes
+ *       fds it reads as much as the buffer takes; over plain streams, exactly up to the end of the
+ *       unit being decoded, and it {@link ChannelSocket#upgrade upgrades} the socket before it
+ *       reads an fd carrier byte;
+ *   <li><b>pushed</b> by an event loop ({@link #fdsArrived}, {@link #push}) after {@link #detach}
+ *       (a worker's reactor connection), and taken with {@link #pollMessage} and
+ *       {@link #pollScalar}, which never read.
+ * </ul>
+ * Whatever one way buffered, the other finds: a worker's start-up hands this object, with its
+ * buffer and fds, to the reactor.
  *
- * <p>Over a socket that passes fds it reads as much as the buffer takes; over one that does not,
- * exactly up to the end of the unit being decoded, and it asks for a socket that passes fds
- * ({@code upgrade}) before it reads an fd carrier byte or serves an event loop.
+ * <p>A unit after which the reader cannot tell where the next one starts (a scalar above the
+ * maximum, a bad fd header or carrier byte, missing fds, a truncated unit) breaks it: that read
+ * throws, and every later one throws {@link ChannelBrokenException}, so payload bytes are never
+ * decoded as frames. A malformed frame that was consumed whole (not UTF-8, trailing bytes) does
+ * not.
  *
  * <p>Owns the received fds until a read hands them to its caller; {@link #closeAll} closes the
- * rest. Not thread-safe: the channel calls it under its read lock.
+ * rest. Not thread-safe: one reader at a time (a channel's read lock, or the reactor thread).
  */
 public final class FrameReader {
   private static final byte[] FDS_HEADER_PREFIX =
       (WireFormat.FDS_MARKER + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-  /** How far a scalar's body buffer grows ahead of the bytes received. */
+  /** How far a scalar's body grows ahead of the bytes received. */
   private static final int SCALAR_CHUNK = 64 * 1024;
 
-  private final ChannelSocket socket;
-  private final Runnable upgrade;
+  private ChannelSocket socket; // null once detached
   private final InboundFds inboundFds = new InboundFds();
   private final NameCache names = new NameCache();
+  // The largest frame and, for an fd header frame, its carrier byte: a full buffer always holds a
+  // whole unit, so a pushed stream always makes progress.
   private final ByteBuffer in =
-      ByteBuffer.allocate(WireFormat.MESSAGE_HEADER_SIZE + WireFormat.MAX_MESSAGE_BODY_SIZE)
+      ByteBuffer.allocate(WireFormat.MESSAGE_HEADER_SIZE + WireFormat.MAX_MESSAGE_BODY_SIZE + 1)
           .flip();
-  private long bytesRead;
+  private long bytesRead; // stream offset of in's limit
   private boolean eof;
+  private ChannelException broken;
+  // The scalar under way (pollScalar): its body so far, announced length and stream offset.
+  private byte[] scalar;
+  private int scalarLength;
+  private int scalarReceived;
+  private long scalarStart;
 
-  /**
-   * @param socket the channel's socket, read through its current {@link SocketIo}
-   * @param upgrade makes the channel's socket one that passes fds
-   */
-  public FrameReader(ChannelSocket socket, Runnable upgrade) {
+  /** A reader that pulls from {@code socket}, which stays owned by the caller. */
+  public FrameReader(ChannelSocket socket) {
     this.socket = socket;
-    this.upgrade = upgrade;
   }
 
   /** One message with its fds; null at a clean end of stream. */
   public ReceivedMessage readMessage() {
+    checkIntact();
     if (!fill(WireFormat.MESSAGE_HEADER_SIZE, "message header")) {
       return null;
     }
@@ -62,6 +83,7 @@ public final class FrameReader {
 
   /** One message of raw byte elements; null at a clean end of stream. */
   public List<byte[]> readMessageBytes() {
+    checkIntact();
     if (!fill(WireFormat.MESSAGE_HEADER_SIZE, "message header")) {
       return null;
     }
@@ -78,61 +100,33 @@ public final class FrameReader {
 
   /** One scalar of at most {@code maxSize} bytes; null at a clean end of stream. */
   public byte[] readScalar(int maxSize) {
+    checkIntact();
     if (!fill(WireFormat.SCALAR_HEADER_SIZE, "scalar header")) {
       return null;
     }
-    long start = position();
-    int length = (int) MessageDecoder.scalarFrameLength(in, maxSize)
-        - WireFormat.SCALAR_HEADER_SIZE;
-    in.position(in.position() + WireFormat.SCALAR_HEADER_SIZE);
-    int buffered = Math.min(length, in.remaining());
-    // The body grows with what arrives, by at most what came so far (or one chunk): a 4-byte
-    // header announcing maxSize must not cost maxSize of heap before the bytes come.
-    byte[] body = new byte[Math.min(length, buffered + SCALAR_CHUNK)];
-    in.get(body, 0, buffered);
-    ByteBuffer rest = ByteBuffer.wrap(body, buffered, body.length - buffered);
-    while (rest.position() < length) {
-      if (!rest.hasRemaining()) {
-        int received = rest.position();
-        body = Arrays.copyOf(body, (int) Math.min(length,
-            received + Math.max((long) received, SCALAR_CHUNK)));
-        rest = ByteBuffer.wrap(body, received, body.length - received);
+    for (;;) {
+      byte[] body = pollScalar(maxSize);
+      if (body != null) {
+        return body;
       }
-      if (readSome(rest) < 0) {
-        throw truncated("scalar", WireFormat.SCALAR_HEADER_SIZE + length,
-            WireFormat.SCALAR_HEADER_SIZE + rest.position());
+      if (readIntoBuffer(scalarLength - scalarReceived) < 0) {
+        throw breaks(truncated("scalar", WireFormat.SCALAR_HEADER_SIZE + (long) scalarLength,
+            WireFormat.SCALAR_HEADER_SIZE + (long) scalarReceived));
       }
     }
-    inboundFds.take(0, start, position(), "scalar");
-    return body;
   }
 
   /** The one byte of Passenger's send_io and the fd that came with it; the caller owns it. */
   public FileDescriptor readFdByte() {
+    checkIntact();
     return readCarriedFds(1, "fd byte").get(0);
-  }
-
-  /**
-   * One read into the buffer, for an event loop (the socket is made one that passes fds first);
-   * false at end of stream.
-   */
-  public boolean readOnce() {
-    if (eof) {
-      return false;
-    }
-    passFds();
-    int r = readIntoBuffer(0);
-    if (r < 0 && in.hasRemaining()) {
-      throw truncated("message", Math.max(MessageDecoder.messageFrameLength(in), 2),
-          in.remaining());
-    }
-    return r >= 0;
   }
 
   /**
    * The next wholly buffered message with its fds (and their carrier byte), or null; never reads.
    */
   public ReceivedMessage pollMessage() {
+    checkIntact();
     int length = MessageDecoder.messageFrameLength(in);
     if (length < 0 || in.remaining() < length) {
       return null;
@@ -145,12 +139,91 @@ public final class FrameReader {
   }
 
   /**
+   * The scalar at the head of the stream once all of it is buffered, else null; never reads. Its
+   * body grows with the bytes that arrive (moved out of the buffer as they come), by at most what
+   * came so far or {@value #SCALAR_CHUNK} bytes: a 4-byte header announcing {@code maxSize} costs
+   * no more than that.
+   *
+   * @throws ScalarTooLargeException if the header announces more than {@code maxSize} bytes (the
+   *     reader is broken from then on)
+   */
+  public byte[] pollScalar(int maxSize) {
+    checkIntact();
+    if (scalar == null) {
+      if (in.remaining() < WireFormat.SCALAR_HEADER_SIZE) {
+        return null;
+      }
+      scalarStart = position();
+      long frame;
+      try {
+        frame = MessageDecoder.scalarFrameLength(in, maxSize);
+      } catch (ScalarTooLargeException e) {
+        throw breaks(e);
+      }
+      in.position(in.position() + WireFormat.SCALAR_HEADER_SIZE);
+      scalarLength = (int) frame - WireFormat.SCALAR_HEADER_SIZE;
+      scalarReceived = 0;
+      scalar = new byte[Math.min(scalarLength, SCALAR_CHUNK)];
+    }
+    int n = Math.min(in.remaining(), scalarLength - scalarReceived);
+    if (scalarReceived + n > scalar.length) {
+      scalar = Arrays.copyOf(scalar, (int) Math.min(scalarLength,
+          Math.max(scalarReceived + (long) n, 2L * scalarReceived)));
+    }
+    in.get(scalar, scalarReceived, n);
+    scalarReceived += n;
+    if (scalarReceived < scalarLength) {
+      return null;
+    }
+    byte[] body = scalar;
+    scalar = null;
+    inboundFds.take(0, scalarStart, position(), "scalar");
+    return body;
+  }
+
+  /**
+   * Stops reading from the socket: bytes come by {@link #push} from now on. What is buffered
+   * stays. The socket is the caller's to release or close.
+   */
+  public void detach() {
+    socket = null;
+  }
+
+  /**
+   * Queues fds that came with the next {@code withBytes} bytes to be {@link #push pushed} (one
+   * recvmsg); the reader owns them from now on (close-on-exec already).
+   */
+  public void fdsArrived(int[] fds, int withBytes) {
+    FileDescriptor[] wrapped = new FileDescriptor[fds.length];
+    for (int i = 0; i < fds.length; i++) {
+      wrapped[i] = Fds.wrap(fds[i]);
+    }
+    inboundFds.add(wrapped, bytesRead + withBytes);
+  }
+
+  /**
+   * Copies as many of {@code data}'s remaining bytes into the buffer as fit (consuming them).
+   * Take what is whole with {@link #pollMessage} or {@link #pollScalar}, then push the rest: a
+   * full buffer always holds a whole unit.
+   */
+  public void push(ByteBuffer data) {
+    in.compact();
+    int n = Math.min(data.remaining(), in.remaining());
+    int limit = data.limit();
+    data.limit(data.position() + n);
+    in.put(data);
+    data.limit(limit);
+    in.flip();
+    bytesRead += n;
+  }
+
+  /**
    * Bytes a read can take now without waiting for the peer: buffered here or waiting in the
    * socket. 0 also at end of stream.
    */
   public int available() {
     try {
-      return in.remaining() + (eof ? 0 : socket.io().available());
+      return in.remaining() + (eof || socket == null ? 0 : socket.io().available());
     } catch (IOException e) {
       throw readFailure(e);
     }
@@ -194,31 +267,30 @@ public final class FrameReader {
    * of them (0: any that came are closed and reported).
    */
   private List<FileDescriptor> readCarriedFds(int count, String unit) {
-    if (!in.hasRemaining()) {
-      passFds();
+    if (!in.hasRemaining() && socket != null) {
+      socket.upgrade(); // reads that may take fds
     }
     if (!fill(1, "fd carrier byte")) {
-      throw new MissingFdsException("end of stream before the fd carrier byte of " + unit);
+      throw breaks(new MissingFdsException("end of stream before the fd carrier byte of " + unit));
     }
     long start = position();
     byte carrier = in.get();
-    List<FileDescriptor> fds = inboundFds.take(count, start, position(), unit);
+    List<FileDescriptor> fds;
+    try {
+      fds = inboundFds.take(count, start, position(), unit);
+    } catch (MissingFdsException e) {
+      throw breaks(e);
+    }
     if (carrier != 0) {
       fds.forEach(Fds::close);
-      throw new MalformedFrameException("fd carrier byte of " + unit + " is 0x"
-          + Integer.toHexString(carrier & 0xFF) + " (expected: 0x00)");
+      throw breaks(new MalformedFrameException("fd carrier byte of " + unit + " is 0x"
+          + Integer.toHexString(carrier & 0xFF) + " (expected: 0x00)"));
     }
     return fds;
   }
 
-  private void passFds() {
-    if (!socket.io().passesFds()) {
-      upgrade.run();
-    }
-  }
-
   /** The fd count of a decoded fd header ({@link #isFdsHeader}), checked. */
-  private static int announcedFds(List<String> elements) {
+  private int announcedFds(List<String> elements) {
     int count;
     try {
       count = elements.size() < 3 ? -1 : Integer.parseInt(elements.get(1));
@@ -226,9 +298,9 @@ public final class FrameReader {
       count = -1;
     }
     if (count < 1 || count > WireFormat.MAX_FDS_PER_MESSAGE) {
-      throw new MalformedFrameException(
+      throw breaks(new MalformedFrameException(
           "fd header " + elements.subList(0, Math.min(2, elements.size()))
-              + " (expected: count 1.." + WireFormat.MAX_FDS_PER_MESSAGE + " and a message name)");
+              + " (expected: count 1.." + WireFormat.MAX_FDS_PER_MESSAGE + " and a message name)"));
     }
     return count;
   }
@@ -236,6 +308,18 @@ public final class FrameReader {
   /** Stream offset of {@code in}'s position. */
   private long position() {
     return bytesRead - in.remaining();
+  }
+
+  private void checkIntact() {
+    if (broken != null) {
+      throw new ChannelBrokenException("channel lost its place in the stream at an earlier"
+          + " error: " + broken.getMessage() + " (expected: close it)", broken);
+    }
+  }
+
+  private <E extends ChannelException> E breaks(E e) {
+    broken = e;
+    return e;
   }
 
   /**
@@ -253,7 +337,7 @@ public final class FrameReader {
           inboundFds.take(0, position(), position(), "end of stream");
           return false;
         }
-        throw truncated(unit, n, in.remaining());
+        throw breaks(truncated(unit, n, in.remaining()));
       }
     }
     return true;
@@ -265,6 +349,9 @@ public final class FrameReader {
    * since the bytes after the unit may carry fds that read(2) would discard.
    */
   private int readIntoBuffer(int missing) {
+    if (socket == null) {
+      throw new IllegalStateException("reader is detached (expected: push, then poll)");
+    }
     in.compact();
     int capacity = in.limit();
     if (missing > 0 && !socket.io().passesFds()) {

@@ -2,9 +2,9 @@ package dev.tether.channel.internal;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.MessageLite;
-import dev.tether.channel.ChannelClosedException;
 import dev.tether.channel.ChannelIOException;
 import dev.tether.channel.ReservedNameException;
+import dev.tether.channel.TooManyFdsException;
 import dev.tether.channel.codec.MessageEncoder;
 import dev.tether.channel.codec.WireFormat;
 import java.io.FileDescriptor;
@@ -14,24 +14,24 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * The outbound half of a {@link dev.tether.channel.MessageChannel}: encodes each unit into one
- * reused buffer and writes it whole through a {@link SocketIo}. Fds to send stay owned by the
- * caller; the channel makes its socket one that passes fds before it sends any. Not
- * thread-safe: the channel calls it under its write lock.
+ * The outbound half of a channel: encodes each unit into one reused buffer and hands it whole to a
+ * {@link FrameSink} (a blocking socket, or a worker's reactor connection). Fds to send stay owned
+ * by the caller. Not thread-safe: a {@link dev.tether.channel.MessageChannel} calls it under its
+ * write lock, a worker on its reactor thread.
  */
 public final class FrameWriter {
   private static final FileDescriptor[] NO_FDS = {};
   /** First character of the names reserved for Tether's frames ({@link WireFormat#FDS_MARKER}). */
   private static final char RESERVED = '\u0001';
 
-  private final ChannelSocket socket;
+  private final FrameSink sink;
   private final ByteBuffer out =
       ByteBuffer.allocate(WireFormat.MESSAGE_HEADER_SIZE + WireFormat.MAX_MESSAGE_BODY_SIZE);
   private final ByteBuffer carrier = ByteBuffer.allocate(1);
 
-  /** A writer through {@code socket}'s current {@link SocketIo}. */
-  public FrameWriter(ChannelSocket socket) {
-    this.socket = socket;
+  /** A writer into {@code sink}. */
+  public FrameWriter(FrameSink sink) {
+    this.sink = sink;
   }
 
   /**
@@ -45,11 +45,22 @@ public final class FrameWriter {
   }
 
   /**
-   * Writes Tether's fd header frame for {@code message}, then the byte that carries {@code fds}
-   * (1 to 60, checked by the caller): the frame itself carries none, so a reader that cannot
-   * receive fds can still read up to it and stop (see {@link StreamSocketIo}).
+   * Writes Tether's fd header frame for {@code message}, then the byte that carries {@code fds}:
+   * the frame itself carries none, so a reader that cannot receive fds can still read up to it and
+   * stop (see {@link StreamSocketIo}). Without fds, a plain message.
+   *
+   * @throws TooManyFdsException if there are more than {@value WireFormat#MAX_FDS_PER_MESSAGE}
+   *     fds; nothing is written
    */
   public void writeMessage(List<String> message, FileDescriptor[] fds) {
+    if (fds.length == 0) {
+      writeMessage(message);
+      return;
+    }
+    if (fds.length > WireFormat.MAX_FDS_PER_MESSAGE) {
+      throw new TooManyFdsException("message carries " + fds.length + " fds (expected: <= "
+          + WireFormat.MAX_FDS_PER_MESSAGE + ")");
+    }
     checkName(message);
     writeFrame(MessageEncoder.withFdHeader(message, fds.length));
     writeFdByte(fds);
@@ -159,20 +170,6 @@ public final class FrameWriter {
   }
 
   private void flush(ByteBuffer src, FileDescriptor[] fds) {
-    checkOpen();
-    try {
-      socket.io().write(src, fds);
-    } catch (IOException e) {
-      if (socket.isClosed()) {
-        throw new ChannelClosedException("channel was closed during a write");
-      }
-      throw new ChannelIOException("write failed: " + e.getMessage(), e);
-    }
-  }
-
-  private void checkOpen() {
-    if (socket.isClosed()) {
-      throw new ChannelClosedException("channel is closed");
-    }
+    sink.write(src, fds);
   }
 }

@@ -6,6 +6,7 @@ import java.io.FileDescriptor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.LoggerFactory;
 
 /**
  * Received file descriptors waiting for the frame they came with, matched by stream offset.
@@ -16,7 +17,7 @@ import java.util.List;
  * {@code [start, end)} that is {@code start < E <= end}. This class owns the queued fds until
  * {@link #take} hands them out; {@link #closeAll} closes whatever is left.
  *
- * <p>Not thread-safe: used under the channel's read lock.
+ * <p>Not thread-safe: used by one {@link FrameReader}.
  */
 public final class InboundFds {
   private record Arrival(FileDescriptor fd, long streamEnd) {}
@@ -32,20 +33,32 @@ public final class InboundFds {
 
   /**
    * Hands over exactly the {@code count} fds of the unit {@code [start, end)}; the caller owns
-   * them. Fds of this unit beyond {@code count}, and fds that arrived with no unit before it, are
-   * closed and reported.
+   * them. Fds that came with a unit that announced none (a plain frame, a scalar; or before this
+   * unit) are closed and logged, never an error: a reader on plain streams cannot see them (the
+   * kernel discards fds that read(2) meets), and the same input must get the same outcome in
+   * every mode.
    *
    * @throws MissingFdsException if fewer than {@code count} came with the unit
-   * @throws UnexpectedFdsException if more came, or fds came with no unit before this one
+   * @throws UnexpectedFdsException if more than {@code count} (at least 1) came; closed them
    */
   public List<FileDescriptor> take(int count, long start, long end, String unit) {
     if (count == 0 && queue.isEmpty()) {
       return List.of(); // almost every unit: nothing to match
     }
-    rejectOrphansBefore(start);
     List<FileDescriptor> taken = new ArrayList<>(count);
+    int stray = 0;
     while (!queue.isEmpty() && queue.peek().streamEnd() <= end) {
-      taken.add(queue.poll().fd());
+      Arrival arrival = queue.poll();
+      if (arrival.streamEnd() <= start || count == 0) {
+        Fds.close(arrival.fd());
+        stray++;
+      } else {
+        taken.add(arrival.fd());
+      }
+    }
+    if (stray > 0) {
+      LoggerFactory.getLogger(InboundFds.class).warn("{} fd(s) came with no unit that announced"
+          + " them (before stream offset {}, at the {}); closed them", stray, end, unit);
     }
     if (taken.size() == count) {
       return taken;
@@ -57,19 +70,6 @@ public final class InboundFds {
     }
     throw new UnexpectedFdsException(
         unit + " came with " + taken.size() + " fd(s) (expected: " + count + "); closed them");
-  }
-
-  private void rejectOrphansBefore(long start) {
-    int orphans = 0;
-    while (!queue.isEmpty() && queue.peek().streamEnd() <= start) {
-      Fds.close(queue.poll().fd());
-      orphans++;
-    }
-    if (orphans > 0) {
-      throw new UnexpectedFdsException(
-          orphans + " fd(s) arrived before stream offset " + start
-              + " with no message that announced them; closed them");
-    }
   }
 
   /** Closes every fd still waiting; returns how many. */

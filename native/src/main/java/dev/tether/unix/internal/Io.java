@@ -1,5 +1,11 @@
 package dev.tether.unix.internal;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import dev.tether.unix.jnr.FileCalls;
 import dev.tether.unix.jnr.Libc;
 
@@ -97,6 +103,32 @@ public final class Io {
       throw Errors.failure("fcntl(F_GETFD)", fd);
     }
     return (flags & Linux.FD_CLOEXEC) != 0;
+  }
+
+  /**
+   * Sets FD_CLOEXEC on every open fd numbered {@code lowest} or higher that lacks it (as listed
+   * in /proc/self/fd): fds that libraries opened without it (the JDK opens files, and on some
+   * versions an internal socket, that way; jffi's SecureRandom keeps /dev/urandom open) then
+   * reach no process started by any means. Owns nothing; changes no other flag.
+   *
+   * @return how many fds it changed
+   * @throws UncheckedIOException if /proc/self/fd cannot be listed
+   */
+  public static int setCloexecFrom(int lowest) {
+    int changed = 0;
+    try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+      for (Path entry : fds) {
+        int fd = Integer.parseInt(entry.getFileName().toString());
+        int flags = fd < lowest ? -1 : files().fcntl(fd, Linux.F_GETFD, 0);
+        if (flags >= 0 && (flags & Linux.FD_CLOEXEC) == 0 // < 0: closed since (the listing's)
+            && files().fcntl(fd, Linux.F_SETFD, flags | Linux.FD_CLOEXEC) == 0) {
+          changed++;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list /proc/self/fd", e);
+    }
+    return changed;
   }
 
   /** A close-on-exec duplicate of {@code fd} numbered {@code minimum} or higher; caller owns it. */

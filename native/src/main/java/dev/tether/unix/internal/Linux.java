@@ -18,6 +18,7 @@ public final class Linux {
   public static final int ENFILE = 23;
   public static final int ECONNABORTED = 103;
   public static final int ECONNRESET = 104;
+  public static final int EPIPE = 32;
   public static final int EINPROGRESS = 115;
 
   // sockets

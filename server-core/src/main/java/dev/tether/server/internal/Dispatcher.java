@@ -2,12 +2,13 @@ package dev.tether.server.internal;
 
 import com.google.protobuf.Parser;
 import dev.tether.channel.ChannelException;
-import dev.tether.channel.MessageChannel;
 import dev.tether.channel.ReceivedMessage;
 import dev.tether.channel.codec.WireFormat;
+import dev.tether.channel.internal.Protobuf;
 import dev.tether.server.FdMessageHandler;
 import dev.tether.server.MessageHandler;
 import dev.tether.server.ProtoHandler;
+import dev.tether.server.WorkerChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -44,8 +45,8 @@ public final class Dispatcher {
   private record WithFds(FdMessageHandler handler) implements Entry {}
 
   private record Proto<T>(Parser<T> parser, ProtoHandler<T> handler) implements Entry {
-    void handle(MessageChannel client) throws Exception {
-      handler.handle(client.readProto(parser));
+    void handle(byte[] payload) throws Exception {
+      handler.handle(Protobuf.parse(parser, payload));
     }
   }
 
@@ -83,13 +84,22 @@ public final class Dispatcher {
   }
 
   /**
-   * Runs the handler of {@code message}, or sends the error reply. Never throws (but
+   * Whether {@code message}'s handler takes a payload: the scalar that follows the message on the
+   * stream, to be read before {@link #dispatch}.
+   */
+  public boolean takesPayload(ReceivedMessage message) {
+    return handlers.get(name(message)) instanceof Proto;
+  }
+
+  /**
+   * Runs the handler of {@code message} (with {@code payload}, the scalar that followed it, if
+   * {@link #takesPayload}), or sends the error reply. Never throws (but
    * {@link VirtualMachineError}s pass): a failure is logged and answered. Every fd of the message
    * is closed or handed to a {@link FdMessageHandler}.
    */
-  public void dispatch(ReceivedMessage message, MessageChannel client) {
+  public void dispatch(ReceivedMessage message, byte[] payload, WorkerChannel client) {
     List<String> elements = message.elements();
-    String name = elements.isEmpty() ? "" : elements.get(0);
+    String name = name(message);
     Entry entry = handlers.get(name);
     if (entry == null) {
       message.close();
@@ -108,7 +118,7 @@ public final class Dispatcher {
           if (entry instanceof Plain p) {
             p.handler().handle(args);
           } else {
-            ((Proto<?>) entry).handle(client);
+            ((Proto<?>) entry).handle(payload);
           }
         } finally {
           message.close();
@@ -125,7 +135,11 @@ public final class Dispatcher {
     }
   }
 
-  private void reply(MessageChannel client, List<String> reply) {
+  private static String name(ReceivedMessage message) {
+    return message.elements().isEmpty() ? "" : message.elements().get(0);
+  }
+
+  private void reply(WorkerChannel client, List<String> reply) {
     try {
       client.write(reply);
     } catch (ChannelException e) {

@@ -70,13 +70,13 @@ public final class SignalHandlers {
 
   /**
    * Installs {@code handlers} (canonical name to handler) so that each runs on the reactor thread
-   * of {@code startup} (a signal that comes while the reactor is not ready yet waits for it).
+   * of {@code worker} (a signal that comes while the reactor is not ready yet waits for it).
    * Returns what puts the previous handlers back.
    *
    * @throws TetherException if USR2 is handled but HotSpot still uses it, or the JVM refuses one;
    *     the handlers installed before the failure are restored first
    */
-  public static Runnable install(Map<String, Runnable> handlers, StartupPhase startup) {
+  public static Runnable install(Map<String, Runnable> handlers, WorkerBootstrap worker) {
     List<Runnable> restore = new ArrayList<>();
     Runnable restoreAll = () -> {
       for (int i = restore.size() - 1; i >= 0; i--) {
@@ -96,7 +96,7 @@ public final class SignalHandlers {
         Signal signal = new Signal(name);
         SignalHandler previous;
         try {
-          previous = Signal.handle(signal, s -> startup.reactor().schedule(handler));
+          previous = Signal.handle(signal, s -> worker.reactor().schedule(handler));
         } catch (IllegalArgumentException e) {
           throw new TetherException("the JVM refuses a handler for SIG" + name + ": "
               + e.getMessage(), e);

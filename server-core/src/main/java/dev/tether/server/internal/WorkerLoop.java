@@ -1,17 +1,24 @@
 package dev.tether.server.internal;
 
 import dev.tether.channel.ChannelException;
-import dev.tether.channel.MessageChannel;
 import dev.tether.reactor.Reactor;
 import dev.tether.server.TetherException;
+import dev.tether.server.WorkerChannel;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 /**
  * One main loop of a worker: signal handlers installed, the initialize hook, the messages already
- * waiting while the reactor gets ready ({@link StartupPhase}), then the channel watcher on the
- * reactor until end of stream or quit, handlers restored, the finalize hook. Does not own the
- * channel (the caller closes it afterwards).
+ * waiting while the reactor gets ready ({@link WorkerBootstrap}), then the channel as a reactor
+ * connection until it ends or {@link #quit()}; then the finalize hook, handlers restored.
+ *
+ * <p>The finalize hook runs where the loop ended, with the channel still open for what it
+ * writes: on the reactor thread before the reactor stops (the channel is closed after its queue
+ * is written, then the reactor stops and closes every other connection), or on the main thread if
+ * the loop ended before the reactor ran.
+ *
+ * <p>Threading: {@link #run} on the worker's main thread, which becomes its reactor thread;
+ * {@link #quit()} and {@link #reactor()} from any thread. Owns the bootstrap (closed by
+ * {@link #run}).
  */
 public final class WorkerLoop {
   /** A server hook that may throw anything. */
@@ -21,72 +28,101 @@ public final class WorkerLoop {
   }
 
   private final String serverClass;
-  private final BooleanSupplier quitRequested;
+  private final WorkerBootstrap boot;
+  private final WorkerChannel client;
+  private final Dispatcher dispatcher;
+  private final Map<String, Runnable> signalHandlers;
+  private final Hook initialize;
+  private final Hook finalize;
+  private volatile boolean quitRequested;
   private boolean initialized;
+  private boolean ended; // reactor thread: the finalize hook has been started
   private TetherException failure;
 
-  private WorkerLoop(String serverClass, BooleanSupplier quitRequested) {
+  public WorkerLoop(String serverClass, WorkerBootstrap boot, WorkerChannel client,
+      Dispatcher dispatcher, Map<String, Runnable> signalHandlers, Hook initialize,
+      Hook finalize) {
     this.serverClass = serverClass;
-    this.quitRequested = quitRequested;
+    this.boot = boot;
+    this.client = client;
+    this.dispatcher = dispatcher;
+    this.signalHandlers = signalHandlers;
+    this.initialize = initialize;
+    this.finalize = finalize;
   }
 
   /**
-   * Runs the worker on the calling thread and returns once it ended: the initialize hook and
-   * the messages already waiting while {@code startup} readies the reactor (see
-   * {@link StartupPhase}), then the reactor loop on this thread.
+   * Runs the worker on the calling thread and returns once it ended; closes the bootstrap.
    *
    * @return what went wrong (initialize or finalize threw, the channel broke, or the reactor's
    *     native code could not be loaded), or null
    * @throws TetherException if a signal handler could not be installed (nothing ran then)
    */
-  public static TetherException run(String serverClass, MessageChannel channel,
-      StartupPhase startup, Dispatcher dispatcher, Map<String, Runnable> signalHandlers,
-      Hook initialize, Hook finalize, BooleanSupplier quitRequested) {
-    WorkerLoop run = new WorkerLoop(serverClass, quitRequested);
-    Runnable restoreSignals = SignalHandlers.install(signalHandlers, startup);
+  public TetherException run() {
     try {
-      run.serve(channel, startup, dispatcher, initialize);
-    } catch (TetherException e) { // the reactor could not be made: finalize all the same
-      run.fail(e);
-    } finally {
-      restoreSignals.run();
-    }
-    if (run.initialized) {
+      Runnable restoreSignals = SignalHandlers.install(signalHandlers, boot);
       try {
-        finalize.run();
-      } catch (Exception e) {
-        run.fail(new TetherException(serverClass + ".finalizeServer() failed", e));
+        serve();
+      } finally {
+        restoreSignals.run();
       }
+    } finally {
+      boot.close();
     }
-    return run.failure;
+    return failure;
   }
 
-  private void serve(MessageChannel channel, StartupPhase startup, Dispatcher dispatcher,
-      Hook initialize) {
+  /**
+   * Ends the main loop after the current callback: nothing more is dispatched, then the finalize
+   * hook runs. Any thread.
+   */
+  public void quit() {
+    quitRequested = true;
+    Reactor loop = boot.reactorIfReady();
+    if (loop != null) {
+      loop.nextTick(this::end); // runs in the loop, or is dropped if the loop is over
+    }
+  }
+
+  /** The worker's reactor; see {@link WorkerBootstrap#reactor()}. */
+  public Reactor reactor() {
+    return boot.reactor();
+  }
+
+  private void serve() {
     boolean open = false;
     try {
-      open = initialize(initialize) && startup.serve(channel, dispatcher, quitRequested);
+      open = initialize() && boot.serve(dispatcher, client, () -> quitRequested);
     } catch (ChannelException e) {
       fail(new TetherException("channel of " + serverClass + " broke", e));
     } finally {
-      startup.finish();
+      boot.finish();
     }
-    boolean serving = open && !quitRequested.getAsBoolean();
-    if (!serving && !startup.entered()) {
-      return; // the reactor holds nothing yet
+    boolean serving = open && !quitRequested;
+    if (!serving && !boot.entered()) {
+      finalizeServer(); // the reactor holds nothing yet
+      return;
     }
-    Reactor loop = startup.reactor();
+    Reactor loop;
+    try {
+      loop = boot.reactor();
+    } catch (TetherException e) { // the native code could not be loaded
+      fail(e);
+      finalizeServer();
+      return;
+    }
     loop.run(() -> {
-      if (serving) {
-        watch(channel, dispatcher, loop);
+      if (serving && !quitRequested) {
+        boot.handOver(loop, dispatcher, client, () -> !ended && !quitRequested, this::ended);
       } else {
-        loop.stop();
+        end();
       }
     });
+    finalizeServer(); // if the loop stopped without end(): someone stopped the reactor itself
   }
 
   /** Runs the initialize hook; false if it threw (recorded) or quit was requested. */
-  private boolean initialize(Hook initialize) {
+  private boolean initialize() {
     try {
       initialize.run();
       initialized = true;
@@ -94,23 +130,49 @@ public final class WorkerLoop {
       fail(new TetherException(serverClass + ".initializeServer() failed", e));
       return false;
     }
-    return !quitRequested.getAsBoolean(); // quitMain() may come before the loop could see it
+    return !quitRequested; // quitMain() may come before the loop could see it
   }
 
-  /** Reactor thread: dispatches what is buffered already, then whatever arrives. */
-  private void watch(MessageChannel channel, Dispatcher dispatcher, Reactor loop) {
-    if (quitRequested.getAsBoolean()) {
-      loop.stop();
+  /** Reactor thread: the channel ended (its unbind), with null or what broke it. */
+  private void ended(Throwable broken) {
+    if (broken != null) {
+      fail(new TetherException("channel of " + serverClass + " broke", broken));
+    }
+    if (ended) {
+      boot.reactorIfReady().stop(); // the finalize hook ran; its writes are out or dropped
+    } else {
+      end();
+    }
+  }
+
+  /**
+   * Reactor thread: the main loop ends. The finalize hook runs with the channel open; then the
+   * channel closes once its queue is written, and its end stops the reactor.
+   */
+  private void end() {
+    if (ended) {
       return;
     }
-    ChannelWatcher watcher = new ChannelWatcher(channel, dispatcher, quitRequested, broken -> {
-      if (broken != null) {
-        fail(new TetherException("channel of " + serverClass + " broke", broken));
-      }
-      loop.stop();
-    });
-    loop.watch(channel.fd(), watcher).setNotifyReadable(true);
-    watcher.dispatchBuffered();
+    ended = true;
+    finalizeServer();
+    ChannelConnection channel = boot.connection();
+    if (channel != null && channel.isOpen()) {
+      channel.closeConnectionAfterWriting(); // its unbind comes to ended(), which stops
+    } else {
+      boot.reactorIfReady().stop();
+    }
+  }
+
+  private void finalizeServer() {
+    if (!initialized) {
+      return;
+    }
+    initialized = false; // once
+    try {
+      finalize.run();
+    } catch (Exception e) {
+      fail(new TetherException(serverClass + ".finalizeServer() failed", e));
+    }
   }
 
   private void fail(TetherException e) {

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.channel.MessageChannel;
-import dev.tether.server.internal.StartupPhase;
+import dev.tether.server.internal.WorkerBootstrap;
 import dev.tether.testing.OpenFds;
 import dev.tether.testing.TestThreads;
 import java.io.FileOutputStream;
@@ -28,13 +28,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A child worker's start-up phase in this JVM over a real socket pair, the worker's end in
- * plain-stream mode as in a child ({@link MessageChannel#fromInheritedFd}): the worker thread
+ * A child worker's start-up phase in this JVM over a real socket pair, the worker's end served
+ * through plain streams as in a child ({@link WorkerBootstrap#inherited}): the worker thread
  * answers messages while a load job that the test holds back has not finished, then hands over to
  * the reactor without losing or reordering a message.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class StartupPhaseTest {
+class WorkerBootstrapTest {
   /** Replies with what it saw; "where" asks for the reactor (entering it during start-up). */
   public static class Phases extends AbstractServer {
     volatile boolean finalized;
@@ -72,11 +72,12 @@ class StartupPhaseTest {
     MessageChannel.pair().close();
   }
 
-  /** A supervisor's end and a worker's end that has not loaded native code (as in a child). */
-  private static MessageChannel.Pair inheritedPair() {
+  /** A supervisor's end, and the number of the worker's end (owned by the test until served). */
+  private record Ends(MessageChannel first, int second) {}
+
+  private static Ends inheritedPair() {
     int[] sv = dev.tether.unix.internal.Sockets.pair();
-    return new MessageChannel.Pair(MessageChannel.fromFd(sv[0]),
-        MessageChannel.fromInheritedFd(sv[1]));
+    return new Ends(MessageChannel.fromFd(sv[0]), sv[1]);
   }
 
   private final TestThreads threads = new TestThreads();
@@ -90,14 +91,14 @@ class StartupPhaseTest {
     OpenFds.assertNoneOpenedSince(fdsBefore, Duration.ofSeconds(10), "start-up test");
   }
 
-  /** Serves {@code channel} on a thread of its own, whose load job waits for {@link #release}. */
-  private CompletableFuture<Void> serve(AbstractServer server, MessageChannel channel,
-      Runnable load) {
-    return threads.async(() -> server.startSynchronously(channel,
-        StartupPhase.loading(AbstractServer.REACTOR_NAME, load)));
+  /** Serves fd {@code channel} on a thread of its own, running {@code load} before the reactor. */
+  private CompletableFuture<Void> serve(AbstractServer server, int channel, Runnable load) {
+    return threads.async(() -> server.serve(
+        WorkerBootstrap.inherited(channel, AbstractServer.REACTOR_NAME, load)));
   }
 
-  private CompletableFuture<Void> serveHeldBack(AbstractServer server, MessageChannel channel) {
+  /** Serves fd {@code channel} with a load that waits for {@link #release}. */
+  private CompletableFuture<Void> serveHeldBack(AbstractServer server, int channel) {
     return serve(server, channel, () -> {
       try {
         release.await();
@@ -110,7 +111,7 @@ class StartupPhaseTest {
   @Test
   void messagesAreAnsweredBeforeTheLoadEndsThenOnTheReactor() throws Exception {
     Phases server = new Phases();
-    MessageChannel.Pair pair = inheritedPair();
+    Ends pair = inheritedPair();
     MessageChannel sup = pair.first();
     CompletableFuture<Void> done = serveHeldBack(server, pair.second());
 
@@ -127,7 +128,7 @@ class StartupPhaseTest {
   @Test
   void aHandlerThatNeedsTheReactorEntersItAndBufferedMessagesFollowInOrder() throws Exception {
     Phases server = new Phases();
-    MessageChannel.Pair pair = inheritedPair();
+    Ends pair = inheritedPair();
     MessageChannel sup = pair.first();
     CompletableFuture<Void> done = serveHeldBack(server, pair.second());
 
@@ -144,7 +145,7 @@ class StartupPhaseTest {
   @Test
   void fdsPassedDuringStartUpArrive(@TempDir Path dir) throws Exception {
     Phases server = new Phases();
-    MessageChannel.Pair pair = inheritedPair();
+    Ends pair = inheritedPair();
     MessageChannel sup = pair.first();
     CompletableFuture<Void> done = serveHeldBack(server, pair.second());
 
@@ -162,7 +163,7 @@ class StartupPhaseTest {
   @Test
   void quitDuringStartUpEndsTheWorkerWithoutWaitingForTheLoad() throws Exception {
     Phases quitting = new Phases();
-    MessageChannel.Pair pair = inheritedPair();
+    Ends pair = inheritedPair();
     CompletableFuture<Void> done = serveHeldBack(quitting, pair.second());
     pair.first().write("quit");
     done.get(20, TimeUnit.SECONDS);
@@ -171,7 +172,7 @@ class StartupPhaseTest {
     pair.first().close();
 
     Phases quitFromElsewhere = new Phases();
-    MessageChannel.Pair pair2 = inheritedPair();
+    Ends pair2 = inheritedPair();
     done = serveHeldBack(quitFromElsewhere, pair2.second());
     pair2.first().write("echo", "up"); // answered: the worker is in its start-up phase
     assertEquals(List.of("echo", "up"), pair2.first().read());
@@ -185,7 +186,7 @@ class StartupPhaseTest {
   @Test
   void endOfStreamDuringStartUpEndsTheWorkerOnceLoaded() throws Exception {
     Phases closed = new Phases();
-    MessageChannel.Pair pair = inheritedPair();
+    Ends pair = inheritedPair();
     CompletableFuture<Void> done = serveHeldBack(closed, pair.second());
     pair.first().write("echo", "last");
     assertEquals(List.of("echo", "last"), pair.first().read());
@@ -198,7 +199,7 @@ class StartupPhaseTest {
   @Test
   void aLoadThatFailsFailsTheWorker() {
     Phases server = new Phases();
-    MessageChannel.Pair pair = inheritedPair();
+    Ends pair = inheritedPair();
     CompletableFuture<Void> done = serve(server, pair.second(), () -> {
       throw new UnsatisfiedLinkError("no jffi here");
     });

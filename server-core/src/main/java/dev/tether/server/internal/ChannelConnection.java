@@ -1,0 +1,145 @@
+package dev.tether.server.internal;
+
+import dev.tether.channel.ChannelException;
+import dev.tether.channel.MessageChannel;
+import dev.tether.channel.ReceivedMessage;
+import dev.tether.channel.codec.WireFormat;
+import dev.tether.channel.internal.Fds;
+import dev.tether.channel.internal.FrameReader;
+import dev.tether.reactor.Connection;
+import dev.tether.server.WorkerChannel;
+import dev.tether.unix.NativeCallException;
+import dev.tether.unix.internal.Linux;
+import java.io.FileDescriptor;
+import java.nio.ByteBuffer;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker's channel to its supervisor as a connection of its reactor: recvmsg into the
+ * reactor's buffer (fds included), pushed into the {@link FrameReader} the start-up used, every
+ * whole message dispatched in order, one at a time; a proto handler's message waits for its
+ * scalar. Writes go through the connection's queue, with its watermarks: above the high one the
+ * reactor stops reading this channel, so a supervisor that stops reading replies stops getting
+ * its messages read instead of growing the queue.
+ *
+ * <p>Ends once, through {@code onEnd}: with null when the supervisor closed (end of stream,
+ * hang-up, a reset or a broken pipe on write), with the failure when the stream broke (malformed
+ * or out-of-step input: the channel is closed at once, and nothing after the bad unit is decoded)
+ * or the socket failed otherwise.
+ *
+ * <p>Reactor thread only. The reactor owns the fd; this connection owns the reader's fds (closed
+ * in {@link #unbind()}).
+ */
+final class ChannelConnection extends Connection {
+  private static final int[] NO_FDS = {};
+
+  private final FrameReader reader;
+  private final Dispatcher dispatcher;
+  private final WorkerChannel client;
+  private final BooleanSupplier mayDispatch;
+  private final Consumer<Throwable> onEnd;
+  private int[] arrived = NO_FDS;
+  private ReceivedMessage awaitingPayload;
+  private ChannelException broken;
+
+  /**
+   * @param mayDispatch false once the main loop is ending: nothing more is dispatched
+   * @param onEnd called once from {@link #unbind()}: null, or what broke the channel
+   */
+  ChannelConnection(FrameReader reader, Dispatcher dispatcher, WorkerChannel client,
+      BooleanSupplier mayDispatch, Consumer<Throwable> onEnd) {
+    this.reader = reader;
+    this.dispatcher = dispatcher;
+    this.client = client;
+    this.mayDispatch = mayDispatch;
+    this.onEnd = onEnd;
+  }
+
+  @Override
+  protected void postInit() {
+    enableFileDescriptorReceiving(WireFormat.MAX_FDS_PER_MESSAGE);
+  }
+
+  @Override
+  protected void receiveFileDescriptors(int[] fds) {
+    arrived = fds; // they came with the bytes of the receiveData that follows
+  }
+
+  @Override
+  protected void receiveData(ByteBuffer data) {
+    if (arrived.length > 0) {
+      reader.fdsArrived(arrived, data.remaining());
+      arrived = NO_FDS;
+    }
+    do {
+      reader.push(data);
+      dispatchBuffered();
+    } while (data.hasRemaining() && broken == null && mayDispatch.getAsBoolean());
+  }
+
+  /** Dispatches every whole unit buffered, in order, while dispatching may go on. */
+  void dispatchBuffered() {
+    try {
+      while (broken == null && mayDispatch.getAsBoolean()) {
+        ReceivedMessage message;
+        byte[] payload = null;
+        if (awaitingPayload != null) {
+          payload = reader.pollScalar(MessageChannel.DEFAULT_MAX_SCALAR_SIZE);
+          if (payload == null) {
+            return;
+          }
+          message = awaitingPayload;
+          awaitingPayload = null;
+        } else {
+          message = reader.pollMessage();
+          if (message == null) {
+            return;
+          }
+          if (dispatcher.takesPayload(message)) {
+            awaitingPayload = message;
+            continue;
+          }
+        }
+        dispatcher.dispatch(message, payload, client);
+      }
+    } catch (ChannelException e) {
+      broken = e;
+      closeConnection();
+    }
+  }
+
+  /**
+   * Sends {@code src}, with {@code fds} on its first byte (the fd carrier byte, which
+   * {@link #sendFileDescriptors} writes); dropped if the connection is closed.
+   */
+  void send(ByteBuffer src, FileDescriptor[] fds) {
+    if (fds.length > 0) {
+      int[] numbers = new int[fds.length];
+      for (int i = 0; i < fds.length; i++) {
+        numbers[i] = Fds.number(fds[i]);
+      }
+      sendFileDescriptors(numbers);
+      src.position(src.position() + 1);
+    }
+    sendData(src);
+  }
+
+  @Override
+  protected void unbind() {
+    if (awaitingPayload != null) {
+      awaitingPayload.close();
+      awaitingPayload = null;
+    }
+    reader.closeAll();
+    Throwable reason = broken != null ? broken : closeReason();
+    if (reason instanceof NativeCallException e
+        && (e.errno() == Linux.ECONNRESET || e.errno() == Linux.EPIPE)) {
+      LoggerFactory.getLogger(ChannelConnection.class)
+          .debug("channel to the supervisor ended: {}", e.getMessage());
+      reason = null; // the supervisor is gone: the end of the stream, not a failure of ours
+    }
+    onEnd.accept(reason);
+  }
+}
