@@ -3,6 +3,7 @@ package dev.tether.channel;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import dev.tether.channel.codec.MessageDecoder;
+import dev.tether.channel.codec.MessageEncoder;
 import dev.tether.channel.codec.WireFormat;
 import dev.tether.channel.internal.ChannelSocket;
 import dev.tether.channel.internal.FdNegotiation;
@@ -14,8 +15,6 @@ import dev.tether.unix.internal.Io;
 import dev.tether.unix.internal.Sockets;
 import java.io.Closeable;
 import java.io.FileDescriptor;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -196,11 +195,7 @@ public final class MessageChannel implements Closeable {
 
   /** Writes message {@code [name, args...]}. */
   public void write(String name, String... args) {
-    Objects.requireNonNull(name, "name");
-    List<String> message = new ArrayList<>(args.length + 1);
-    message.add(name);
-    message.addAll(Arrays.asList(args));
-    write(message);
+    write(MessageEncoder.elements(name, args));
   }
 
   /**
@@ -278,9 +273,7 @@ public final class MessageChannel implements Closeable {
    * {@link #write(List)}, with the first key as the message's name.
    */
   public void writeHash(Map<String, String> hash) {
-    List<String> elements = new ArrayList<>(hash.size() * 2);
-    hash.forEach((k, v) -> elements.addAll(List.of(k, v)));
-    write(elements);
+    write(MessageEncoder.fromHash(hash));
   }
 
   /** Reads a scalar of at most {@link #DEFAULT_MAX_SCALAR_SIZE} bytes; null at end of stream. */

@@ -381,6 +381,18 @@ class MessageChannelTest {
   }
 
   @Test
+  void aClosedFdIsRefusedBeforeAnythingIsWritten() {
+    int[] pipe = TestNatives.pipe();
+    TestNatives.LIB.close(pipe[0]);
+    TestNatives.LIB.close(pipe[1]);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> a.writeWithFds(List.of("conn"), TestNatives.wrap(pipe[1])));
+    assertEquals("fds[0] : " + pipe[1] + " (expected: an open fd)", e.getMessage());
+    a.write("next");
+    assertEquals(List.of("next"), b.read(), "no header without its carrier went out");
+  }
+
+  @Test
   void readingAnFdMessageAsPlainClosesItsFds() {
     int[] pipe = TestNatives.pipe();
     Map<Integer, String> before = OpenFds.snapshot();

@@ -1,12 +1,11 @@
 package dev.tether.server;
 
 import com.google.protobuf.MessageLite;
+import dev.tether.channel.codec.MessageEncoder;
 import dev.tether.channel.codec.WireFormat;
 import dev.tether.channel.internal.FrameWriter;
 import dev.tether.server.internal.WorkerBootstrap;
 import java.io.FileDescriptor;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -49,11 +48,7 @@ public final class WorkerChannel {
 
   /** Writes message {@code [name, args...]}. */
   public void write(String name, String... args) {
-    Objects.requireNonNull(name, "name");
-    List<String> message = new ArrayList<>(args.length + 1);
-    message.add(name);
-    message.addAll(Arrays.asList(args));
-    write(message);
+    write(MessageEncoder.elements(name, args));
   }
 
   /**
@@ -93,9 +88,7 @@ public final class WorkerChannel {
 
   /** Writes {@code hash} as alternating keys and values, in its iteration order. */
   public void writeHash(Map<String, String> hash) {
-    List<String> elements = new ArrayList<>(hash.size() * 2);
-    hash.forEach((k, v) -> elements.addAll(List.of(k, v)));
-    write(elements);
+    write(MessageEncoder.fromHash(hash));
   }
 
   /** Writes {@code data} as one scalar. */

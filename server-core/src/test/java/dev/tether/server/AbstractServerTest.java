@@ -70,6 +70,32 @@ class AbstractServerTest {
     }
   }
 
+  /**
+   * "late" waits for {@link #go}, then writes to a supervisor that may have closed meanwhile, and
+   * records whether finalizeServer had run by the time its write returned.
+   */
+  public static class Late extends AbstractServer {
+    final java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    final java.util.concurrent.CountDownLatch entered =
+        new java.util.concurrent.CountDownLatch(1);
+    volatile boolean finalized;
+    volatile Boolean finalizedWhileHandling;
+
+    public Late() {
+      defineMessageHandler("late", args -> {
+        entered.countDown();
+        go.await();
+        client().write("too late");
+        finalizedWhileHandling = finalized;
+      });
+    }
+
+    @Override
+    protected void finalizeServer() {
+      finalized = true;
+    }
+  }
+
   /** A server whose annotated method has an unsupported parameter. */
   public static class BadSignature extends AbstractServer {
     @OnMessage("n")
@@ -86,6 +112,35 @@ class AbstractServerTest {
 
   private static CompletableFuture<Void> serve(AbstractServer server, MessageChannel channel) {
     return CompletableFuture.runAsync(() -> server.startSynchronously(channel));
+  }
+
+  @Test
+  void aWriteThatFindsTheSupervisorGoneEndsTheLoopAfterTheHandlerReturns() throws Exception {
+    Late server = new Late();
+    MessageChannel.Pair pair = MessageChannel.pair();
+    CompletableFuture<Void> done = serve(server, pair.second());
+    pair.first().write("late");
+    assertTrue(server.entered.await(10, TimeUnit.SECONDS));
+    pair.first().close(); // the handler's write meets a closed peer (EPIPE) inside the handler
+    server.go.countDown();
+    done.get(10, TimeUnit.SECONDS);
+    assertEquals(Boolean.FALSE, server.finalizedWhileHandling, "finalizeServer ran inside it");
+    assertTrue(server.finalized);
+  }
+
+  @Test
+  void anEndInsideAUnitBreaksTheChannel() throws Exception {
+    Sample server = new Sample();
+    MessageChannel.Pair pair = MessageChannel.pair();
+    CompletableFuture<Void> done = serve(server, pair.second());
+    pair.first().write("echo", "whole");
+    assertEquals(List.of("whole"), pair.first().read());
+    dev.tether.unix.internal.Io.writeFully(pair.first().fd(), new byte[] {0, 9, 'e', 'c'});
+    pair.first().close();
+    java.util.concurrent.ExecutionException e = assertThrows(
+        java.util.concurrent.ExecutionException.class, () -> done.get(10, TimeUnit.SECONDS));
+    assertTrue(e.getCause().getCause() instanceof dev.tether.channel.TruncatedFrameException,
+        e.getCause().toString());
   }
 
   @Test

@@ -24,6 +24,12 @@ final class SpawnRuns {
   private static final Duration GRACEFUL = Duration.ofSeconds(60);
   private static final Duration AFTER_TERM = Duration.ofSeconds(5);
 
+  /**
+   * How long each Tether worker's {@code stop()} took: the supervisor closes the channel, the
+   * worker sees the end, finalizes and exits, and is reaped (no signal unless it takes 60 s).
+   */
+  static final List<Double> stopMillis = Collections.synchronizedList(new ArrayList<>());
+
   private final Path fd3ToStdin;
   private final Path helloJar;
 
@@ -100,7 +106,11 @@ final class SpawnRuns {
       throw e;
     }
     long elapsed = System.nanoTime() - t0;
+    long stopping = System.nanoTime();
     ExitStatus status = worker.stop();
+    if (!train) {
+      stopMillis.add((System.nanoTime() - stopping) / 1e6);
+    }
     check(BenchWorker.PING.equals(reply), "reply : " + reply + " (expected: [ping])");
     check(status.equals(new ExitStatus.Exited(0)), "worker ended " + status + " (expected: 0);"
         + " its output: " + String.join("\n", output));

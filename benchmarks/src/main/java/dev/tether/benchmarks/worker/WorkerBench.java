@@ -99,6 +99,10 @@ public final class WorkerBench {
       }
     }
     SpawnTable.print(ms, bare, plain, SPAWN_GOAL, rounds);
+    double[] stops = SpawnRuns.stopMillis.stream().mapToDouble(Double::doubleValue).toArray();
+    System.out.printf("stop(): channel closed to worker reaped, median of %d Tether workers: %.1f"
+        + " ms (max %.1f); goal <= 100 ms: %s%n", stops.length, median(stops),
+        Arrays.stream(stops).max().orElse(0), goal(median(stops) <= 100));
   }
 
   /** Exactly what {@code JavaCommand.Builder.quickStart()} adds to a command line. */

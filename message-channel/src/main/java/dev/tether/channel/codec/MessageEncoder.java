@@ -4,7 +4,9 @@ import dev.tether.channel.FrameTooLargeException;
 import dev.tether.channel.InvalidElementException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -17,6 +19,22 @@ import java.util.Objects;
  */
 public final class MessageEncoder {
   private MessageEncoder() {}
+
+  /** The elements of message {@code [name, args...]}. */
+  public static List<String> elements(String name, String... args) {
+    Objects.requireNonNull(name, "name");
+    List<String> message = new ArrayList<>(args.length + 1);
+    message.add(name);
+    message.addAll(Arrays.asList(args));
+    return message;
+  }
+
+  /** {@code hash} as Passenger's hash message: alternating keys and values, in its order. */
+  public static List<String> fromHash(Map<String, String> hash) {
+    List<String> elements = new ArrayList<>(hash.size() * 2);
+    hash.forEach((k, v) -> elements.addAll(List.of(k, v)));
+    return elements;
+  }
 
   /**
    * Returns the encoded size (header and body) of a message frame holding {@code elements}.

@@ -15,7 +15,7 @@ import dev.tether.channel.codec.WireFormat;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -60,8 +60,11 @@ public final class FrameReader {
   private long bytesRead; // stream offset of in's limit
   private boolean eof;
   private ChannelException broken;
-  // The scalar under way (pollScalar): its body so far, announced length and stream offset.
+  // The scalar under way (pollScalar): full parts of SCALAR_CHUNK bytes, the part being filled,
+  // the announced length, the bytes so far and the stream offset.
+  private final List<byte[]> scalarParts = new ArrayList<>();
   private byte[] scalar;
+  private int scalarFill;
   private int scalarLength;
   private int scalarReceived;
   private long scalarStart;
@@ -123,6 +126,36 @@ public final class FrameReader {
   }
 
   /**
+   * Whether all of the next unit (a scalar of at most {@code maxScalarSize} bytes if
+   * {@code scalar}, else a message frame) is buffered or waiting in the socket, so that reading it
+   * does not wait for the peer; reads at most its header, and only if that is waiting too. False
+   * at end of stream (a reader of the socket's readiness finds that out). An fd header's carrier
+   * byte is not counted: its writer sends it right after the frame.
+   *
+   * @throws ScalarTooLargeException if a scalar's header announces more than
+   *     {@code maxScalarSize} bytes (the reader is broken from then on)
+   */
+  public boolean unitWaiting(boolean scalar, int maxScalarSize) {
+    checkIntact();
+    int header = scalar ? WireFormat.SCALAR_HEADER_SIZE : WireFormat.MESSAGE_HEADER_SIZE;
+    if (available() < header) {
+      return false;
+    }
+    fill(header, scalar ? "scalar header" : "message header");
+    long length;
+    if (scalar) {
+      try {
+        length = MessageDecoder.scalarFrameLength(in, maxScalarSize);
+      } catch (ScalarTooLargeException e) {
+        throw breaks(e);
+      }
+    } else {
+      length = MessageDecoder.messageFrameLength(in);
+    }
+    return available() >= length;
+  }
+
+  /**
    * The next wholly buffered message with its fds (and their carrier byte), or null; never reads.
    */
   public ReceivedMessage pollMessage() {
@@ -140,9 +173,9 @@ public final class FrameReader {
 
   /**
    * The scalar at the head of the stream once all of it is buffered, else null; never reads. Its
-   * body grows with the bytes that arrive (moved out of the buffer as they come), by at most what
-   * came so far or {@value #SCALAR_CHUNK} bytes: a 4-byte header announcing {@code maxSize} costs
-   * no more than that.
+   * bytes are moved out of the buffer as they come, into parts of at most {@value #SCALAR_CHUNK}
+   * bytes, each made when bytes arrive for it, and the body is made once all have come: a 4-byte
+   * header announcing {@code maxSize} costs one part, never the size it announces.
    *
    * @throws ScalarTooLargeException if the header announces more than {@code maxSize} bytes (the
    *     reader is broken from then on)
@@ -163,19 +196,34 @@ public final class FrameReader {
       in.position(in.position() + WireFormat.SCALAR_HEADER_SIZE);
       scalarLength = (int) frame - WireFormat.SCALAR_HEADER_SIZE;
       scalarReceived = 0;
+      scalarFill = 0;
       scalar = new byte[Math.min(scalarLength, SCALAR_CHUNK)];
     }
-    int n = Math.min(in.remaining(), scalarLength - scalarReceived);
-    if (scalarReceived + n > scalar.length) {
-      scalar = Arrays.copyOf(scalar, (int) Math.min(scalarLength,
-          Math.max(scalarReceived + (long) n, 2L * scalarReceived)));
+    while (scalarReceived < scalarLength && in.hasRemaining()) {
+      if (scalarFill == scalar.length) {
+        scalarParts.add(scalar);
+        scalar = new byte[Math.min(SCALAR_CHUNK, scalarLength - scalarReceived)];
+        scalarFill = 0;
+      }
+      int n = Math.min(in.remaining(), scalar.length - scalarFill);
+      in.get(scalar, scalarFill, n);
+      scalarFill += n;
+      scalarReceived += n;
     }
-    in.get(scalar, scalarReceived, n);
-    scalarReceived += n;
     if (scalarReceived < scalarLength) {
       return null;
     }
     byte[] body = scalar;
+    if (!scalarParts.isEmpty()) {
+      body = new byte[scalarLength];
+      int at = 0;
+      for (byte[] part : scalarParts) {
+        System.arraycopy(part, 0, body, at, part.length);
+        at += part.length;
+      }
+      System.arraycopy(scalar, 0, body, at, scalarFill);
+      scalarParts.clear();
+    }
     scalar = null;
     inboundFds.take(0, scalarStart, position(), "scalar");
     return body;
@@ -215,6 +263,28 @@ public final class FrameReader {
     data.limit(limit);
     in.flip();
     bytesRead += n;
+  }
+
+  /**
+   * Says the pushed stream ended after what is buffered, all of which the caller has polled
+   * that it will: fine after a whole unit; inside one (a frame or a scalar cut short) it breaks
+   * the reader.
+   *
+   * @throws TruncatedFrameException if the stream ended inside a unit
+   */
+  public void endOfStream() {
+    checkIntact();
+    if (scalar != null) {
+      throw breaks(truncated("scalar", WireFormat.SCALAR_HEADER_SIZE + (long) scalarLength,
+          WireFormat.SCALAR_HEADER_SIZE + (long) scalarReceived));
+    }
+    int frame = MessageDecoder.messageFrameLength(in);
+    boolean carrierMissing = frame >= 0 && in.remaining() == frame && isFdsHeader();
+    if (in.hasRemaining() && (frame < 0 || in.remaining() < frame || carrierMissing)) {
+      throw breaks(truncated(carrierMissing ? "fd-carrying message" : "message",
+          Math.max(frame, WireFormat.MESSAGE_HEADER_SIZE) + (carrierMissing ? 1 : 0),
+          in.remaining()));
+    }
   }
 
   /**

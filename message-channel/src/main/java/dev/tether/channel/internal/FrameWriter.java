@@ -7,6 +7,7 @@ import dev.tether.channel.ReservedNameException;
 import dev.tether.channel.TooManyFdsException;
 import dev.tether.channel.codec.MessageEncoder;
 import dev.tether.channel.codec.WireFormat;
+import dev.tether.unix.internal.Io;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -51,6 +52,7 @@ public final class FrameWriter {
    *
    * @throws TooManyFdsException if there are more than {@value WireFormat#MAX_FDS_PER_MESSAGE}
    *     fds; nothing is written
+   * @throws IllegalArgumentException if one of {@code fds} is not open; nothing is written
    */
   public void writeMessage(List<String> message, FileDescriptor[] fds) {
     if (fds.length == 0) {
@@ -60,6 +62,15 @@ public final class FrameWriter {
     if (fds.length > WireFormat.MAX_FDS_PER_MESSAGE) {
       throw new TooManyFdsException("message carries " + fds.length + " fds (expected: <= "
           + WireFormat.MAX_FDS_PER_MESSAGE + ")");
+    }
+    // Checked before the header goes out: a carrier byte refused after it would leave the
+    // peer's stream out of step.
+    for (int i = 0; i < fds.length; i++) {
+      int number = Fds.number(fds[i]);
+      if (number < 0 || !Io.isOpen(number)) {
+        throw new IllegalArgumentException("fds[" + i + "] : " + number
+            + " (expected: an open fd)");
+      }
     }
     checkName(message);
     writeFrame(MessageEncoder.withFdHeader(message, fds.length));

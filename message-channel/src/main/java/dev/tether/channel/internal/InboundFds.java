@@ -72,12 +72,10 @@ public final class InboundFds {
         unit + " came with " + taken.size() + " fd(s) (expected: " + count + "); closed them");
   }
 
-  /** Closes every fd still waiting; returns how many. */
-  public int closeAll() {
-    int n = queue.size();
+  /** Closes every fd still waiting. */
+  public void closeAll() {
     while (!queue.isEmpty()) {
       Fds.close(queue.poll().fd());
     }
-    return n;
   }
 }

@@ -5,12 +5,13 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * The socket under a {@link dev.tether.channel.MessageChannel}: the native layer's, which passes
- * fds ({@link NativeSocketIo}), or plain JDK streams, which start without native code but cannot
- * ({@link StreamSocketIo}).
+ * The blocking socket under a {@link ChannelSocket}: the native layer's, which passes fds
+ * ({@link NativeSocketIo}), or plain JDK streams, which start without native code but cannot
+ * ({@link StreamSocketIo}; a worker's start-up).
  *
- * <p>Not thread-safe: the channel calls the read methods under its read lock, the write methods
- * under its write lock, and swaps implementations under both.
+ * <p>Not thread-safe: one reader and one writer at a time (a
+ * {@link dev.tether.channel.MessageChannel}'s read and write locks, or a worker's main thread);
+ * {@link ChannelSocket#upgrade} swaps implementations with no read or write under way.
  */
 public interface SocketIo {
   /**

@@ -1,13 +1,12 @@
 package dev.tether.unix.internal;
 
+import dev.tether.unix.jnr.FileCalls;
+import dev.tether.unix.jnr.Libc;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import dev.tether.unix.jnr.FileCalls;
-import dev.tether.unix.jnr.Libc;
 
 /**
  * read(2), write(2), close(2) and fcntl(2) on fd numbers. The raw-address calls return {@code
@@ -94,6 +93,11 @@ public final class Io {
     if (files().fcntl(fd, Linux.F_SETFD, Linux.FD_CLOEXEC) < 0) {
       throw Errors.failure("fcntl(F_SETFD)", fd);
     }
+  }
+
+  /** Whether {@code fd} is an open fd of this process. */
+  public static boolean isOpen(int fd) {
+    return files().fcntl(fd, Linux.F_GETFD, 0) >= 0;
   }
 
   /** Whether {@code fd} is close-on-exec. */

@@ -15,8 +15,15 @@ public final class ReactorAccess {
 
   private ReactorAccess() {}
 
-  /** Called once, by {@code Reactor}'s class initializer. */
-  public static void setEntry(Consumer<Reactor> enter) {
+  /**
+   * Called once, by {@code Reactor}'s class initializer.
+   *
+   * @throws IllegalStateException if the entry point is set already
+   */
+  public static synchronized void setEntry(Consumer<Reactor> enter) {
+    if (entry != null) {
+      throw new IllegalStateException("reactor entry : set already (expected: once, by Reactor)");
+    }
     entry = enter;
   }
 

@@ -9,6 +9,7 @@ import dev.tether.channel.internal.FrameReader;
 import dev.tether.reactor.Connection;
 import dev.tether.server.WorkerChannel;
 import dev.tether.unix.NativeCallException;
+import dev.tether.unix.internal.Io;
 import dev.tether.unix.internal.Linux;
 import java.io.FileDescriptor;
 import java.nio.ByteBuffer;
@@ -24,10 +25,11 @@ import org.slf4j.LoggerFactory;
  * reactor stops reading this channel, so a supervisor that stops reading replies stops getting
  * its messages read instead of growing the queue.
  *
- * <p>Ends once, through {@code onEnd}: with null when the supervisor closed (end of stream,
- * hang-up, a reset or a broken pipe on write), with the failure when the stream broke (malformed
- * or out-of-step input: the channel is closed at once, and nothing after the bad unit is decoded)
- * or the socket failed otherwise.
+ * <p>Ends once, through {@code onEnd}: with null when the supervisor closed (end of stream
+ * between units, hang-up, a reset or a broken pipe on write), with the failure when the stream
+ * broke (malformed or out-of-step input, or an end inside a unit: the channel is closed at once,
+ * and nothing after the bad unit is decoded) or the socket failed otherwise. An end that a
+ * handler's own write causes comes after the handler returns.
  *
  * <p>Reactor thread only. The reactor owns the fd; this connection owns the reader's fds (closed
  * in {@link #unbind()}).
@@ -43,14 +45,20 @@ final class ChannelConnection extends Connection {
   private int[] arrived = NO_FDS;
   private ReceivedMessage awaitingPayload;
   private ChannelException broken;
+  private boolean dispatching; // a handler runs: an end it causes waits until it returns
+  private boolean unbound;
+  private Throwable endReason;
 
   /**
+   * @param reader the start-up's reader, with what it buffered; this connection owns its fds
+   * @param awaitingPayload a message of the start-up whose payload has not all come, or null
    * @param mayDispatch false once the main loop is ending: nothing more is dispatched
    * @param onEnd called once from {@link #unbind()}: null, or what broke the channel
    */
-  ChannelConnection(FrameReader reader, Dispatcher dispatcher, WorkerChannel client,
-      BooleanSupplier mayDispatch, Consumer<Throwable> onEnd) {
+  ChannelConnection(FrameReader reader, ReceivedMessage awaitingPayload, Dispatcher dispatcher,
+      WorkerChannel client, BooleanSupplier mayDispatch, Consumer<Throwable> onEnd) {
     this.reader = reader;
+    this.awaitingPayload = awaitingPayload;
     this.dispatcher = dispatcher;
     this.client = client;
     this.mayDispatch = mayDispatch;
@@ -76,13 +84,13 @@ final class ChannelConnection extends Connection {
     do {
       reader.push(data);
       dispatchBuffered();
-    } while (data.hasRemaining() && broken == null && mayDispatch.getAsBoolean());
+    } while (data.hasRemaining() && !unbound && mayDispatch.getAsBoolean());
   }
 
   /** Dispatches every whole unit buffered, in order, while dispatching may go on. */
   void dispatchBuffered() {
     try {
-      while (broken == null && mayDispatch.getAsBoolean()) {
+      while (!unbound && mayDispatch.getAsBoolean()) {
         ReceivedMessage message;
         byte[] payload = null;
         if (awaitingPayload != null) {
@@ -102,7 +110,15 @@ final class ChannelConnection extends Connection {
             continue;
           }
         }
-        dispatcher.dispatch(message, payload, client);
+        dispatching = true;
+        try {
+          dispatcher.dispatch(message, payload, client);
+        } finally {
+          dispatching = false;
+        }
+        if (unbound) { // the handler's write found the channel closed: the end comes after it
+          onEnd.accept(endReason);
+        }
       }
     } catch (ChannelException e) {
       broken = e;
@@ -120,19 +136,21 @@ final class ChannelConnection extends Connection {
       for (int i = 0; i < fds.length; i++) {
         numbers[i] = Fds.number(fds[i]);
       }
+      if (src.get(src.position()) != 0) {
+        throw new IllegalArgumentException("fd carrier byte : " + src.get(src.position())
+            + " (expected: 0)");
+      }
       sendFileDescriptors(numbers);
       src.position(src.position() + 1);
     }
-    sendData(src);
+    if (src.hasRemaining()) {
+      sendData(src);
+    }
   }
 
   @Override
   protected void unbind() {
-    if (awaitingPayload != null) {
-      awaitingPayload.close();
-      awaitingPayload = null;
-    }
-    reader.closeAll();
+    unbound = true;
     Throwable reason = broken != null ? broken : closeReason();
     if (reason instanceof NativeCallException e
         && (e.errno() == Linux.ECONNRESET || e.errno() == Linux.EPIPE)) {
@@ -140,6 +158,25 @@ final class ChannelConnection extends Connection {
           .debug("channel to the supervisor ended: {}", e.getMessage());
       reason = null; // the supervisor is gone: the end of the stream, not a failure of ours
     }
-    onEnd.accept(reason);
+    if (reason == null && mayDispatch.getAsBoolean()) { // the peer's end, not the loop's
+      try {
+        reader.endOfStream(); // a unit cut short is a broken stream
+      } catch (ChannelException e) {
+        reason = e;
+      }
+    }
+    if (awaitingPayload != null) {
+      awaitingPayload.close();
+      awaitingPayload = null;
+    }
+    for (int fd : arrived) {
+      Io.close(fd);
+    }
+    arrived = NO_FDS;
+    reader.closeAll();
+    endReason = reason;
+    if (!dispatching) {
+      onEnd.accept(reason);
+    }
   }
 }

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * from that reply, and at the latest {@value #LOADER_HOLD_MILLIS} ms after the phase began. A
  * message with fds upgrades the socket to the native layer on the spot. No JDK API waits for an
  * fd number to become readable, so while nothing waits the main thread looks again every
- * millisecond, for the length of the load only.
+ * millisecond, for the length of the load only; it reads a unit only once all of it waits in
+ * the socket, so it never blocks in a read.
  *
  * <p>The phase ends when the reactor is ready, a handler asked for it on the main thread
  * ({@link #reactor()} enters it there at once), the main loop is to end, or the channel ended.
@@ -47,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #of} is the bootstrap of a worker run in an existing JVM: native from the start,
  * reactor ready at once, no phase.
  *
- * <p>Threading: {@link #serve}, {@link #finish} and the sink on the main thread, then on the
+ * <p>Threading: {@link #serve}, {@link #endStartUp} and the sink on the main thread, then on the
  * reactor thread (the same thread); {@link #reactor()} and {@link #reactorIfReady()} from any
  * thread. The loader thread (a daemon) ends by itself.
  */
@@ -66,6 +67,7 @@ public final class WorkerBootstrap implements FrameSink {
   private volatile boolean starting = true;
   private volatile boolean entered;
   private boolean writeFailed; // a start-up write met a closed or failed socket
+  private ReceivedMessage awaitingPayload; // a proto handler's message, its scalar not all here
   private ChannelConnection connection; // from the hand-over on
 
   private WorkerBootstrap(ChannelSocket socket, boolean child) {
@@ -116,30 +118,34 @@ public final class WorkerBootstrap implements FrameSink {
    * ready, the thread entered it, {@code quitting} is true, or the channel ended. What is buffered
    * afterwards is the reactor's to dispatch ({@link #handOver}).
    *
-   * @return false if the channel ended (end of stream, or a write found it closed), else true
+   * <p>It never waits for the peer: a unit is read only once all of its bytes wait in the socket
+   * (so quitting, signals and the reactor's readiness are seen at once), and what is cut short,
+   * like the end of the stream, is left to the reactor, which tells them apart: the same outcome
+   * as later in the worker's life.
+   *
+   * @return false if a write found the channel closed, else true
    * @throws ChannelException if the stream broke
    */
   public boolean serve(Dispatcher dispatcher, WorkerChannel client, BooleanSupplier quitting) {
-    while (loaded.getCount() > 0 && !entered && !quitting.getAsBoolean()) {
-      if (writeFailed) {
-        return false;
-      }
-      if (reader.available() == 0) {
-        releaseLoader();
+    while (loaded.getCount() > 0 && !entered && !quitting.getAsBoolean() && !writeFailed) {
+      boolean payloadNext = awaitingPayload != null;
+      if (!reader.unitWaiting(payloadNext, MessageChannel.DEFAULT_MAX_SCALAR_SIZE)) {
+        releaseLoader(); // nothing whole waits: a unit cut short, or the end, is the reactor's
         waitForLoad(LOOK_AGAIN_NANOS);
         continue;
       }
-      ReceivedMessage message = reader.readMessage();
+      ReceivedMessage message;
       byte[] payload = null;
-      if (message != null && dispatcher.takesPayload(message)) {
+      if (payloadNext) {
         payload = reader.readScalar(MessageChannel.DEFAULT_MAX_SCALAR_SIZE);
-        if (payload == null) {
-          message.close(); // the stream ended before the payload: as in the reactor, not run
-          message = null;
+        message = awaitingPayload;
+        awaitingPayload = null;
+      } else {
+        message = reader.readMessage();
+        if (dispatcher.takesPayload(message)) {
+          awaitingPayload = message;
+          continue;
         }
-      }
-      if (message == null) {
-        return false;
       }
       dispatcher.dispatch(message, payload, client);
       releaseLoader();
@@ -153,17 +159,23 @@ public final class WorkerBootstrap implements FrameSink {
    * serves it, starting with the units the start-up phase buffered. In a child worker every
    * other fd above 2 that lacks close-on-exec gets it too (the JVM and jffi open some without).
    * See {@link ChannelConnection} for the parameters.
+   *
+   * @throws RuntimeException if the socket cannot move or be attached; the fd is closed then,
+   *     and {@link #close()} closes the fds received so far
    */
   public void handOver(Reactor loop, Dispatcher dispatcher, WorkerChannel client,
       BooleanSupplier mayDispatch, Consumer<Throwable> onEnd) {
-    int fd = socket.release();
     if (child) {
       Io.setCloexecFrom(3);
     }
+    int fd = socket.release();
     reader.detach();
-    connection = new ChannelConnection(reader, dispatcher, client, mayDispatch, onEnd);
-    loop.attach(fd, connection);
-    connection.dispatchBuffered();
+    ChannelConnection serving = new ChannelConnection(reader, awaitingPayload, dispatcher,
+        client, mayDispatch, onEnd);
+    awaitingPayload = null;
+    loop.attach(fd, serving); // owns fd from here, also if it throws
+    connection = serving;
+    serving.dispatchBuffered();
   }
 
   /** The connection serving the channel since {@link #handOver}, or null. */
@@ -171,14 +183,17 @@ public final class WorkerBootstrap implements FrameSink {
     return connection;
   }
 
-  /** Ends the start-up phase: {@link #reactor()} on the main thread no longer enters. */
-  public void finish() {
+  /**
+   * Ends the start-up phase ({@link #reactor()} on the main thread no longer enters) and says
+   * where the main loop goes on: the reactor to run, if serving goes on ({@code goOn}) or the
+   * main thread entered it during the phase (it holds resources until it runs); else null, and
+   * the loop ends on this thread.
+   *
+   * @throws TetherException if the reactor is needed and its native code could not be loaded
+   */
+  public Reactor endStartUp(boolean goOn) {
     starting = false;
-  }
-
-  /** Whether the main thread entered the reactor during the start-up phase. */
-  public boolean entered() {
-    return entered;
+    return goOn || entered ? reactor() : null;
   }
 
   /**
@@ -268,6 +283,9 @@ public final class WorkerBootstrap implements FrameSink {
       try {
         socket.close();
       } finally {
+        if (awaitingPayload != null) {
+          awaitingPayload.close();
+        }
         reader.closeAll();
       }
     }

@@ -4,6 +4,7 @@ import dev.tether.channel.ChannelException;
 import dev.tether.reactor.Reactor;
 import dev.tether.server.TetherException;
 import dev.tether.server.WorkerChannel;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -13,8 +14,8 @@ import java.util.Map;
  *
  * <p>The finalize hook runs where the loop ended, with the channel still open for what it
  * writes: on the reactor thread before the reactor stops (the channel is closed after its queue
- * is written, then the reactor stops and closes every other connection), or on the main thread if
- * the loop ended before the reactor ran.
+ * is written, within {@value #CLOSE_SECONDS} s, then the reactor stops and closes every other
+ * connection), or on the main thread if the loop ended before the reactor ran.
  *
  * <p>Threading: {@link #run} on the worker's main thread, which becomes its reactor thread;
  * {@link #quit()} and {@link #reactor()} from any thread. Owns the bootstrap (closed by
@@ -26,6 +27,10 @@ public final class WorkerLoop {
   public interface Hook {
     void run() throws Exception;
   }
+
+  /** How long the channel may take to write what is queued once the main loop ended. */
+  private static final int CLOSE_SECONDS = 10;
+  private static final Duration CLOSE_DEADLINE = Duration.ofSeconds(CLOSE_SECONDS);
 
   private final String serverClass;
   private final WorkerBootstrap boot;
@@ -95,30 +100,36 @@ public final class WorkerLoop {
       open = initialize() && boot.serve(dispatcher, client, () -> quitRequested);
     } catch (ChannelException e) {
       fail(new TetherException("channel of " + serverClass + " broke", e));
-    } finally {
-      boot.finish();
     }
     boolean serving = open && !quitRequested;
-    if (!serving && !boot.entered()) {
-      finalizeServer(); // the reactor holds nothing yet
-      return;
-    }
-    Reactor loop;
-    try {
-      loop = boot.reactor();
-    } catch (TetherException e) { // the native code could not be loaded
-      fail(e);
-      finalizeServer();
+    Reactor loop = reactorToGoOnWith(serving);
+    if (loop == null) {
+      finalizeServer(); // the loop ends before the reactor ran
       return;
     }
     loop.run(() -> {
       if (serving && !quitRequested) {
-        boot.handOver(loop, dispatcher, client, () -> !ended && !quitRequested, this::ended);
-      } else {
-        end();
+        try {
+          boot.handOver(loop, dispatcher, client, () -> !ended && !quitRequested, this::ended);
+          return;
+        } catch (RuntimeException e) {
+          fail(new TetherException("channel of " + serverClass + " could not be handed to the"
+              + " reactor", e));
+        }
       }
+      end();
     });
     finalizeServer(); // if the loop stopped without end(): someone stopped the reactor itself
+  }
+
+  /** The reactor the main loop goes on with, or null (also if it could not be loaded). */
+  private Reactor reactorToGoOnWith(boolean serving) {
+    try {
+      return boot.endStartUp(serving);
+    } catch (TetherException e) { // the native code could not be loaded
+      fail(e);
+      return null;
+    }
   }
 
   /** Runs the initialize hook; false if it threw (recorded) or quit was requested. */
@@ -154,12 +165,18 @@ public final class WorkerLoop {
       return;
     }
     ended = true;
-    finalizeServer();
-    ChannelConnection channel = boot.connection();
-    if (channel != null && channel.isOpen()) {
-      channel.closeConnectionAfterWriting(); // its unbind comes to ended(), which stops
-    } else {
-      boot.reactorIfReady().stop();
+    Reactor loop = boot.reactorIfReady();
+    try {
+      finalizeServer();
+    } finally {
+      ChannelConnection channel = boot.connection();
+      if (channel != null && channel.isOpen()) {
+        channel.closeConnectionAfterWriting(); // its unbind comes to ended(), which stops
+        // A supervisor that is alive but reads nothing must not keep the worker forever.
+        loop.addTimer(CLOSE_DEADLINE, channel::closeConnection);
+      } else {
+        loop.stop();
+      }
     }
   }
 
@@ -170,8 +187,10 @@ public final class WorkerLoop {
     initialized = false; // once
     try {
       finalize.run();
-    } catch (Exception e) {
-      fail(new TetherException(serverClass + ".finalizeServer() failed", e));
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (Throwable t) {
+      fail(new TetherException(serverClass + ".finalizeServer() failed", t));
     }
   }
 
