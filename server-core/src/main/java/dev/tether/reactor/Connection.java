@@ -207,6 +207,16 @@ public abstract class Connection {
     return endpoint().inactivityTimeout();
   }
 
+  /**
+   * Whether a read met the peer's end of stream (or a reset, which comes after the bytes sent
+   * before it): every byte the peer sent was received. False if the connection closed for
+   * another reason (a write error, a hang-up while not reading, a close by this side or by the
+   * reactor's stop).
+   */
+  public final boolean isInputEnded() {
+    return endpoint().inputEnded();
+  }
+
   /** Why the connection closed: null while open or after an orderly close. */
   public final Throwable closeReason() {
     return endpoint().closeReason();

@@ -37,6 +37,8 @@ final class Endpoint extends Handle {
   private long lastActivity;
   private long inactivityNanos;
   private Throwable closeReason;
+  /** A read returned the peer's end of stream. */
+  private boolean inputEnded;
   /** closeAfterWriting came while connecting: CLOSING, not OPEN, once connected. */
   private boolean closeWhenConnected;
   private SocketAddress peer;
@@ -106,6 +108,7 @@ final class Endpoint extends Handle {
       n = Io.read(fd, reactor.io().readAddress, buffer.capacity());
       if (n < 0) {
         if (n != -Linux.EAGAIN && n != -Linux.EINTR) {
+          inputEnded = n == -Linux.ECONNRESET; // a reset comes after the data sent before it
           close(Errors.failure("read", fd, (int) -n));
         }
         return;
@@ -119,12 +122,19 @@ final class Endpoint extends Handle {
       } else {
         reactor.callbacks().invoke(Callbacks.RECEIVE, connection, buffer);
       }
-    } else if (out.isEmpty()) {
-      close(null);
     } else {
-      state = CLOSING; // peer's EOF: write what is queued, then close
-      updateInterest();
+      inputEnded = true;
+      if (out.isEmpty()) {
+        close(null);
+      } else {
+        state = CLOSING; // peer's EOF: write what is queued, then close
+        updateInterest();
+      }
     }
+  }
+
+  boolean inputEnded() {
+    return inputEnded;
   }
 
   /** recvmsg with a control buffer; hands received fds to the connection first. -1: no data. */
@@ -134,6 +144,7 @@ final class Endpoint extends Handle {
     try {
       n = scm.receive(fd, reactor.io().readAddress, buffer.capacity(), fdSink);
     } catch (NativeCallException e) { // a reset or another read error: the close says which
+      inputEnded = e.errno() == Linux.ECONNRESET; // a reset comes after the data sent before it
       close(e);
       return -1;
     }

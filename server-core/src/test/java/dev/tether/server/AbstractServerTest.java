@@ -129,6 +129,25 @@ class AbstractServerTest {
   }
 
   @Test
+  void aUnitLeftUnreadWhenAWriteFindsTheSupervisorGoneIsNoBrokenStream() throws Exception {
+    Late server = new Late();
+    MessageChannel.Pair pair = MessageChannel.pair();
+    CompletableFuture<Void> done = serve(server, pair.second());
+    // ["late"] and a frame of 65537 bytes in one write: the reactor's first read (64 KiB) ends
+    // inside that frame, whose rest the worker never reads once its reply meets a closed peer.
+    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(7 + 65537);
+    dev.tether.channel.codec.MessageEncoder.encodeMessage(List.of("late"), bytes);
+    dev.tether.channel.codec.MessageEncoder.encodeMessage(
+        List.of("echo", "x".repeat(65529)), bytes);
+    dev.tether.unix.internal.Io.writeFully(pair.first().fd(), bytes.array());
+    assertTrue(server.entered.await(10, TimeUnit.SECONDS));
+    pair.first().close();
+    server.go.countDown();
+    done.get(10, TimeUnit.SECONDS); // no TruncatedFrameException: the supervisor just closed
+    assertTrue(server.finalized);
+  }
+
+  @Test
   void anEndInsideAUnitBreaksTheChannel() throws Exception {
     Sample server = new Sample();
     MessageChannel.Pair pair = MessageChannel.pair();

@@ -252,6 +252,24 @@ class WorkerBootstrapTest {
   }
 
   @Test
+  void anFdHeaderWithoutItsCarrierDuringStartUpBlocksNothing() throws Exception {
+    Phases server = new Phases();
+    Ends pair = inheritedPair();
+    CompletableFuture<Void> done = serveHeldBack(server, pair.second());
+    pair.first().write("echo", "serving");
+    assertEquals(List.of("echo", "serving"), pair.first().read());
+    java.nio.ByteBuffer frame = java.nio.ByteBuffer.allocate(64);
+    dev.tether.channel.codec.MessageEncoder.encodeMessage(
+        List.of(dev.tether.channel.codec.WireFormat.FDS_MARKER, "1", "conn"), frame);
+    dev.tether.unix.internal.Io.writeFully(pair.first().fd(),
+        java.util.Arrays.copyOf(frame.array(), frame.position())); // and no carrier byte
+    server.quitMain();
+    done.get(20, TimeUnit.SECONDS);
+    assertTrue(server.finalized);
+    pair.first().close();
+  }
+
+  @Test
   void aLoadThatFailsFailsTheWorker() {
     Phases server = new Phases();
     Ends pair = inheritedPair();

@@ -128,9 +128,9 @@ public final class FrameReader {
   /**
    * Whether all of the next unit (a scalar of at most {@code maxScalarSize} bytes if
    * {@code scalar}, else a message frame) is buffered or waiting in the socket, so that reading it
-   * does not wait for the peer; reads at most its header, and only if that is waiting too. False
-   * at end of stream (a reader of the socket's readiness finds that out). An fd header's carrier
-   * byte is not counted: its writer sends it right after the frame.
+   * does not wait for the peer; reads nothing but what is waiting of that unit. False
+   * at end of stream (a reader of the socket's readiness finds that out). An fd header counts
+   * with its carrier byte; a message frame that is all waiting is read into the buffer.
    *
    * @throws ScalarTooLargeException if a scalar's header announces more than
    *     {@code maxScalarSize} bytes (the reader is broken from then on)
@@ -149,10 +149,14 @@ public final class FrameReader {
       } catch (ScalarTooLargeException e) {
         throw breaks(e);
       }
-    } else {
-      length = MessageDecoder.messageFrameLength(in);
+      return available() >= length;
     }
-    return available() >= length;
+    length = MessageDecoder.messageFrameLength(in);
+    if (available() < length) {
+      return false;
+    }
+    fill((int) length, "message"); // all waiting: no wait; an fd header's body now shows
+    return !isFdsHeader() || available() > length;
   }
 
   /**
@@ -267,13 +271,16 @@ public final class FrameReader {
 
   /**
    * Says the pushed stream ended after what is buffered, all of which the caller has polled
-   * that it will: fine after a whole unit; inside one (a frame or a scalar cut short) it breaks
-   * the reader.
+   * that it will: fine after a whole unit; inside one (a frame or a scalar cut short, or before
+   * the scalar that comes next if {@code scalarNext}) it breaks the reader.
    *
    * @throws TruncatedFrameException if the stream ended inside a unit
    */
-  public void endOfStream() {
+  public void endOfStream(boolean scalarNext) {
     checkIntact();
+    if (scalarNext && scalar == null) {
+      throw breaks(truncated("scalar header", WireFormat.SCALAR_HEADER_SIZE, in.remaining()));
+    }
     if (scalar != null) {
       throw breaks(truncated("scalar", WireFormat.SCALAR_HEADER_SIZE + (long) scalarLength,
           WireFormat.SCALAR_HEADER_SIZE + (long) scalarReceived));

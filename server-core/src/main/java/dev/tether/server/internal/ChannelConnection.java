@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * <p>Ends once, through {@code onEnd}: with null when the supervisor closed (end of stream
  * between units, hang-up, a reset or a broken pipe on write), with the failure when the stream
  * broke (malformed or out-of-step input, or an end inside a unit: the channel is closed at once,
- * and nothing after the bad unit is decoded) or the socket failed otherwise. An end that a
- * handler's own write causes comes after the handler returns.
+ * and nothing after the bad unit is decoded) or the socket failed otherwise. The end comes
+ * after the callback that caused it: after a handler returns, or at the end of the reactor's
+ * turn (a timer's or a deferred callback's write).
  *
  * <p>Reactor thread only. The reactor owns the fd; this connection owns the reader's fds (closed
  * in {@link #unbind()}).
@@ -44,7 +45,7 @@ final class ChannelConnection extends Connection {
   private final Consumer<Throwable> onEnd;
   private int[] arrived = NO_FDS;
   private ReceivedMessage awaitingPayload;
-  private ChannelException broken;
+  private Throwable failure; // what broke the channel on this side, or null
   private boolean dispatching; // a handler runs: an end it causes waits until it returns
   private boolean unbound;
   private Throwable endReason;
@@ -118,10 +119,11 @@ final class ChannelConnection extends Connection {
         }
         if (unbound) { // the handler's write found the channel closed: the end comes after it
           onEnd.accept(endReason);
+          return;
         }
       }
     } catch (ChannelException e) {
-      broken = e;
+      failure = e;
       closeConnection();
     }
   }
@@ -140,7 +142,13 @@ final class ChannelConnection extends Connection {
         throw new IllegalArgumentException("fd carrier byte : " + src.get(src.position())
             + " (expected: 0)");
       }
-      sendFileDescriptors(numbers);
+      try {
+        sendFileDescriptors(numbers);
+      } catch (RuntimeException e) { // the frame before it went out: the peer is out of step
+        failure = e;
+        closeConnection();
+        throw e;
+      }
       src.position(src.position() + 1);
     }
     if (src.hasRemaining()) {
@@ -151,16 +159,18 @@ final class ChannelConnection extends Connection {
   @Override
   protected void unbind() {
     unbound = true;
-    Throwable reason = broken != null ? broken : closeReason();
+    Throwable reason = failure != null ? failure : closeReason();
     if (reason instanceof NativeCallException e
         && (e.errno() == Linux.ECONNRESET || e.errno() == Linux.EPIPE)) {
       LoggerFactory.getLogger(ChannelConnection.class)
           .debug("channel to the supervisor ended: {}", e.getMessage());
       reason = null; // the supervisor is gone: the end of the stream, not a failure of ours
     }
-    if (reason == null && mayDispatch.getAsBoolean()) { // the peer's end, not the loop's
+    // Only an end the reads met says the peer sent nothing more; with the loop still dispatching,
+    // what is left buffered then is a unit cut short.
+    if (reason == null && isInputEnded() && mayDispatch.getAsBoolean()) {
       try {
-        reader.endOfStream(); // a unit cut short is a broken stream
+        reader.endOfStream(awaitingPayload != null);
       } catch (ChannelException e) {
         reason = e;
       }
@@ -175,8 +185,8 @@ final class ChannelConnection extends Connection {
     arrived = NO_FDS;
     reader.closeAll();
     endReason = reason;
-    if (!dispatching) {
-      onEnd.accept(reason);
+    if (!dispatching) { // after the callback that caused it (a timer's write, say), not inside
+      reactor().nextTick(() -> onEnd.accept(endReason));
     }
   }
 }

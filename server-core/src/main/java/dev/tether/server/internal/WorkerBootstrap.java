@@ -160,8 +160,8 @@ public final class WorkerBootstrap implements FrameSink {
    * other fd above 2 that lacks close-on-exec gets it too (the JVM and jffi open some without).
    * See {@link ChannelConnection} for the parameters.
    *
-   * @throws RuntimeException if the socket cannot move or be attached; the fd is closed then,
-   *     and {@link #close()} closes the fds received so far
+   * @throws RuntimeException if the socket cannot move or be attached; {@link #close()} then
+   *     closes what is still this bootstrap's (the socket, unless released; received fds)
    */
   public void handOver(Reactor loop, Dispatcher dispatcher, WorkerChannel client,
       BooleanSupplier mayDispatch, Consumer<Throwable> onEnd) {
@@ -172,8 +172,8 @@ public final class WorkerBootstrap implements FrameSink {
     reader.detach();
     ChannelConnection serving = new ChannelConnection(reader, awaitingPayload, dispatcher,
         client, mayDispatch, onEnd);
-    awaitingPayload = null;
     loop.attach(fd, serving); // owns fd from here, also if it throws
+    awaitingPayload = null; // the connection's now (its unbind closes it)
     connection = serving;
     serving.dispatchBuffered();
   }

@@ -6,6 +6,7 @@ import dev.tether.server.TetherException;
 import dev.tether.server.WorkerChannel;
 import java.time.Duration;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 
 /**
  * One main loop of a worker: signal handlers installed, the initialize hook, the messages already
@@ -112,9 +113,11 @@ public final class WorkerLoop {
         try {
           boot.handOver(loop, dispatcher, client, () -> !ended && !quitRequested, this::ended);
           return;
-        } catch (RuntimeException e) {
+        } catch (VirtualMachineError e) {
+          throw e;
+        } catch (Throwable t) {
           fail(new TetherException("channel of " + serverClass + " could not be handed to the"
-              + " reactor", e));
+              + " reactor", t));
         }
       }
       end();
@@ -173,7 +176,12 @@ public final class WorkerLoop {
       if (channel != null && channel.isOpen()) {
         channel.closeConnectionAfterWriting(); // its unbind comes to ended(), which stops
         // A supervisor that is alive but reads nothing must not keep the worker forever.
-        loop.addTimer(CLOSE_DEADLINE, channel::closeConnection);
+        loop.addTimer(CLOSE_DEADLINE, () -> {
+          LoggerFactory.getLogger(WorkerLoop.class).warn("{}: the supervisor read nothing for {}"
+              + " s after the main loop ended; closing the channel with {} bytes unwritten",
+              serverClass, CLOSE_SECONDS, channel.outboundBytes());
+          channel.closeConnection();
+        });
       } else {
         loop.stop();
       }
