@@ -8,6 +8,7 @@ import dev.tether.unix.internal.Io;
 import dev.tether.unix.internal.Linux;
 import dev.tether.unix.internal.Poller;
 import dev.tether.unix.internal.ScmRights;
+import dev.tether.unix.internal.Sockets;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -28,6 +29,8 @@ final class Endpoint extends Handle {
 
   final Reactor reactor;
   final Connection connection;
+  /** recv/send (cheaper) instead of read/write: false for other stream fds given to attach. */
+  private final boolean socket;
   private final OutboundBuffer out;
   private int state;
   private boolean paused;
@@ -55,7 +58,7 @@ final class Endpoint extends Handle {
     fdBuffer[fdCount++] = received;
   };
 
-  Endpoint(Reactor reactor, Connection connection, int fd, boolean connecting) {
+  Endpoint(Reactor reactor, Connection connection, int fd, boolean connecting, boolean socket) {
     if (connection.endpoint != null) {
       throw new ReactorException("connection " + connection.getClass().getName()
           + " is already bound (expected: a new Connection object per fd)");
@@ -63,6 +66,7 @@ final class Endpoint extends Handle {
     this.reactor = reactor;
     this.connection = connection;
     this.fd = fd;
+    this.socket = socket;
     this.out = new OutboundBuffer(reactor.io().chunks, reactor.io().fdSender);
     this.state = connecting ? CONNECTING : OPEN;
     this.low = reactor.defaultLowWatermark();
@@ -102,10 +106,12 @@ final class Endpoint extends Handle {
         return;
       }
     } else {
-      n = Io.read(fd, reactor.io().readAddress, buffer.capacity());
+      long address = reactor.io().readAddress;
+      n = socket ? Sockets.receive(fd, address, buffer.capacity())
+          : Io.read(fd, address, buffer.capacity());
       if (n < 0) {
         if (n != -Linux.EAGAIN && n != -Linux.EINTR) {
-          close(Errors.failure("read", fd, (int) -n));
+          close(Errors.failure(socket ? "recv" : "read", fd, (int) -n));
         }
         return;
       }
@@ -168,10 +174,12 @@ final class Endpoint extends Handle {
     if (state == OPEN && out.isEmpty() && data.isDirect() && data.hasRemaining()) {
       wrote = true;
       long address = reactor.io().address(data);
-      long n = Io.write(fd, address + data.position(), data.remaining());
+      address += data.position();
+      long n = socket ? Sockets.send(fd, address, data.remaining())
+          : Io.write(fd, address, data.remaining());
       if (n < 0) {
         if (n != -Linux.EAGAIN && n != -Linux.EINTR) {
-          close(Errors.failure("write", fd, (int) -n));
+          close(Errors.failure(socket ? "send" : "write", fd, (int) -n));
           return false;
         }
       } else {
@@ -261,7 +269,7 @@ final class Endpoint extends Handle {
     long before = out.bytes();
     int result;
     for (;;) {
-      result = out.flush(fd);
+      result = out.flush(fd, socket);
       if (result != OutboundBuffer.CALLBACK) {
         break;
       }
@@ -271,7 +279,7 @@ final class Endpoint extends Handle {
       }
     }
     if (result < 0) {
-      close(Errors.failure("write", fd, -result));
+      close(Errors.failure(socket ? "send" : "write", fd, -result));
       return;
     }
     if (out.bytes() != before) {
