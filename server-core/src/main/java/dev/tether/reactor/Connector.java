@@ -59,7 +59,7 @@ final class Connector {
       throw new IllegalArgumentException("target : " + target + " (expected: a resolved address)");
     }
     int fd = reactor.io().sockets.startConnect(target);
-    Endpoint endpoint = adopt(fd, connection, true);
+    Endpoint endpoint = adopt(fd, connection, true, true);
     if (endpoint.open()) {
       endpoint.connectTimer = (ScheduledTimer) reactor.addTimer(Duration.ofNanos(timeoutNanos),
           () -> endpoint.close(new ConnectionTimeoutException("connect to " + target
@@ -73,22 +73,26 @@ final class Connector {
       throw new ReactorException("fd " + fd + " is already registered with " + reactor
           + " (expected: an fd the reactor does not serve yet)");
     }
+    boolean socket;
     try {
       Objects.requireNonNull(connection, "connection");
       Io.makeNonBlockingCloexec(fd);
-      reactor.io().sockets.noDelay(fd);
+      socket = reactor.io().sockets.isSocket(fd);
+      if (socket) {
+        reactor.io().sockets.noDelay(fd);
+      }
     } catch (RuntimeException e) {
       Io.close(fd);
       throw e;
     }
-    adopt(fd, connection, false);
+    adopt(fd, connection, false, socket);
   }
 
   /** Registers a connection's fd (owned from here) and runs postInit. */
-  Endpoint adopt(int fd, Connection connection, boolean connecting) {
+  Endpoint adopt(int fd, Connection connection, boolean connecting, boolean socket) {
     Endpoint endpoint;
     try {
-      endpoint = new Endpoint(reactor, connection, fd, connecting);
+      endpoint = new Endpoint(reactor, connection, fd, connecting, socket);
       table.register(endpoint, connecting ? Poller.WRITE : Poller.READ);
     } catch (RuntimeException e) {
       if (connection.endpoint != null && connection.endpoint.fd == fd) {

@@ -472,8 +472,9 @@ public final class Reactor {
     table.unregister(h);
   }
 
-  Endpoint adopt(int fd, Connection connection, boolean connecting) {
-    return connector.adopt(fd, connection, connecting);
+  /** Serves an accepted socket {@code fd} (owned from here) with {@code connection}. */
+  Endpoint adoptAccepted(int fd, Connection connection) {
+    return connector.adopt(fd, connection, false, true);
   }
 
   void connectionOpened() {

@@ -143,6 +143,53 @@ class AttachAndWatchTest {
     OpenFds.assertNoneOpenedSince(fdsBefore, Duration.ofSeconds(10), "unclaimed fds closed");
   }
 
+  /** Sockets are served with recv/send; other stream fds must still work, through read/write. */
+  @Test
+  void attachedPipesAreReadAndWritten() throws Exception {
+    int[] in = Io.pipe(true);
+    int[] out = Io.pipe(true);
+    try (ReactorRunner runner = new ReactorRunner()) {
+      Echo writer = new Echo();
+      Echo reader = new Echo() {
+        @Override
+        protected void receiveData(ByteBuffer data) {
+          writer.sendData(data);
+        }
+      };
+      runner.run(() -> {
+        runner.reactor.attach(out[1], writer);
+        runner.reactor.attach(in[0], reader);
+      });
+      byte[] hello = "through two pipes".getBytes(StandardCharsets.US_ASCII);
+      Io.writeFully(in[1], hello);
+      Io.makeNonBlockingCloexec(out[0]);
+      ByteBuffer relayed = Memory.allocate(hello.length);
+      long address = Memory.address(relayed);
+      ReactorRunner.waitFor("the bytes relayed, or a connection closed", () -> {
+        long n = Io.read(out[0], address + relayed.position(), relayed.remaining());
+        if (n > 0) {
+          relayed.position(relayed.position() + (int) n);
+        }
+        return !relayed.hasRemaining() || reader.unbound || writer.unbound;
+      });
+      assertEquals(null, reader.reason, "reading the pipe");
+      assertEquals(null, writer.reason, "writing the pipe");
+      byte[] got = new byte[hello.length];
+      relayed.flip().get(got);
+      assertArrayEquals(hello, got);
+      Io.close(in[1]);
+      in[1] = -1;
+      ReactorRunner.waitFor("reader unbound at the end of its pipe", () -> reader.unbound);
+      assertEquals(null, reader.reason, "an orderly end, not a read error");
+      assertTrue(runner.call(writer::isOpen), "the writer is still open");
+    } finally {
+      if (in[1] >= 0) {
+        Io.close(in[1]);
+      }
+      Io.close(out[0]); // in[0] and out[1] were the reactor's: closed by close() or stop()
+    }
+  }
+
   @Test
   void watchReportsReadinessAndDetachLeavesTheFdOpen() throws Exception {
     int[] pair = Sockets.pair();

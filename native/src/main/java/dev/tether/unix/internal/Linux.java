@@ -20,6 +20,7 @@ public final class Linux {
   public static final int ECONNRESET = 104;
   public static final int EPIPE = 32;
   public static final int EINPROGRESS = 115;
+  public static final int ENOTSOCK = 88;
 
   // sockets
   public static final int AF_UNIX = 1;
@@ -31,6 +32,7 @@ public final class Linux {
   public static final int SOCK_CLOEXEC = 0x80000;
   public static final int SOL_SOCKET = 1;
   public static final int SO_REUSEADDR = 2;
+  public static final int SO_TYPE = 3;
   public static final int SO_ERROR = 4;
   public static final int SCM_RIGHTS = 1;
   public static final int IPPROTO_TCP = 6;

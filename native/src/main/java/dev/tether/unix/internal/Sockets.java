@@ -140,6 +140,33 @@ public final class Sockets {
     return fd;
   }
 
+  /**
+   * recv(2) of up to {@code length} bytes to {@code address}: the count, 0 at end of stream, or
+   * -errno (-ENOTSOCK if {@code fd} is not a socket). For sockets it costs less than {@link
+   * Io#read(int, long, int)}: no file-position lock, access checks or fsnotify. Thread-safe.
+   */
+  public static long receive(int fd, long address, int length) {
+    long n = Libc.sockets().recv(fd, address, length, 0);
+    return n >= 0 ? n : -Libc.errno();
+  }
+
+  /**
+   * send(2) with MSG_NOSIGNAL of up to {@code length} bytes from {@code address}: the count or
+   * -errno (-EPIPE, never SIGPIPE, once the peer is gone; -ENOTSOCK if {@code fd} is not a
+   * socket). The socket counterpart of {@link Io#write(int, long, int)}. Thread-safe.
+   */
+  public static long send(int fd, long address, int length) {
+    long n = Libc.sockets().send(fd, address, length, Linux.MSG_NOSIGNAL);
+    return n >= 0 ? n : -Libc.errno();
+  }
+
+  /** Whether {@code fd} is a socket (getsockopt(SO_TYPE) succeeds); false if it is not open. */
+  public boolean isSocket(int fd) {
+    option.putInt(8, 4);
+    return libc.getsockopt(fd, Linux.SOL_SOCKET, Linux.SO_TYPE, optionAddress, optionAddress + 8)
+        == 0;
+  }
+
   /** Turns Nagle off if {@code fd} is a TCP socket; silently does nothing otherwise. */
   public void noDelay(int fd) {
     option.putInt(0, 1);

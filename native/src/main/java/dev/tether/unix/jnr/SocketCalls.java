@@ -32,6 +32,8 @@ public interface SocketCalls {
 
   @ssize_t long recv(int fd, long buf, @size_t long len, int flags);
 
+  @ssize_t long send(int fd, long buf, @size_t long len, int flags);
+
   @ssize_t long recvmsg(int fd, long msghdr, int flags);
 
   @ssize_t long sendmsg(int fd, long msghdr, int flags);

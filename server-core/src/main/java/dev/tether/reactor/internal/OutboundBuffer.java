@@ -2,6 +2,7 @@ package dev.tether.reactor.internal;
 
 import dev.tether.unix.internal.Io;
 import dev.tether.unix.internal.Linux;
+import dev.tether.unix.internal.Sockets;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 
@@ -12,11 +13,11 @@ import java.util.ArrayDeque;
  * thread only. {@link #release()} returns the chunks to the pool and closes the carriers' fds.
  */
 public final class OutboundBuffer {
-  /** {@link #flush(int)}: everything was written. */
+  /** {@link #flush}: everything was written. */
   public static final int EMPTY = 0;
-  /** {@link #flush(int)}: the fd would block; wait for WRITE readiness. */
+  /** {@link #flush}: the fd would block; wait for WRITE readiness. */
   public static final int BLOCKED = 1;
-  /** {@link #flush(int)}: a callback is due; take it with {@link #pollCallback()}. */
+  /** {@link #flush}: a callback is due; take it with {@link #pollCallback()}. */
   public static final int CALLBACK = 2;
 
   /** The byte of {@link #appendFds}, with the fds it owns. */
@@ -91,7 +92,7 @@ public final class OutboundBuffer {
    * is due, or the buffer is empty. Returns {@link #EMPTY}, {@link #BLOCKED}, {@link #CALLBACK},
    * or {@code -errno}.
    */
-  public int flush(int fd) {
+  public int flush(int fd, boolean socket) {
     for (;;) {
       Object head = entries.peekFirst();
       if (head == null) {
@@ -113,7 +114,8 @@ public final class OutboundBuffer {
       }
       ChunkPool.Chunk chunk = (ChunkPool.Chunk) head;
       int length = chunk.write - chunk.read;
-      long n = Io.write(fd, chunk.address + chunk.read, length);
+      long address = chunk.address + chunk.read;
+      long n = socket ? Sockets.send(fd, address, length) : Io.write(fd, address, length);
       if (n < 0) {
         if (n == -Linux.EINTR) {
           continue;
