@@ -29,7 +29,9 @@ import java.time.Duration;
  * #isWritable()} turns false; at or below the low watermark (default 64 KiB) reading resumes. So a
  * peer that sends but never reads holds the queue near the high watermark instead of growing it.
  * {@link #sendData} never refuses data: an application that produces output on its own (not in
- * reply to input) must watch {@link #isWritable()} or {@link #drained()}.
+ * reply to input) must watch {@link #isWritable()} or {@link #drained()}. Each fd queued by
+ * {@link #sendFileDescriptors} weighs 1 KiB against the watermarks (the connection holds a
+ * duplicate of it open), so a peer that never reads cannot make it hold more than a few hundred.
  */
 public abstract class Connection {
   Endpoint endpoint;

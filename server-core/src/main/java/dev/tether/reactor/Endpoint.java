@@ -308,7 +308,7 @@ final class Endpoint extends Handle {
 
   /** Re-evaluates the watermarks and the poll interest after the queue changed. */
   private void outboundChanged() {
-    long bytes = out.bytes();
+    long bytes = out.weight();
     boolean wasFull = full;
     if (!full && bytes > high) {
       full = true;

@@ -179,8 +179,11 @@ class ConnectionFdSendingTest {
         discard(pair[0], FILLER.length);
         assertFalse(sender.sendData(frame(MessageEncoder.withFdHeader(List.of("fds"), 2))));
         long queued = sender.outboundBytes();
+        sender.setWatermarks(0, queued + 1500);
+        assertTrue(sender.isWritable(), "below the high watermark");
         assertFalse(sender.sendFileDescriptors(first[1], second[1]), "queued behind the data");
         assertEquals(queued + 1, sender.outboundBytes(), "the carrier counts as one byte");
+        assertFalse(sender.isWritable(), "but each queued fd weighs 1 KiB against the watermarks");
         assertFalse(sender.sendData(frame("after")));
         return frames - 1;
       });

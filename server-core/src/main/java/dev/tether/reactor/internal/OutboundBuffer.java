@@ -32,7 +32,11 @@ public final class OutboundBuffer {
   private final ChunkPool pool;
   private final FdSender fdSender;
   private final ArrayDeque<Object> entries = new ArrayDeque<>();
+  /** Weight of one queued fd against the watermarks: {@link #weight()}. */
+  public static final int FD_WEIGHT = 1024;
+
   private long bytes;
+  private int queuedFds;
 
   /** A buffer taking chunks from {@code pool} and sending fd carriers with {@code fdSender}. */
   public OutboundBuffer(ChunkPool pool, FdSender fdSender) {
@@ -80,6 +84,16 @@ public final class OutboundBuffer {
   public void appendFds(int[] fds) {
     entries.addLast(new FdCarrier(fds));
     bytes++;
+    queuedFds += fds.length;
+  }
+
+  /**
+   * What the queue weighs against the watermarks: its bytes, and {@value #FD_WEIGHT} for each
+   * queued fd (a duplicate the connection holds open), so that a peer that never reads cannot
+   * make a writer of fds hold an unbounded number of them.
+   */
+  public long weight() {
+    return bytes + (long) queuedFds * FD_WEIGHT;
   }
 
   /** Queues a callback behind the bytes queued so far. */
@@ -109,6 +123,7 @@ public final class OutboundBuffer {
         }
         entries.pollFirst();
         bytes--;
+        queuedFds -= carrier.fds.length;
         closeAll(carrier.fds);
         continue;
       }
@@ -151,6 +166,7 @@ public final class OutboundBuffer {
       }
     }
     bytes = 0;
+    queuedFds = 0;
   }
 
   private static void closeAll(int[] fds) {
