@@ -50,8 +50,17 @@ public final class Dispatcher {
     }
   }
 
+  /** Slots of the lookup cache (a power of two). */
+  private static final int CACHED_NAMES = 64;
+
   private final String serverClass;
   private final Map<String, Entry> handlers = new HashMap<>();
+  // Handlers found lately, by the very String of the name: a reader's NameCache hands out the
+  // same instance for every message of a name, so a hit costs no String.equals and no HashMap
+  // walk. Direct-mapped on the name's (cached) hash; only defined names, whose entries never
+  // change, go in.
+  private final String[] cachedNames = new String[CACHED_NAMES];
+  private final Entry[] cachedEntries = new Entry[CACHED_NAMES];
 
   /** A dispatcher for a server of class {@code serverClass} (named in logs). */
   public Dispatcher(String serverClass) {
@@ -88,7 +97,7 @@ public final class Dispatcher {
    * stream, to be read before {@link #dispatch}.
    */
   public boolean takesPayload(ReceivedMessage message) {
-    return handlers.get(name(message)) instanceof Proto;
+    return entry(name(message)) instanceof Proto;
   }
 
   /**
@@ -100,7 +109,7 @@ public final class Dispatcher {
   public void dispatch(ReceivedMessage message, byte[] payload, WorkerChannel client) {
     List<String> elements = message.elements();
     String name = name(message);
-    Entry entry = handlers.get(name);
+    Entry entry = entry(name);
     if (entry == null) {
       message.close();
       log().warn("{}: unknown message {} ({} argument(s)); answered with an error", serverClass,
@@ -133,6 +142,20 @@ public final class Dispatcher {
       reply(client, List.of(ERROR, HANDLER_FAILED, fit(name, WireFormat.MAX_MESSAGE_BODY_SIZE
           - FAILED_OVERHEAD - utf8Length(description) - 2), description));
     }
+  }
+
+  /** The handler entry of {@code name}, or null. */
+  private Entry entry(String name) {
+    int slot = name.hashCode() & (CACHED_NAMES - 1);
+    if (cachedNames[slot] == name) {
+      return cachedEntries[slot];
+    }
+    Entry entry = handlers.get(name);
+    if (entry != null) {
+      cachedNames[slot] = name;
+      cachedEntries[slot] = entry;
+    }
+    return entry;
   }
 
   private static String name(ReceivedMessage message) {
