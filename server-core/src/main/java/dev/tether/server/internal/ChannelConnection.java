@@ -12,6 +12,7 @@ import dev.tether.unix.NativeCallException;
 import dev.tether.unix.internal.Linux;
 import java.io.FileDescriptor;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
@@ -83,26 +84,26 @@ final class ChannelConnection extends Connection {
   void dispatchBuffered() {
     try {
       while (broken == null && mayDispatch.getAsBoolean()) {
-        ReceivedMessage message;
-        byte[] payload = null;
         if (awaitingPayload != null) {
-          payload = reader.pollScalar(MessageChannel.DEFAULT_MAX_SCALAR_SIZE);
+          byte[] payload = reader.pollScalar(MessageChannel.DEFAULT_MAX_SCALAR_SIZE);
           if (payload == null) {
             return;
           }
-          message = awaitingPayload;
+          ReceivedMessage message = awaitingPayload;
           awaitingPayload = null;
-        } else {
-          message = reader.pollMessage();
-          if (message == null) {
-            return;
-          }
-          if (dispatcher.takesPayload(message)) {
-            awaitingPayload = message;
-            continue;
-          }
+          dispatcher.dispatch(message, payload, client);
+          continue;
         }
-        dispatcher.dispatch(message, payload, client);
+        List<String> elements = reader.pollElements();
+        if (elements == null) {
+          return;
+        }
+        List<FileDescriptor> fds = reader.takePolledFds();
+        if (dispatcher.takesPayload(elements)) {
+          awaitingPayload = new ReceivedMessage(elements, fds);
+        } else {
+          dispatcher.dispatch(elements, fds, null, client);
+        }
       }
     } catch (ChannelException e) {
       broken = e;

@@ -4,11 +4,13 @@ import com.google.protobuf.Parser;
 import dev.tether.channel.ChannelException;
 import dev.tether.channel.ReceivedMessage;
 import dev.tether.channel.codec.WireFormat;
+import dev.tether.channel.internal.Fds;
 import dev.tether.channel.internal.Protobuf;
 import dev.tether.server.FdMessageHandler;
 import dev.tether.server.MessageHandler;
 import dev.tether.server.ProtoHandler;
 import dev.tether.server.WorkerChannel;
+import java.io.FileDescriptor;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -97,7 +99,12 @@ public final class Dispatcher {
    * stream, to be read before {@link #dispatch}.
    */
   public boolean takesPayload(ReceivedMessage message) {
-    return entry(name(message)) instanceof Proto;
+    return takesPayload(message.elements());
+  }
+
+  /** {@link #takesPayload(ReceivedMessage)} of the message of {@code elements}. */
+  public boolean takesPayload(List<String> elements) {
+    return entry(name(elements)) instanceof Proto;
   }
 
   /**
@@ -107,11 +114,19 @@ public final class Dispatcher {
    * is closed or handed to a {@link FdMessageHandler}.
    */
   public void dispatch(ReceivedMessage message, byte[] payload, WorkerChannel client) {
-    List<String> elements = message.elements();
-    String name = name(message);
+    dispatch(message.elements(), message.fds(), payload, client);
+  }
+
+  /**
+   * {@link #dispatch(ReceivedMessage, byte[], WorkerChannel)} of the message of {@code elements}
+   * (immutable), which came with {@code fds} (immutable; this call owns them).
+   */
+  public void dispatch(List<String> elements, List<FileDescriptor> fds, byte[] payload,
+      WorkerChannel client) {
+    String name = name(elements);
     Entry entry = entry(name);
     if (entry == null) {
-      message.close();
+      close(fds);
       log().warn("{}: unknown message {} ({} argument(s)); answered with an error", serverClass,
           fit(name, MAX_DESCRIPTION), Math.max(0, elements.size() - 1));
       reply(client, List.of(ERROR, UNKNOWN_MESSAGE,
@@ -121,7 +136,7 @@ public final class Dispatcher {
     List<String> args = elements.isEmpty() ? List.of() : elements.subList(1, elements.size());
     try {
       if (entry instanceof WithFds w) {
-        w.handler().handle(args, message.fds()); // the handler owns the fds from here
+        w.handler().handle(args, fds); // the handler owns the fds from here
       } else {
         try {
           if (entry instanceof Plain p) {
@@ -130,7 +145,7 @@ public final class Dispatcher {
             ((Proto<?>) entry).handle(payload);
           }
         } finally {
-          message.close();
+          close(fds);
         }
       }
     } catch (VirtualMachineError e) {
@@ -141,6 +156,12 @@ public final class Dispatcher {
       String description = describe(t);
       reply(client, List.of(ERROR, HANDLER_FAILED, fit(name, WireFormat.MAX_MESSAGE_BODY_SIZE
           - FAILED_OVERHEAD - utf8Length(description) - 2), description));
+    }
+  }
+
+  private static void close(List<FileDescriptor> fds) {
+    for (int i = 0; i < fds.size(); i++) { // no iterator: almost every message has no fds
+      Fds.close(fds.get(i));
     }
   }
 
@@ -158,8 +179,8 @@ public final class Dispatcher {
     return entry;
   }
 
-  private static String name(ReceivedMessage message) {
-    return message.elements().isEmpty() ? "" : message.elements().get(0);
+  private static String name(List<String> elements) {
+    return elements.isEmpty() ? "" : elements.get(0);
   }
 
   private void reply(WorkerChannel client, List<String> reply) {
