@@ -44,6 +44,7 @@ import java.util.List;
  * rest. Not thread-safe: one reader at a time (a channel's read lock, or the reactor thread).
  */
 public final class FrameReader {
+  private static final List<FileDescriptor> NO_FDS = List.of();
   private static final byte[] FDS_HEADER_PREFIX =
       (WireFormat.FDS_MARKER + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   /** How far a scalar's body grows ahead of the bytes received. */
@@ -51,7 +52,9 @@ public final class FrameReader {
 
   private ChannelSocket socket; // null once detached
   private final InboundFds inboundFds = new InboundFds();
-  private List<FileDescriptor> polledFds = List.of(); // pollElements' until takePolledFds
+  // pollElements' until takePolledFds; NO_FDS (compared by identity) almost always, and then not
+  // stored again: a reference store a message costs a GC write barrier.
+  private List<FileDescriptor> polledFds = NO_FDS;
   private final NameCache names = new NameCache();
   // The largest frame and, for an fd header frame, its carrier byte: a full buffer always holds a
   // whole unit, so a pushed stream always makes progress.
@@ -138,7 +141,7 @@ public final class FrameReader {
    */
   public List<String> pollElements() {
     checkIntact();
-    if (!polledFds.isEmpty()) {
+    if (polledFds != NO_FDS) {
       takePolledFds().forEach(Fds::close); // the caller did not want them
     }
     int at = in.position();
@@ -173,7 +176,9 @@ public final class FrameReader {
    */
   public List<FileDescriptor> takePolledFds() {
     List<FileDescriptor> fds = polledFds;
-    polledFds = List.of();
+    if (fds != NO_FDS) {
+      polledFds = NO_FDS;
+    }
     return fds;
   }
 

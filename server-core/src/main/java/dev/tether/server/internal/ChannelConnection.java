@@ -99,10 +99,8 @@ final class ChannelConnection extends Connection {
           return;
         }
         List<FileDescriptor> fds = reader.takePolledFds();
-        if (dispatcher.takesPayload(elements)) {
+        if (!dispatcher.dispatchUnlessPayload(elements, fds, client)) {
           awaitingPayload = new ReceivedMessage(elements, fds);
-        } else {
-          dispatcher.dispatch(elements, fds, null, client);
         }
       }
     } catch (ChannelException e) {

@@ -99,12 +99,7 @@ public final class Dispatcher {
    * stream, to be read before {@link #dispatch}.
    */
   public boolean takesPayload(ReceivedMessage message) {
-    return takesPayload(message.elements());
-  }
-
-  /** {@link #takesPayload(ReceivedMessage)} of the message of {@code elements}. */
-  public boolean takesPayload(List<String> elements) {
-    return entry(name(elements)) instanceof Proto;
+    return entry(name(message.elements())) instanceof Proto;
   }
 
   /**
@@ -114,17 +109,29 @@ public final class Dispatcher {
    * is closed or handed to a {@link FdMessageHandler}.
    */
   public void dispatch(ReceivedMessage message, byte[] payload, WorkerChannel client) {
-    dispatch(message.elements(), message.fds(), payload, client);
+    String name = name(message.elements());
+    dispatch(name, entry(name), message.elements(), message.fds(), payload, client);
   }
 
   /**
-   * {@link #dispatch(ReceivedMessage, byte[], WorkerChannel)} of the message of {@code elements}
-   * (immutable), which came with {@code fds} (immutable; this call owns them).
+   * Dispatches the message of {@code elements} (immutable), which came with {@code fds}
+   * (immutable), as {@link #dispatch(ReceivedMessage, byte[], WorkerChannel)} does, unless its
+   * handler {@link #takesPayload takes a payload}: then returns false, having done nothing (the
+   * caller keeps the fds). One lookup for both.
    */
-  public void dispatch(List<String> elements, List<FileDescriptor> fds, byte[] payload,
+  public boolean dispatchUnlessPayload(List<String> elements, List<FileDescriptor> fds,
       WorkerChannel client) {
     String name = name(elements);
     Entry entry = entry(name);
+    if (entry instanceof Proto) {
+      return false;
+    }
+    dispatch(name, entry, elements, fds, null, client);
+    return true;
+  }
+
+  private void dispatch(String name, Entry entry, List<String> elements,
+      List<FileDescriptor> fds, byte[] payload, WorkerChannel client) {
     if (entry == null) {
       close(fds);
       log().warn("{}: unknown message {} ({} argument(s)); answered with an error", serverClass,

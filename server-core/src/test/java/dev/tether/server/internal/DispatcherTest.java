@@ -2,7 +2,9 @@ package dev.tether.server.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.Empty;
 import dev.tether.channel.ReceivedMessage;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +35,20 @@ class DispatcherTest {
       }
     }
     assertEquals(expected, seen);
+  }
+
+  @Test
+  void dispatchUnlessPayloadLeavesAProtoMessageToTheCaller() {
+    List<String> seen = new ArrayList<>();
+    Dispatcher dispatcher = new Dispatcher("test");
+    dispatcher.define("plain", args -> seen.add("plain" + args));
+    dispatcher.defineProto("proto", Empty.parser(), m -> seen.add("proto"));
+    assertFalse(dispatcher.dispatchUnlessPayload(List.of("proto", "a"), List.of(), null));
+    assertTrue(dispatcher.dispatchUnlessPayload(List.of("plain", "b"), List.of(), null));
+    ReceivedMessage proto = new ReceivedMessage(List.of("proto"), List.of());
+    assertTrue(dispatcher.takesPayload(proto));
+    dispatcher.dispatch(proto, Empty.getDefaultInstance().toByteArray(), null);
+    assertEquals(List.of("plain[b]", "proto"), seen);
   }
 
   @Test
