@@ -46,6 +46,8 @@ public final class Dispatcher {
 
   private record WithFds(FdMessageHandler handler) implements Entry {}
 
+  private record Cached(String name, Entry entry) {}
+
   private record Proto<T>(Parser<T> parser, ProtoHandler<T> handler) implements Entry {
     void handle(byte[] payload) throws Exception {
       handler.handle(Protobuf.parse(parser, payload));
@@ -60,9 +62,8 @@ public final class Dispatcher {
   // Handlers found lately, by the very String of the name: a reader's NameCache hands out the
   // same instance for every message of a name, so a hit costs no String.equals and no HashMap
   // walk. Direct-mapped on the name's (cached) hash; only defined names, whose entries never
-  // change, go in.
-  private final String[] cachedNames = new String[CACHED_NAMES];
-  private final Entry[] cachedEntries = new Entry[CACHED_NAMES];
+  // change, go in, each with its entry in one object (read whole, never torn).
+  private final Cached[] cached = new Cached[CACHED_NAMES];
 
   /** A dispatcher for a server of class {@code serverClass} (named in logs). */
   public Dispatcher(String serverClass) {
@@ -175,13 +176,13 @@ public final class Dispatcher {
   /** The handler entry of {@code name}, or null. */
   private Entry entry(String name) {
     int slot = name.hashCode() & (CACHED_NAMES - 1);
-    if (cachedNames[slot] == name) {
-      return cachedEntries[slot];
+    Cached hit = cached[slot];
+    if (hit != null && hit.name() == name) {
+      return hit.entry();
     }
     Entry entry = handlers.get(name);
     if (entry != null) {
-      cachedNames[slot] = name;
-      cachedEntries[slot] = entry;
+      cached[slot] = new Cached(name, entry);
     }
     return entry;
   }
