@@ -110,6 +110,37 @@ class PushedReaderTest {
   }
 
   @Test
+  void pollElementsHandsTheFdsOverOnceAndCloseAllClosesUntakenOnes() throws Exception {
+    int[] pipe = TestNatives.pipe();
+    peer.writeWithFds(List.of("two", "x"), TestNatives.wrap(pipe[1]));
+    peer.writeWithFds(List.of("three"), TestNatives.wrap(pipe[1]));
+    peer.write("four");
+    List<List<String>> got = new ArrayList<>();
+    List<java.io.FileDescriptor> taken = new ArrayList<>();
+    byte[] bytes = new byte[1024];
+    while (got.size() < 3) {
+      int n = socket.io().read(ByteBuffer.wrap(bytes));
+      java.io.FileDescriptor[] fds = socket.io().takeReceivedFds();
+      if (fds.length > 0) {
+        reader.fdsArrived(new int[] {TestNatives.number(fds[0])}, n);
+      }
+      reader.push(ByteBuffer.wrap(bytes, 0, n));
+      for (List<String> m; (m = reader.pollElements()) != null; ) {
+        got.add(m);
+        if (got.size() == 1) {
+          taken.addAll(reader.takePolledFds());
+          assertEquals(List.of(), reader.takePolledFds(), "handed over once");
+        } // the fd of "three" is left with the reader: the next poll or closeAll closes it
+      }
+    }
+    assertEquals(List.of(List.of("two", "x"), List.of("three"), List.of("four")), got);
+    assertEquals(1, taken.size());
+    TestNatives.LIB.close(TestNatives.number(taken.get(0)));
+    TestNatives.LIB.close(pipe[0]);
+    TestNatives.LIB.close(pipe[1]);
+  }
+
+  @Test
   void aScalarIsPutTogetherAcrossPushes() throws Exception {
     byte[] payload = new byte[300_000];
     for (int i = 0; i < payload.length; i++) {

@@ -65,31 +65,39 @@ public final class MessageDecoder {
     int bodyStart = src.position() + WireFormat.MESSAGE_HEADER_SIZE;
     int bodyEnd = src.position() + length;
     src.position(bodyEnd);
-    if (bodyStart == bodyEnd) {
-      return List.of();
-    }
-    byte[] array;
-    int from;
-    int end;
     if (src.hasArray()) {
-      array = src.array();
-      from = src.arrayOffset() + bodyStart;
-      end = src.arrayOffset() + bodyEnd;
-    } else {
-      array = new byte[bodyEnd - bodyStart];
-      src.get(bodyStart, array);
-      from = 0;
-      end = array.length;
+      return decodeMessageBody(src.array(), src.arrayOffset() + bodyStart,
+          src.arrayOffset() + bodyEnd, names);
+    }
+    byte[] body = new byte[bodyEnd - bodyStart];
+    src.get(bodyStart, body);
+    return decodeMessageBody(body, 0, body.length, names);
+  }
+
+  /**
+   * Decodes the body {@code array[from, to)} of one message frame (what follows its 2-byte
+   * length) whose elements are UTF-8 strings, taking element 0 from {@code names} as
+   * {@link #decodeMessage(ByteBuffer, NameCache)} does: for a reader that has whole frames in an
+   * array and has checked their lengths itself.
+   *
+   * @param names the reader's name cache, or null
+   * @return the elements (an immutable list)
+   * @throws TrailingBytesException if the body has bytes after its last NUL
+   * @throws dev.tether.channel.InvalidUtf8Exception if an element is not valid UTF-8
+   */
+  public static List<String> decodeMessageBody(byte[] array, int from, int to, NameCache names) {
+    if (from == to) {
+      return List.of();
     }
     String first = null;
     String second = null;
     String[] more = null;
     int n = 0;
-    for (int start = from; start < end; n++) {
-      long scan = AsciiScan.scanElement(array, start, end);
+    for (int start = from; start < to; n++) {
+      long scan = AsciiScan.scanElement(array, start, to);
       int nul = (int) scan;
       if (nul < 0) {
-        throw trailing(array, start, end, end - from);
+        throw trailing(array, start, to, to - from);
       }
       boolean ascii = (scan & AsciiScan.NOT_ASCII) == 0;
       String element = n == 0 && ascii && names != null

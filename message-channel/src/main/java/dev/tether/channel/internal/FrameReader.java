@@ -44,6 +44,7 @@ import java.util.List;
  * rest. Not thread-safe: one reader at a time (a channel's read lock, or the reactor thread).
  */
 public final class FrameReader {
+  private static final List<FileDescriptor> NO_FDS = List.of();
   private static final byte[] FDS_HEADER_PREFIX =
       (WireFormat.FDS_MARKER + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   /** How far a scalar's body grows ahead of the bytes received. */
@@ -51,6 +52,9 @@ public final class FrameReader {
 
   private ChannelSocket socket; // null once detached
   private final InboundFds inboundFds = new InboundFds();
+  // pollElements' until takePolledFds; NO_FDS (compared by identity) almost always, and then not
+  // stored again: a reference store a message costs a GC write barrier.
+  private List<FileDescriptor> polledFds = NO_FDS;
   private final NameCache names = new NameCache();
   // The largest frame and, for an fd header frame, its carrier byte: a full buffer always holds a
   // whole unit, so a pushed stream always makes progress.
@@ -163,16 +167,56 @@ public final class FrameReader {
    * The next wholly buffered message with its fds (and their carrier byte), or null; never reads.
    */
   public ReceivedMessage pollMessage() {
+    List<String> elements = pollElements();
+    return elements == null ? null : new ReceivedMessage(elements, takePolledFds());
+  }
+
+  /**
+   * {@link #pollMessage} without the {@link ReceivedMessage}: the elements of the next wholly
+   * buffered message, or null; never reads. The fds that rode on it are then
+   * {@link #takePolledFds}'s to hand over until the next poll, which closes any left.
+   */
+  public List<String> pollElements() {
     checkIntact();
-    int length = MessageDecoder.messageFrameLength(in);
-    if (length < 0 || in.remaining() < length) {
+    if (polledFds != NO_FDS) {
+      takePolledFds().forEach(Fds::close); // the caller did not want them
+    }
+    int at = in.position();
+    int buffered = in.limit() - at;
+    if (buffered < WireFormat.MESSAGE_HEADER_SIZE) {
       return null;
     }
-    boolean fdsHeader = isFdsHeader();
-    if (fdsHeader && in.remaining() == length) {
-      return null; // its fd carrier byte has not come yet
+    byte[] array = in.array(); // offset 0: this reader allocated it
+    int body = at + WireFormat.MESSAGE_HEADER_SIZE;
+    int end = body + ((array[at] & 0xFF) << 8 | (array[at + 1] & 0xFF));
+    if (end - at > buffered) {
+      return null;
     }
-    return decodeBufferedMessage(fdsHeader);
+    if (end > body && array[body] == FDS_HEADER_PREFIX[0] && isFdsHeader()) {
+      if (end - at == buffered) {
+        return null; // its fd carrier byte has not come yet
+      }
+      ReceivedMessage message = decodeBufferedMessage(true);
+      polledFds = message.fds();
+      return message.elements();
+    }
+    long start = position();
+    in.position(end); // a malformed frame is consumed: the stream stays in step
+    List<String> elements = MessageDecoder.decodeMessageBody(array, body, end, names);
+    inboundFds.take(0, start, position(), "message");
+    return elements;
+  }
+
+  /**
+   * The fds of the message {@link #pollElements} returned last (empty if none; once): the caller
+   * owns them from now on.
+   */
+  public List<FileDescriptor> takePolledFds() {
+    List<FileDescriptor> fds = polledFds;
+    if (fds != NO_FDS) {
+      polledFds = NO_FDS;
+    }
+    return fds;
   }
 
   /**
@@ -306,8 +350,9 @@ public final class FrameReader {
     }
   }
 
-  /** Closes every received fd that no read claimed. */
+  /** Closes every received fd that no read claimed, or that a poll left untaken. */
   public void closeAll() {
+    takePolledFds().forEach(Fds::close);
     inboundFds.closeAll();
   }
 

@@ -13,6 +13,7 @@ import dev.tether.unix.internal.Io;
 import dev.tether.unix.internal.Linux;
 import java.io.FileDescriptor;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
@@ -92,28 +93,26 @@ final class ChannelConnection extends Connection {
   void dispatchBuffered() {
     try {
       while (!unbound && mayDispatch.getAsBoolean()) {
-        ReceivedMessage message;
-        byte[] payload = null;
-        if (awaitingPayload != null) {
-          payload = reader.pollScalar(MessageChannel.DEFAULT_MAX_SCALAR_SIZE);
-          if (payload == null) {
-            return;
-          }
-          message = awaitingPayload;
-          awaitingPayload = null;
-        } else {
-          message = reader.pollMessage();
-          if (message == null) {
-            return;
-          }
-          if (dispatcher.takesPayload(message)) {
-            awaitingPayload = message;
-            continue;
-          }
-        }
         dispatching = true;
         try {
-          dispatcher.dispatch(message, payload, client);
+          if (awaitingPayload != null) {
+            byte[] payload = reader.pollScalar(MessageChannel.DEFAULT_MAX_SCALAR_SIZE);
+            if (payload == null) {
+              return;
+            }
+            ReceivedMessage message = awaitingPayload;
+            awaitingPayload = null;
+            dispatcher.dispatch(message, payload, client);
+          } else {
+            List<String> elements = reader.pollElements();
+            if (elements == null) {
+              return;
+            }
+            List<FileDescriptor> fds = reader.takePolledFds();
+            if (!dispatcher.dispatchUnlessPayload(elements, fds, client)) {
+              awaitingPayload = new ReceivedMessage(elements, fds);
+            }
+          }
         } finally {
           dispatching = false;
         }

@@ -4,11 +4,13 @@ import com.google.protobuf.Parser;
 import dev.tether.channel.ChannelException;
 import dev.tether.channel.ReceivedMessage;
 import dev.tether.channel.codec.WireFormat;
+import dev.tether.channel.internal.Fds;
 import dev.tether.channel.internal.Protobuf;
 import dev.tether.server.FdMessageHandler;
 import dev.tether.server.MessageHandler;
 import dev.tether.server.ProtoHandler;
 import dev.tether.server.WorkerChannel;
+import java.io.FileDescriptor;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -44,14 +46,24 @@ public final class Dispatcher {
 
   private record WithFds(FdMessageHandler handler) implements Entry {}
 
+  private record Cached(String name, Entry entry) {}
+
   private record Proto<T>(Parser<T> parser, ProtoHandler<T> handler) implements Entry {
     void handle(byte[] payload) throws Exception {
       handler.handle(Protobuf.parse(parser, payload));
     }
   }
 
+  /** Slots of the lookup cache (a power of two). */
+  private static final int CACHED_NAMES = 64;
+
   private final String serverClass;
   private final Map<String, Entry> handlers = new HashMap<>();
+  // Handlers found lately, by the very String of the name: a reader's NameCache hands out the
+  // same instance for every message of a name, so a hit costs no String.equals and no HashMap
+  // walk. Direct-mapped on the name's (cached) hash; only defined names, whose entries never
+  // change, go in, each with its entry in one object (read whole, never torn).
+  private final Cached[] cached = new Cached[CACHED_NAMES];
 
   /** A dispatcher for a server of class {@code serverClass} (named in logs). */
   public Dispatcher(String serverClass) {
@@ -88,7 +100,7 @@ public final class Dispatcher {
    * stream, to be read before {@link #dispatch}.
    */
   public boolean takesPayload(ReceivedMessage message) {
-    return handlers.get(name(message)) instanceof Proto;
+    return entry(name(message.elements())) instanceof Proto;
   }
 
   /**
@@ -98,11 +110,31 @@ public final class Dispatcher {
    * is closed or handed to a {@link FdMessageHandler}.
    */
   public void dispatch(ReceivedMessage message, byte[] payload, WorkerChannel client) {
-    List<String> elements = message.elements();
-    String name = name(message);
-    Entry entry = handlers.get(name);
+    String name = name(message.elements());
+    dispatch(name, entry(name), message.elements(), message.fds(), payload, client);
+  }
+
+  /**
+   * Dispatches the message of {@code elements} (immutable), which came with {@code fds}
+   * (immutable), as {@link #dispatch(ReceivedMessage, byte[], WorkerChannel)} does, unless its
+   * handler {@link #takesPayload takes a payload}: then returns false, having done nothing (the
+   * caller keeps the fds). One lookup for both.
+   */
+  public boolean dispatchUnlessPayload(List<String> elements, List<FileDescriptor> fds,
+      WorkerChannel client) {
+    String name = name(elements);
+    Entry entry = entry(name);
+    if (entry instanceof Proto) {
+      return false;
+    }
+    dispatch(name, entry, elements, fds, null, client);
+    return true;
+  }
+
+  private void dispatch(String name, Entry entry, List<String> elements,
+      List<FileDescriptor> fds, byte[] payload, WorkerChannel client) {
     if (entry == null) {
-      message.close();
+      close(fds);
       log().warn("{}: unknown message {} ({} argument(s)); answered with an error", serverClass,
           fit(name, MAX_DESCRIPTION), Math.max(0, elements.size() - 1));
       reply(client, List.of(ERROR, UNKNOWN_MESSAGE,
@@ -112,7 +144,7 @@ public final class Dispatcher {
     List<String> args = elements.isEmpty() ? List.of() : elements.subList(1, elements.size());
     try {
       if (entry instanceof WithFds w) {
-        w.handler().handle(args, message.fds()); // the handler owns the fds from here
+        w.handler().handle(args, fds); // the handler owns the fds from here
       } else {
         try {
           if (entry instanceof Plain p) {
@@ -121,7 +153,7 @@ public final class Dispatcher {
             ((Proto<?>) entry).handle(payload);
           }
         } finally {
-          message.close();
+          close(fds);
         }
       }
     } catch (VirtualMachineError e) {
@@ -135,8 +167,28 @@ public final class Dispatcher {
     }
   }
 
-  private static String name(ReceivedMessage message) {
-    return message.elements().isEmpty() ? "" : message.elements().get(0);
+  private static void close(List<FileDescriptor> fds) {
+    for (int i = 0; i < fds.size(); i++) { // no iterator: almost every message has no fds
+      Fds.close(fds.get(i));
+    }
+  }
+
+  /** The handler entry of {@code name}, or null. */
+  private Entry entry(String name) {
+    int slot = name.hashCode() & (CACHED_NAMES - 1);
+    Cached hit = cached[slot];
+    if (hit != null && hit.name() == name) {
+      return hit.entry();
+    }
+    Entry entry = handlers.get(name);
+    if (entry != null) {
+      cached[slot] = new Cached(name, entry);
+    }
+    return entry;
+  }
+
+  private static String name(List<String> elements) {
+    return elements.isEmpty() ? "" : elements.get(0);
   }
 
   private void reply(WorkerChannel client, List<String> reply) {
