@@ -25,10 +25,15 @@ final class SpawnRuns {
   private static final Duration AFTER_TERM = Duration.ofSeconds(5);
 
   /**
-   * How long each Tether worker's {@code stop()} took: the supervisor closes the channel, the
-   * worker sees the end, finalizes and exits, and is reaped (no signal unless it takes 60 s).
+   * How long each Tether worker's {@code stop()} took right after its first reply: the supervisor
+   * closes the channel, the worker sees the end, finalizes and exits, and is reaped (no signal
+   * unless it takes 60 s). A worker that is still loading its native code sees the end once it
+   * has loaded (plain streams cannot tell the end from silence).
    */
   static final List<Double> stopMillis = Collections.synchronizedList(new ArrayList<>());
+
+  /** Time after the first reply by which a worker has left its start-up phase (~0.3 s here). */
+  private static final long SETTLE_MILLIS = 1000;
 
   private final Path fd3ToStdin;
   private final Path helloJar;
@@ -73,6 +78,29 @@ final class SpawnRuns {
       throw new IllegalStateException("training wrote no archive: " + file + " (its output is"
           + " hidden; run the worker with " + options + " by hand to see why)");
     }
+    return ms;
+  }
+
+  /**
+   * {@code stop()} of a default worker past its start-up (its channel on the reactor): start, one
+   * ping, {@value #SETTLE_MILLIS} ms, one more ping; returns the stop's milliseconds.
+   */
+  static double settledStop() throws InterruptedException {
+    BenchWorker worker = new BenchWorker();
+    worker.stopTimeouts(GRACEFUL, AFTER_TERM);
+    worker.start();
+    try {
+      worker.call(BenchWorker.PING.get(0));
+      Thread.sleep(SETTLE_MILLIS); // a benchmark, not a test: let the native code load
+      worker.call(BenchWorker.PING.get(0));
+    } catch (RuntimeException e) {
+      worker.stop();
+      throw e;
+    }
+    long t0 = System.nanoTime();
+    ExitStatus status = worker.stop();
+    double ms = (System.nanoTime() - t0) / 1e6;
+    check(status.equals(new ExitStatus.Exited(0)), "worker ended " + status + " (expected: 0)");
     return ms;
   }
 
