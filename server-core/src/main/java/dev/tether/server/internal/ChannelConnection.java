@@ -55,7 +55,7 @@ final class ChannelConnection extends Connection {
    * @param reader the start-up's reader, with what it buffered; this connection owns its fds
    * @param awaitingPayload a message of the start-up whose payload has not all come, or null
    * @param mayDispatch false once the main loop is ending: nothing more is dispatched
-   * @param onEnd called once from {@link #unbind()}: null, or what broke the channel
+   * @param onEnd called once, after {@link #unbind()}: null, or what broke the channel
    */
   ChannelConnection(FrameReader reader, ReceivedMessage awaitingPayload, Dispatcher dispatcher,
       WorkerChannel client, BooleanSupplier mayDispatch, Consumer<Throwable> onEnd) {
