@@ -15,7 +15,6 @@ import dev.tether.channel.codec.WireFormat;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -47,8 +46,6 @@ public final class FrameReader {
   private static final List<FileDescriptor> NO_FDS = List.of();
   private static final byte[] FDS_HEADER_PREFIX =
       (WireFormat.FDS_MARKER + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-  /** How far a scalar's body grows ahead of the bytes received. */
-  private static final int SCALAR_CHUNK = 64 * 1024;
 
   private ChannelSocket socket; // null once detached
   private final InboundFds inboundFds = new InboundFds();
@@ -64,14 +61,7 @@ public final class FrameReader {
   private long bytesRead; // stream offset of in's limit
   private boolean eof;
   private ChannelException broken;
-  // The scalar under way (pollScalar): full parts of SCALAR_CHUNK bytes, the part being filled,
-  // the announced length, the bytes so far and the stream offset.
-  private final List<byte[]> scalarParts = new ArrayList<>();
-  private byte[] scalar;
-  private int scalarFill;
-  private int scalarLength;
-  private int scalarReceived;
-  private long scalarStart;
+  private ScalarAssembly scalar; // the scalar under way (pollScalar), or null
 
   /** A reader that pulls from {@code socket}, which stays owned by the caller. */
   public FrameReader(ChannelSocket socket) {
@@ -116,9 +106,8 @@ public final class FrameReader {
       if (body != null) {
         return body;
       }
-      if (readIntoBuffer(scalarLength - scalarReceived) < 0) {
-        throw breaks(truncated("scalar", WireFormat.SCALAR_HEADER_SIZE + (long) scalarLength,
-            WireFormat.SCALAR_HEADER_SIZE + (long) scalarReceived));
+      if (readIntoBuffer(scalar.missing()) < 0) {
+        throw breaks(truncatedScalar());
       }
     }
   }
@@ -221,9 +210,9 @@ public final class FrameReader {
 
   /**
    * The scalar at the head of the stream once all of it is buffered, else null; never reads. Its
-   * bytes are moved out of the buffer as they come, into parts of at most {@value #SCALAR_CHUNK}
-   * bytes, each made when bytes arrive for it, and the body is made once all have come: a 4-byte
-   * header announcing {@code maxSize} costs one part, never the size it announces.
+   * bytes move out of the buffer as they come ({@link ScalarAssembly}: a 4-byte header announcing
+   * {@code maxSize} costs one part of at most {@value ScalarAssembly#PART} bytes, never the size
+   * it announces).
    *
    * @throws ScalarTooLargeException if the header announces more than {@code maxSize} bytes (the
    *     reader is broken from then on)
@@ -234,7 +223,7 @@ public final class FrameReader {
       if (in.remaining() < WireFormat.SCALAR_HEADER_SIZE) {
         return null;
       }
-      scalarStart = position();
+      long start = position();
       long frame;
       try {
         frame = MessageDecoder.scalarFrameLength(in, maxSize);
@@ -242,38 +231,16 @@ public final class FrameReader {
         throw breaks(e);
       }
       in.position(in.position() + WireFormat.SCALAR_HEADER_SIZE);
-      scalarLength = (int) frame - WireFormat.SCALAR_HEADER_SIZE;
-      scalarReceived = 0;
-      scalarFill = 0;
-      scalar = new byte[Math.min(scalarLength, SCALAR_CHUNK)];
+      scalar = new ScalarAssembly((int) frame - WireFormat.SCALAR_HEADER_SIZE, start);
     }
-    while (scalarReceived < scalarLength && in.hasRemaining()) {
-      if (scalarFill == scalar.length) {
-        scalarParts.add(scalar);
-        scalar = new byte[Math.min(SCALAR_CHUNK, scalarLength - scalarReceived)];
-        scalarFill = 0;
-      }
-      int n = Math.min(in.remaining(), scalar.length - scalarFill);
-      in.get(scalar, scalarFill, n);
-      scalarFill += n;
-      scalarReceived += n;
-    }
-    if (scalarReceived < scalarLength) {
+    scalar.take(in);
+    if (!scalar.complete()) {
       return null;
     }
-    byte[] body = scalar;
-    if (!scalarParts.isEmpty()) {
-      body = new byte[scalarLength];
-      int at = 0;
-      for (byte[] part : scalarParts) {
-        System.arraycopy(part, 0, body, at, part.length);
-        at += part.length;
-      }
-      System.arraycopy(scalar, 0, body, at, scalarFill);
-      scalarParts.clear();
-    }
+    byte[] body = scalar.body();
+    long start = scalar.start();
     scalar = null;
-    inboundFds.take(0, scalarStart, position(), "scalar");
+    inboundFds.take(0, start, position(), "scalar");
     return body;
   }
 
@@ -326,8 +293,7 @@ public final class FrameReader {
       throw breaks(truncated("scalar header", WireFormat.SCALAR_HEADER_SIZE, in.remaining()));
     }
     if (scalar != null) {
-      throw breaks(truncated("scalar", WireFormat.SCALAR_HEADER_SIZE + (long) scalarLength,
-          WireFormat.SCALAR_HEADER_SIZE + (long) scalarReceived));
+      throw breaks(truncatedScalar());
     }
     int frame = MessageDecoder.messageFrameLength(in);
     boolean carrierMissing = frame >= 0 && in.remaining() == frame && isFdsHeader();
@@ -528,6 +494,11 @@ public final class FrameReader {
       return;
     }
     inboundFds.add(received, bytesRead); // close-on-exec already (MSG_CMSG_CLOEXEC)
+  }
+
+  private TruncatedFrameException truncatedScalar() {
+    return truncated("scalar", WireFormat.SCALAR_HEADER_SIZE + (long) scalar.length(),
+        WireFormat.SCALAR_HEADER_SIZE + (long) scalar.received());
   }
 
   private static TruncatedFrameException truncated(String unit, long expected, long got) {
