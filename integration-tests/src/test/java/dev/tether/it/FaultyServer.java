@@ -2,6 +2,7 @@ package dev.tether.it;
 
 import com.google.protobuf.StringValue;
 import dev.tether.server.AbstractServer;
+import dev.tether.server.DeferredReply;
 import dev.tether.server.MessageHandler;
 import dev.tether.server.OnMessage;
 import java.io.FileDescriptor;
@@ -13,6 +14,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -39,6 +41,8 @@ import java.util.stream.Stream;
  *       for {@code release} ([released]), then [slow_done, thread name of the deferred operation];
  *   <li>{@code flood N}: writes N messages [flood, i, 1000 bytes], prints {@link #FLOODED} with
  *       {@code writable=} and {@code queued=} on stderr, then [flood_done];
+ *   <li>{@code later ms}: answers [later, ms] after ms through a deferred reply, the loop free
+ *       meanwhile; {@code silent}: answers nothing; {@code oom}: allocates until the heap runs out;
  *   <li>{@code say TEXT}: prints TEXT on stderr [said]; {@code corrupt}: [corrupt, bytes
  *       C3 28] (not UTF-8);
  *   <li>proto {@code proto_echo} (StringValue) [proto, value]; {@code greet A B} (annotation)
@@ -47,7 +51,8 @@ import java.util.stream.Stream;
  * Signal handlers ({@link SignalServer} adds USR1 and USR2): TERM is handled (ignored, replying
  * [signal, TERM]) when {@code -Dfaulty.ignoreTerm=true}. {@code -Dfaulty.exitAfter=N} halts with
  * status 3 after the N-th handled message; {@code -Dfaulty.failInit=true} makes initializeServer
- * throw; {@code -Dfaulty.finalizeMarker=PATH} makes finalizeServer write "finalized" there;
+ * throw; {@code -Dfaulty.initSleepMs=N} makes it sleep N ms first;
+ * {@code -Dfaulty.finalizeMarker=PATH} makes finalizeServer write "finalized" there;
  * {@code -Dfaulty.finalizeReply=true} makes it write [finalized, whether on the reactor thread].
  */
 public class FaultyServer extends AbstractServer {
@@ -147,6 +152,18 @@ public class FaultyServer extends AbstractServer {
           + client().outboundBytes());
       client().write("flood_done");
     });
+    on("later", a -> { // answers after ms, leaving the loop free meanwhile
+      DeferredReply reply = client().deferReply();
+      reactor().addTimer(Duration.ofMillis(Long.parseLong(a.get(0))),
+          () -> reply.send("later", a.get(0)));
+    });
+    on("silent", a -> { });
+    on("oom", a -> {
+      List<long[]> hog = new ArrayList<>();
+      while (true) {
+        hog.add(new long[1 << 20]);
+      }
+    });
     on("release", a -> {
       release.countDown();
       client().write("released");
@@ -182,10 +199,11 @@ public class FaultyServer extends AbstractServer {
   }
 
   @Override
-  protected void initializeServer() {
+  protected void initializeServer() throws InterruptedException {
     if (Boolean.getBoolean("faulty.failInit")) {
       throw new IllegalStateException("initializeServer fails on purpose");
     }
+    Thread.sleep(Long.getLong("faulty.initSleepMs", 0));
     initialized = true;
   }
 

@@ -5,6 +5,8 @@ import dev.tether.channel.MessageChannel;
 import dev.tether.reactor.Reactor;
 import dev.tether.server.internal.AnnotatedHandlers;
 import dev.tether.server.internal.Dispatcher;
+import dev.tether.server.internal.PoolProtocol;
+import dev.tether.server.internal.ServerAccess;
 import dev.tether.server.internal.SignalHandlers;
 import dev.tether.server.internal.WorkerBootstrap;
 import dev.tether.server.internal.WorkerHandle;
@@ -114,9 +116,32 @@ public abstract class AbstractServer {
   private volatile WorkerLoop loop; // while serving
   private volatile List<String> arguments = List.of();
 
+  static {
+    ServerAccess.set(new ServerAccess.Spawning() {
+      @Override
+      public JavaCommand command(AbstractServer server, Consumer<JavaCommand.Builder> defaults) {
+        synchronized (server.lock) {
+          Consumer<JavaCommand.Builder> own = server.commandCustomizer;
+          return server.command(own == null ? defaults : defaults.andThen(own));
+        }
+      }
+
+      @Override
+      public void beforeFork(AbstractServer server) {
+        server.runBeforeFork();
+      }
+    });
+  }
+
   /** Defines the handlers of this class's {@link OnMessage} methods. */
   protected AbstractServer() {
     dispatcher = new Dispatcher(getClass().getName());
+    // A worker pool's requests and heartbeats (no message of the application's can have these
+    // names); a worker started alone never sees them.
+    dispatcher.defineReserved(PoolProtocol.CALL,
+        args -> client().requests().call(args, dispatcher, client()));
+    dispatcher.defineReserved(PoolProtocol.BEAT, args -> client().requests().beat(args,
+        loop.reactorIfReady()));
     AnnotatedHandlers.define(this, AbstractServer.class, dispatcher);
   }
 
@@ -249,7 +274,7 @@ public abstract class AbstractServer {
         lastExitStatus = dead.stop(Duration.ZERO, Duration.ZERO); // exited: no wait, no signal
       }
       try {
-        worker = WorkerHandle.spawn(getClass().getName(), command(), outputSink,
+        worker = WorkerHandle.spawn(getClass().getName(), command(commandCustomizer), outputSink,
             this::runBeforeFork);
       } catch (SpawnException e) {
         lastExitStatus = new ExitStatus.FailedToStart(e);
@@ -269,9 +294,9 @@ public abstract class AbstractServer {
     }
   }
 
-  private JavaCommand command() {
+  private JavaCommand command(Consumer<JavaCommand.Builder> customizer) {
     return WorkerHandle.command(ChildMain.class.getName(), getClass().getName(),
-        CHANNEL_FD_VARIABLE, signalHandlers.containsKey("USR2"), commandCustomizer);
+        CHANNEL_FD_VARIABLE, signalHandlers.containsKey("USR2"), customizer);
   }
 
   /**

@@ -4,6 +4,7 @@ import com.google.protobuf.MessageLite;
 import dev.tether.channel.codec.MessageEncoder;
 import dev.tether.channel.codec.WireFormat;
 import dev.tether.channel.internal.FrameWriter;
+import dev.tether.server.internal.PoolRequests;
 import dev.tether.server.internal.WorkerBootstrap;
 import java.io.FileDescriptor;
 import java.util.List;
@@ -24,6 +25,12 @@ import java.util.Objects;
  * that writes much on its own should check it, or continue in {@link #afterWriting}. In a child
  * worker's start-up, before the reactor runs ({@link ChildMain}), writes go straight to the socket.
  *
+ * <p><b>Under a worker pool</b> ({@code dev.tether.supervisor.WorkerPool}), the first message a
+ * request's handler writes with {@code write} (or {@link #writeHash}) is the request's reply and
+ * goes out tagged with its id; the handler's other writes are plain messages. A handler that
+ * answers later takes a {@link #deferReply()}; one that does neither is answered
+ * {@code ["error", "no reply", name]}.
+ *
  * <p><b>Threading.</b> The worker's reactor thread only (handlers, deferred callbacks, timers,
  * signal handlers all run there); from other threads, hand the write over with
  * {@code reactor().schedule(...)}. Others get a {@link dev.tether.reactor.ReactorException}.
@@ -40,10 +47,12 @@ import java.util.Objects;
 public final class WorkerChannel {
   private final WorkerBootstrap link;
   private final FrameWriter writer;
+  private final PoolRequests requests;
 
   WorkerChannel(WorkerBootstrap link) {
     this.link = link;
     this.writer = new FrameWriter(link);
+    this.requests = new PoolRequests(writer);
   }
 
   /** Writes message {@code [name, args...]}. */
@@ -59,7 +68,21 @@ public final class WorkerChannel {
    * @throws dev.tether.channel.FrameTooLargeException if the body exceeds 65535 bytes
    */
   public void write(List<String> message) {
-    writer.writeMessage(message);
+    requests.write(message);
+  }
+
+  /**
+   * The reply to the message being handled, to be sent later (see {@link DeferredReply}); the
+   * handler then returns without replying. Under a worker pool, the request stays in flight until
+   * the reply is sent.
+   */
+  public DeferredReply deferReply() {
+    return requests.deferReply();
+  }
+
+  /** This worker's side of a pool's requests and heartbeats. */
+  PoolRequests requests() {
+    return requests;
   }
 
   /**

@@ -63,6 +63,11 @@ public final class FrameReader {
   private ChannelException broken;
   private ScalarAssembly scalar; // the scalar under way (pollScalar), or null
 
+  /** A reader fed by {@link #push} only, such as a reactor connection's. */
+  public static FrameReader pushed() {
+    return new FrameReader(null);
+  }
+
   /** A reader that pulls from {@code socket}, which stays owned by the caller. */
   public FrameReader(ChannelSocket socket) {
     this.socket = socket;

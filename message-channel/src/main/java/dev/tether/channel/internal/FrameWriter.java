@@ -46,6 +46,21 @@ public final class FrameWriter {
   }
 
   /**
+   * Writes one of Tether's own messages, whose name is reserved (starts with U+0001), such as a
+   * worker pool's requests and replies; the other elements are checked as any message's.
+   *
+   * @throws IllegalArgumentException if the name is not reserved; nothing is written
+   */
+  public void writeTetherMessage(List<String> message) {
+    String name = message.isEmpty() ? null : message.get(0);
+    if (name == null || name.isEmpty() || name.charAt(0) != RESERVED) {
+      throw new IllegalArgumentException("name : " + name + " (expected: a reserved name,"
+          + " starting with U+0001)");
+    }
+    writeFrame(message);
+  }
+
+  /**
    * Writes Tether's fd header frame for {@code message}, then the byte that carries {@code fds}:
    * the frame itself carries none, so a reader that cannot receive fds can still read up to it and
    * stop (see {@link StreamSocketIo}). Without fds, a plain message.

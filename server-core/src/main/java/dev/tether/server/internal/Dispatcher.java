@@ -83,11 +83,19 @@ public final class Dispatcher {
         Objects.requireNonNull(handler, "handler")));
   }
 
+  /** Handles one of Tether's own messages, whose name is reserved (starts with U+0001). */
+  public void defineReserved(String name, MessageHandler handler) {
+    if (name.isEmpty() || name.charAt(0) != '\u0001') {
+      throw new IllegalArgumentException("name : " + name + " (expected: reserved, U+0001 first)");
+    }
+    handlers.put(name, new Plain(Objects.requireNonNull(handler, "handler")));
+  }
+
   private void put(String name, Entry entry) {
     Objects.requireNonNull(name, "name");
-    if (name.isEmpty() || name.indexOf('\0') >= 0) {
-      throw new IllegalArgumentException(
-          "name : \"" + name.replace('\0', '?') + "\" (expected: not empty, no NUL)");
+    if (name.isEmpty() || name.indexOf('\0') >= 0 || name.charAt(0) == '\u0001') {
+      throw new IllegalArgumentException("name : \"" + name.replace('\0', '?')
+          .replace('\u0001', '?') + "\" (expected: not empty, no NUL, not U+0001 first)");
     }
     if (handlers.putIfAbsent(name, entry) != null) {
       throw new IllegalArgumentException(

@@ -5,6 +5,7 @@ import dev.tether.unix.NativeCallException;
 import dev.tether.unix.internal.Io;
 import dev.tether.unix.internal.Linux;
 import dev.tether.unix.internal.PosixSpawn;
+import dev.tether.unix.internal.Sockets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,30 @@ public final class ProcessSpawner {
   private static final int FIRST_CLOSED_FD = 4;
 
   private ProcessSpawner() {}
+
+  /** A spawned child and the supervisor's end of its channel, which the caller owns. */
+  public record WithChannel(ChildProcess process, int channelFd) {}
+
+  /**
+   * Makes a socket pair, runs {@code beforeFork}, spawns {@code request} with the child's end as
+   * its fd 3, and closes this process's copy of the child's end (a plain close(2), never a
+   * shutdown, which would end the socket for the child too): the child then sees end of stream as
+   * soon as the supervisor's end closes, also when the supervisor dies.
+   *
+   * @throws SpawnException if no process could be started; nothing is left open then
+   */
+  public static WithChannel spawnWithChannel(SpawnRequest.Builder request, Runnable beforeFork) {
+    int[] pair = Sockets.pair();
+    try {
+      beforeFork.run();
+      return new WithChannel(spawn(request.fd3(pair[1]).build()), pair[0]);
+    } catch (RuntimeException | Error e) {
+      Io.close(pair[0]);
+      throw e;
+    } finally {
+      Io.close(pair[1]);
+    }
+  }
 
   /**
    * Spawns the child described by {@code request} and starts reaping it.

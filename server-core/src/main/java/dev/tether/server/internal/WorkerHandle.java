@@ -17,7 +17,6 @@ import dev.tether.server.ServerBrokenException;
 import dev.tether.server.ServerErrorException;
 import dev.tether.server.TetherException;
 import dev.tether.unix.internal.Io;
-import dev.tether.unix.internal.Sockets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,27 +89,16 @@ public final class WorkerHandle {
    */
   public static WorkerHandle spawn(String name, SpawnRequest.Builder request,
       Runnable beforeFork) {
-    int[] pair = Sockets.pair();
+    ProcessSpawner.WithChannel spawned = ProcessSpawner.spawnWithChannel(request, beforeFork);
     MessageChannel channel;
     try {
-      channel = MessageChannel.fromFd(pair[0]);
-    } catch (RuntimeException e) {
-      Io.close(pair[0]);
-      Io.close(pair[1]);
-      throw e;
-    }
-    try {
-      beforeFork.run();
-      ChildProcess process = ProcessSpawner.spawn(request.fd3(pair[1]).build());
-      LOG.debug("started {} as pid {}", name, process.pid());
-      return new WorkerHandle(name, channel, process);
+      channel = MessageChannel.fromFd(spawned.channelFd());
     } catch (RuntimeException | Error e) {
-      channel.close();
+      Io.close(spawned.channelFd()); // the worker sees end of stream and exits
       throw e;
-    } finally {
-      // Plain close(2), never a shutdown, which would end the socket for the worker too.
-      Io.close(pair[1]);
     }
+    LOG.debug("started {} as pid {}", name, spawned.process().pid());
+    return new WorkerHandle(name, channel, spawned.process());
   }
 
   /**

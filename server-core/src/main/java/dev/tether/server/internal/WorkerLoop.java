@@ -90,6 +90,11 @@ public final class WorkerLoop {
     }
   }
 
+  /** The worker's reactor if it is ready, else null; never waits. */
+  public Reactor reactorIfReady() {
+    return boot.reactorIfReady();
+  }
+
   /** The worker's reactor; see {@link WorkerBootstrap#reactor()}. */
   public Reactor reactor() {
     return boot.reactor();

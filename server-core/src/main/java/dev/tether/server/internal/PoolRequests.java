@@ -1,0 +1,127 @@
+package dev.tether.server.internal;
+
+import dev.tether.channel.ReservedNameException;
+import dev.tether.channel.internal.FrameWriter;
+import dev.tether.reactor.Reactor;
+import dev.tether.server.DeferredReply;
+import dev.tether.server.WorkerChannel;
+import java.util.List;
+
+/**
+ * A worker's side of its pool's requests and heartbeats ({@link PoolProtocol}). While the handler
+ * of a request runs, the first message it writes with {@code write} is the request's reply and
+ * goes out tagged with its id; a handler that answers later takes a {@link DeferredReply}; one that
+ * does neither is answered {@code ["error", "no reply", name]}, so no request waits forever. A
+ * heartbeat is answered at once with the worker's load.
+ *
+ * <p>Reactor thread only (handlers and their replies run there). Owns no fd.
+ */
+public final class PoolRequests {
+  private final FrameWriter writer;
+  private String replyTo; // the request whose reply the next message written is, or null
+  private long inFlight; // requests received and not answered yet
+  private long served; // requests answered
+  private LoopLag lag; // started by the first heartbeat once the reactor runs
+
+  public PoolRequests(FrameWriter writer) {
+    this.writer = writer;
+  }
+
+  /** Writes {@code message}: as the reply of the request whose handler runs, if it has none. */
+  public void write(List<String> message) {
+    String id = replyTo;
+    if (id == null) {
+      writer.writeMessage(message);
+      return;
+    }
+    replyTo = null;
+    try {
+      answer(id, message);
+    } catch (RuntimeException e) {
+      replyTo = id; // refused: the handler's failure reply answers instead
+      throw e;
+    }
+  }
+
+  /**
+   * The reply of the request whose handler runs, to be sent later; a plain message outside a
+   * pool's request.
+   */
+  public DeferredReply deferReply() {
+    String id = replyTo;
+    replyTo = null;
+    return new Later(id);
+  }
+
+  /** Handles {@code [id, name, args...]}: a request, dispatched as message {@code [name, args]}. */
+  public void call(List<String> args, Dispatcher dispatcher, WorkerChannel client) {
+    if (args.size() < 2) {
+      throw new IllegalArgumentException("pool request : " + args
+          + " (expected: an id, a name and arguments)");
+    }
+    String id = args.get(0);
+    List<String> request = args.subList(1, args.size());
+    inFlight++;
+    replyTo = id;
+    try {
+      if (!dispatcher.dispatchUnlessPayload(request, List.of(), client)) {
+        write(List.of(Dispatcher.ERROR, PoolProtocol.TAKES_PAYLOAD, request.get(0)));
+      }
+    } finally {
+      if (replyTo == id) {
+        replyTo = null;
+        answer(id, List.of(Dispatcher.ERROR, PoolProtocol.NO_REPLY, request.get(0)));
+      }
+    }
+  }
+
+  /**
+   * Answers heartbeat {@code [seq]}; {@code loaded} is the worker's reactor once loaded, else
+   * null. Lag and connections count from when the reactor runs this (the start-up answers 0).
+   */
+  public void beat(List<String> args, Reactor loaded) {
+    Reactor reactor = loaded != null && loaded.inReactorThread() ? loaded : null;
+    if (lag == null && reactor != null) {
+      lag = LoopLag.start(reactor);
+    }
+    Runtime rt = Runtime.getRuntime();
+    writer.writeTetherMessage(List.of(PoolProtocol.BEAT, args.isEmpty() ? "" : args.get(0),
+        Long.toString(lag == null ? 0 : lag.takeWorstMicros()), Long.toString(inFlight),
+        Integer.toString(reactor == null ? 0 : Math.max(0, reactor.connectionCount() - 1)),
+        Long.toString(rt.totalMemory() - rt.freeMemory()), Long.toString(served)));
+  }
+
+  private void answer(String id, List<String> message) {
+    String name = message.isEmpty() ? null : message.get(0);
+    if (name != null && !name.isEmpty() && name.charAt(0) == '\u0001') {
+      throw new ReservedNameException("reply name \"" + name.replace('\u0001', '?')
+          + "\" (expected: not starting with U+0001, reserved for Tether)");
+    }
+    writer.writeTetherMessage(PoolProtocol.tagged(PoolProtocol.REPLY, id, message));
+    inFlight--;
+    served++;
+  }
+
+  /** A reply sent later: tagged with its request's id, or plain outside a pool's request. */
+  private final class Later implements DeferredReply {
+    private final String id; // null: not a pool's request
+    private boolean sent;
+
+    Later(String id) {
+      this.id = id;
+    }
+
+    @Override
+    public void send(List<String> reply) {
+      if (sent) {
+        throw new IllegalStateException("reply to request " + id + " already sent");
+      }
+      if (id == null) {
+        writer.writeMessage(reply);
+      } else {
+        answer(id, reply);
+      }
+      sent = true;
+    }
+  }
+}

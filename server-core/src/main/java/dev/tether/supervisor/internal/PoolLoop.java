@@ -1,0 +1,724 @@
+package dev.tether.supervisor.internal;
+
+import dev.tether.channel.codec.MessageEncoder;
+import dev.tether.reactor.Reactor;
+import dev.tether.server.CallTimeoutException;
+import dev.tether.server.ErrorReplyException;
+import dev.tether.server.ExitStatus;
+import dev.tether.server.JavaCommand;
+import dev.tether.server.ServerErrorException;
+import dev.tether.server.SpawnException;
+import dev.tether.server.internal.ChildOutput;
+import dev.tether.server.internal.Dispatcher;
+import dev.tether.server.internal.PoolProtocol;
+import dev.tether.server.internal.ProcessSpawner;
+import dev.tether.server.internal.ServerAccess;
+import dev.tether.server.internal.SpawnRequest;
+import dev.tether.supervisor.ExitReason;
+import dev.tether.supervisor.ExitRecord;
+import dev.tether.supervisor.PoolRejectedException;
+import dev.tether.supervisor.PoolState;
+import dev.tether.supervisor.PoolStatus;
+import dev.tether.supervisor.WorkerStatus;
+import dev.tether.unix.internal.Linux;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine of a {@code WorkerPool}: one reactor on one thread ({@code tether-pool}) owns every
+ * worker's channel, process events, timers and the request queue, so the pool's state needs no
+ * lock. Other threads hand work over with {@link Reactor#schedule}.
+ *
+ * <p>A worker's life: spawned (paced: at most {@code bootConcurrency} booting at once) with one
+ * heartbeat queued; ready when it answers it (after its {@code initializeServer}); a heartbeat
+ * every interval, and hung if none is answered for the hang timeout; ended by the pool (drained,
+ * then its channel closed, then SIGTERM, then SIGKILL) or on its own; in both cases its exit
+ * record is written once its process is reaped and its output drained, and its slot refilled
+ * after the restart policy's delay unless it was asked to stop.
+ *
+ * <p>Fds: each worker's channel belongs to its {@link WorkerLink}, owned by the reactor; output
+ * pipes belong to their pumps.
+ */
+public final class PoolLoop {
+  private static final Logger LOG = LoggerFactory.getLogger(PoolLoop.class);
+  /** The longest id a request can get, to check a request's size before it is queued. */
+  private static final String LONGEST_ID = Long.toString(Long.MAX_VALUE);
+  private static final Duration OUTPUT_DRAIN_TIMEOUT = Duration.ofSeconds(1);
+  /** A JVM past an OutOfMemoryError is in no known state: it exits, and the pool replaces it. */
+  private static final String EXIT_ON_OOM = "-XX:+ExitOnOutOfMemoryError";
+
+  private final PoolConfig config;
+  private final Reactor reactor = new Reactor("tether-pool");
+  private final RestartPolicy policy;
+  private final List<PooledWorker> slots = new ArrayList<>(); // by slot; null: empty
+  private final List<Integer> restarts = new ArrayList<>(); // by slot
+  private final ArrayDeque<Integer> toSpawn = new ArrayDeque<>();
+  private final ArrayDeque<PoolRequest> queue = new ArrayDeque<>();
+  // Requests handed over by other threads, not taken by the loop yet.
+  private final ConcurrentLinkedQueue<PoolRequest> incoming = new ConcurrentLinkedQueue<>();
+  private final ArrayDeque<ExitRecord> exits = new ArrayDeque<>();
+  private final Consumer<PoolState> onState;
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  private int size;
+  private int booting;
+  private long nextId;
+  private int rotation; // where the search for the least loaded worker starts: ties take turns
+  private PoolState state = PoolState.NEW;
+  private boolean served; // SERVING was reached once: fewer ready since is DEGRADED
+  private volatile Thread thread;
+
+  /** A loop for {@code config}; {@code onState} hears each state change, on the loop thread. */
+  public PoolLoop(PoolConfig config, Consumer<PoolState> onState) {
+    this.config = config;
+    this.onState = onState;
+    this.size = config.size();
+    this.policy = new RestartPolicy(config.restartDelay(), config.maxRestartDelay(),
+        config.maxFailures(), config.failurePeriod(), config.sameBootFailures(),
+        ThreadLocalRandom.current());
+  }
+
+  /** Starts the loop's thread and the first workers. Once. */
+  public synchronized void start() {
+    if (thread != null) {
+      throw new IllegalStateException("pool of " + config.serverClass() + " : started already");
+    }
+    CompletableFuture<Void> running = new CompletableFuture<>();
+    thread = new Thread(() -> {
+      try {
+        reactor.run(() -> {
+          running.complete(null);
+          reactor.addPeriodicTimer(config.heartbeatInterval(), this::heartbeat);
+          setState(PoolState.STARTING);
+          resizeTo(size);
+        });
+      } catch (RuntimeException | Error e) {
+        running.completeExceptionally(e);
+        LOG.error("pool of {}: loop failed", config.serverClass(), e);
+      } finally {
+        stopped.complete(null);
+        rejectIncoming();
+      }
+    }, "tether-pool");
+    thread.setDaemon(true);
+    thread.start();
+    running.join();
+  }
+
+  /**
+   * Sends {@code message} to the least loaded worker and completes with its reply. Any thread;
+   * the future completes on the loop thread.
+   *
+   * @throws dev.tether.channel.InvalidElementException if an element has NUL
+   * @throws dev.tether.channel.FrameTooLargeException if the request would exceed the frame limit
+   */
+  public CompletableFuture<List<String>> call(List<String> message, Duration timeout) {
+    MessageEncoder.messageSize(PoolProtocol.tagged(PoolProtocol.CALL, LONGEST_ID, message));
+    PoolRequest request = new PoolRequest(List.copyOf(message), timeout);
+    if (thread == null) {
+      reject(request, "the pool is not started");
+      return request.reply;
+    }
+    incoming.add(request);
+    reactor.schedule(this::takeIncoming);
+    if (stopped.isDone()) { // the loop ended: what it did not take, nobody will
+      rejectIncoming();
+    }
+    return request.reply;
+  }
+
+  private void takeIncoming() {
+    PoolRequest request;
+    while ((request = incoming.poll()) != null) {
+      submit(request);
+    }
+  }
+
+  private void rejectIncoming() {
+    PoolRequest request;
+    while ((request = incoming.poll()) != null) {
+      reject(request, "the pool is stopped");
+    }
+  }
+
+  /** Changes the number of workers kept. Any thread. */
+  public void resize(int newSize) {
+    reactor.schedule(() -> resizeTo(newSize));
+  }
+
+  /** Forgets the restart policy's failures after it gave up, and refills the pool. Any thread. */
+  public void retry() {
+    reactor.schedule(() -> {
+      if (state == PoolState.GAVE_UP) {
+        policy.reset();
+        state = PoolState.STARTING;
+        updateState();
+        resizeTo(size);
+      }
+    });
+  }
+
+  /**
+   * Stops the pool: rejects what is queued, lets workers finish their requests (up to the drain
+   * timeout), then stops them; returns once all have ended and the loop stopped. Any thread but
+   * the loop's.
+   */
+  public void stop() {
+    if (Thread.currentThread() == thread) {
+      throw new IllegalStateException("stop() on the pool's own loop thread (expected: another)");
+    }
+    reactor.schedule(this::beginStop);
+    stopped.join();
+  }
+
+  /** The pool's status now. Any thread; waits for the loop (at most 5 s) unless it ended. */
+  public PoolStatus status() {
+    if (reactor.inReactorThread()) {
+      return snapshot();
+    }
+    CompletableFuture<PoolStatus> status = new CompletableFuture<>();
+    reactor.schedule(() -> status.complete(snapshot()));
+    try {
+      return status.get(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return snapshot();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      return snapshot(); // the loop ended (its state is final) or is stuck: a racy read is all
+    }
+  }
+
+  private PoolStatus snapshot() {
+    List<WorkerStatus> workers = new ArrayList<>();
+    for (PooledWorker w : slots) {
+      if (w != null) {
+        workers.add(w.status());
+      }
+    }
+    return new PoolStatus(state, size, queue.size(), workers, new ArrayList<>(exits));
+  }
+
+  // ---- slots and spawning ----
+
+  private void resizeTo(int newSize) {
+    if (state == PoolState.STOPPING || state == PoolState.STOPPED) {
+      return;
+    }
+    size = newSize;
+    for (int slot = 0; slot < Math.max(size, slots.size()); slot++) {
+      if (slot >= slots.size()) {
+        slots.add(null);
+        restarts.add(0);
+      }
+      PooledWorker w = slots.get(slot);
+      if (slot < size && w == null && !toSpawn.contains(slot)) {
+        toSpawn.add(slot);
+      } else if (slot >= size && w != null && w.state.compareTo(PooledWorker.State.DRAINING) < 0) {
+        drain(w, ExitReason.STOPPED);
+      }
+    }
+    spawnDue();
+    updateState();
+  }
+
+  /** Spawns waiting slots while fewer than bootConcurrency workers boot. */
+  private void spawnDue() {
+    while (booting < config.bootConcurrency() && !toSpawn.isEmpty()) {
+      int slot = toSpawn.poll();
+      if (slot < size && slots.get(slot) == null && policy.gaveUp() == null
+          && state != PoolState.STOPPING) {
+        spawn(slot);
+      }
+    }
+  }
+
+  private void spawn(int slot) {
+    OutputTail output = new OutputTail(config.outputLines());
+    JavaCommand command = ServerAccess.spawning().command(config.server(),
+        b -> b.jvmOptions(EXIT_ON_OOM));
+    ChildOutput lines = ChildOutput.lines(line -> {
+      int prefixEnd = line.indexOf("] ");
+      output.add(prefixEnd >= 0 ? line.substring(prefixEnd + 2) : line);
+      config.output().accept(line);
+    });
+    SpawnRequest.Builder request = SpawnRequest.builder(command.argv())
+        .environment(command.environment()).stdout(lines).stderr(lines);
+    command.workingDirectory().ifPresent(request::workingDirectory);
+    Instant startedAt = Instant.now();
+    ProcessSpawner.WithChannel spawned;
+    try {
+      spawned = ProcessSpawner.spawnWithChannel(request,
+          () -> ServerAccess.spawning().beforeFork(config.server()));
+    } catch (RuntimeException e) {
+      LOG.error("pool of {}: slot {}: no worker could be started", config.serverClass(), slot, e);
+      ExitRecord record = new ExitRecord(slot, 0, ExitReason.FAILED_TO_START,
+          new ExitStatus.FailedToStart(e), false, startedAt, Instant.now(), 0,
+          List.of(e.toString()), List.of());
+      recordExit(record);
+      failed(slot, "failed to start: " + (e instanceof SpawnException ? e.getMessage()
+          : e.getClass().getName()));
+      return;
+    }
+    PooledWorker w = new PooledWorker(slot, restarts.get(slot), spawned.process(), output);
+    slots.set(slot, w);
+    booting++;
+    w.link = reactor.attach(spawned.channelFd(),
+        new WorkerLink(message -> received(w, message), reason -> channelEnded(w, reason)));
+    sendBeat(w);
+    w.timer = reactor.addTimer(config.bootTimeout(), () -> kill(w, ExitReason.BOOT_TIMEOUT));
+    w.process.onExit().whenComplete((status, e) -> w.process.outputDrained()
+        .completeOnTimeout(null, OUTPUT_DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete((v, x) -> reactor.schedule(() -> exited(w, status, e))));
+    LOG.info("pool of {}: slot {}: started worker {}", config.serverClass(), slot, w.pid());
+  }
+
+  private void ready(PooledWorker w) {
+    w.cancelTimer();
+    w.state = PooledWorker.State.READY;
+    w.wasReady = true;
+    booting--;
+    policy.booted();
+    reactor.addTimer(Duration.ofNanos(policy.periodNanos()), () -> {
+      if (slots.get(w.slot) == w && w.state == PooledWorker.State.READY) {
+        policy.stable(w.slot);
+      }
+    });
+    LOG.info("pool of {}: slot {}: worker {} ready after {} ms", config.serverClass(), w.slot,
+        w.pid(), (System.nanoTime() - w.startedNanos) / 1_000_000);
+    notifyListener(() -> config.listener().workerReady(w.status()));
+    spawnDue();
+    updateState();
+    dispatchQueued();
+  }
+
+  // ---- messages from workers ----
+
+  private void received(PooledWorker w, List<String> message) {
+    String name = message.isEmpty() ? "" : message.get(0);
+    if (name.equals(PoolProtocol.REPLY) && message.size() >= 2) {
+      replied(w, message);
+    } else if (name.equals(PoolProtocol.BEAT)
+        && message.size() == PoolProtocol.BEAT_ANSWER_SIZE) {
+      beatAnswered(w, message);
+    } else {
+      LOG.info("pool of {}: worker {} wrote {}, which answers no request", config.serverClass(),
+          w.pid(), message);
+      notifyListener(() -> config.listener().workerMessage(w.pid(), message));
+    }
+  }
+
+  private void replied(PooledWorker w, List<String> message) {
+    long id;
+    try {
+      id = Long.parseLong(message.get(1));
+    } catch (NumberFormatException e) {
+      id = -1;
+    }
+    PoolRequest request = w.inFlight.remove(id);
+    if (request == null) {
+      LOG.warn("pool of {}: worker {} answered request {}, which is not in flight; dropped",
+          config.serverClass(), w.pid(), message.get(1));
+      return;
+    }
+    w.served++;
+    cancelDeadline(request);
+    List<String> reply = List.copyOf(message.subList(2, message.size()));
+    if (!reply.isEmpty() && reply.get(0).equals(Dispatcher.ERROR)) {
+      request.reply.completeExceptionally(
+          new ErrorReplyException(config.serverClass(), request.name(), reply));
+    } else {
+      request.reply.complete(reply); // a request that timed out is done already: dropped
+    }
+    if (w.state == PooledWorker.State.DRAINING && w.inFlight.isEmpty()) {
+      stopWorker(w);
+    }
+    dispatchQueued();
+  }
+
+  private void beatAnswered(PooledWorker w, List<String> message) {
+    w.lastAnswerNanos = System.nanoTime();
+    try {
+      w.lagMicros = Long.parseLong(message.get(2));
+      w.connections = Integer.parseInt(message.get(4));
+      w.heapUsed = Long.parseLong(message.get(5));
+    } catch (NumberFormatException e) {
+      LOG.warn("pool of {}: worker {}: malformed heartbeat answer {}", config.serverClass(),
+          w.pid(), message);
+    }
+    if (w.state == PooledWorker.State.BOOTING) {
+      ready(w);
+    }
+  }
+
+  // ---- heartbeats, hangs, kills ----
+
+  private void heartbeat() {
+    long now = System.nanoTime();
+    for (PooledWorker w : slots) {
+      if (w == null || (w.state != PooledWorker.State.READY
+          && w.state != PooledWorker.State.DRAINING)) {
+        continue;
+      }
+      if (now - w.lastAnswerNanos > config.hangTimeout().toNanos()) {
+        LOG.warn("pool of {}: slot {}: worker {} answered no heartbeat for {} ms; taking a thread"
+            + " dump, then killing it", config.serverClass(), w.slot, w.pid(),
+            (now - w.lastAnswerNanos) / 1_000_000);
+        kill(w, ExitReason.HUNG);
+      } else {
+        sendBeat(w);
+      }
+    }
+  }
+
+  private void sendBeat(PooledWorker w) {
+    w.link.send(List.of(PoolProtocol.BEAT, Long.toString(++w.beatsSent)));
+  }
+
+  /** Takes a thread dump (SIGQUIT, bounded wait), then SIGKILLs {@code w}. */
+  private void kill(PooledWorker w, ExitReason reason) {
+    if (w.state == PooledWorker.State.GONE || w.endedBy == ExitReason.HUNG
+        || w.endedBy == ExitReason.BOOT_TIMEOUT) {
+      return;
+    }
+    if (w.state == PooledWorker.State.BOOTING) {
+      booting--;
+      LOG.warn("pool of {}: slot {}: worker {} not ready after {} ms; taking a thread dump, then"
+          + " killing it", config.serverClass(), w.slot, w.pid(),
+          config.bootTimeout().toMillis());
+    }
+    w.cancelTimer();
+    w.endedBy = reason;
+    w.state = PooledWorker.State.STOPPING;
+    CompletableFuture<List<String>> dump = w.output.expectDump();
+    if (!w.process.signal(Linux.SIGQUIT)) {
+      return; // reaped already: its exit is on its way
+    }
+    dump.completeOnTimeout(List.of(), config.dumpTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .thenAccept(lines -> reactor.schedule(() -> {
+          w.threadDump = lines;
+          w.process.signal(Linux.SIGKILL);
+        }));
+    spawnDue();
+    updateState();
+  }
+
+  /** Stops routing to {@code w}; once its requests are answered, stops it. */
+  private void drain(PooledWorker w, ExitReason reason) {
+    w.endedBy = reason;
+    if (w.state == PooledWorker.State.BOOTING) {
+      booting--;
+      w.cancelTimer();
+      stopWorker(w);
+      spawnDue();
+    } else {
+      w.state = PooledWorker.State.DRAINING;
+      if (w.inFlight.isEmpty()) {
+        stopWorker(w);
+      }
+    }
+  }
+
+  /** Closes {@code w}'s channel (it exits at end of stream), then SIGTERM, then SIGKILL. */
+  private void stopWorker(PooledWorker w) {
+    if (w.state == PooledWorker.State.STOPPING || w.state == PooledWorker.State.GONE) {
+      return;
+    }
+    w.state = PooledWorker.State.STOPPING;
+    w.cancelTimer();
+    w.link.closeConnectionAfterWriting();
+    w.timer = reactor.addTimer(config.gracefulTimeout(), () -> {
+      LOG.info("pool of {}: worker {} still running {} ms after its channel closed; sending"
+          + " SIGTERM", config.serverClass(), w.pid(), config.gracefulTimeout().toMillis());
+      w.process.signal(Linux.SIGTERM);
+      w.timer = reactor.addTimer(config.termTimeout(), () -> {
+        LOG.warn("pool of {}: worker {} still running {} ms after SIGTERM; sending SIGKILL",
+            config.serverClass(), w.pid(), config.termTimeout().toMillis());
+        w.process.signal(Linux.SIGKILL);
+      });
+    });
+    updateState();
+  }
+
+  /** The worker's channel ended: nothing more goes to it; it is stopped if it does not exit. */
+  private void channelEnded(PooledWorker w, Throwable reason) {
+    if (reason != null) {
+      LOG.error("pool of {}: worker {} broke its channel; stopping it", config.serverClass(),
+          w.pid(), reason);
+    }
+    if (w.state == PooledWorker.State.BOOTING) {
+      booting--;
+      spawnDue();
+    }
+    if (w.state != PooledWorker.State.GONE) {
+      stopWorker(w); // the channel is closed: this only arms the escalation
+    }
+  }
+
+  // ---- exits ----
+
+  private void exited(PooledWorker w, ExitStatus status, Throwable waitFailure) {
+    if (w.state == PooledWorker.State.BOOTING) {
+      booting--;
+    }
+    w.state = PooledWorker.State.GONE;
+    w.cancelTimer();
+    if (w.link.isOpen()) {
+      w.link.closeConnection();
+    }
+    ExitStatus how = status != null ? status : new ExitStatus.FailedToStart(waitFailure);
+    ExitReason reason = w.endedBy != null ? w.endedBy : classify(how, w.output.lines());
+    ExitRecord record = new ExitRecord(w.slot, w.pid(), reason, how, w.wasReady, w.startedAt,
+        Instant.now(), w.served, w.output.lines(), w.threadDump);
+    for (PoolRequest request : w.inFlight.values()) {
+      cancelDeadline(request);
+      request.reply.completeExceptionally(new ServerErrorException(config.serverClass(),
+          w.pid(), how, "while handling '" + request.name() + "'", null));
+    }
+    w.inFlight.clear();
+    slots.set(w.slot, null);
+    recordExit(record);
+    if (state == PoolState.STOPPING) {
+      finishStopIfDone();
+      return;
+    }
+    if (w.slot < size) {
+      restarts.set(w.slot, restarts.get(w.slot) + 1);
+      if (reason == ExitReason.STOPPED || reason == ExitReason.RECYCLED) {
+        toSpawn.add(w.slot);
+      } else {
+        failed(w.slot, w.wasReady ? null : reason + " " + how + ": " + w.output.lastLine());
+      }
+    }
+    spawnDue();
+    updateState();
+    dispatchQueued();
+  }
+
+  private static ExitReason classify(ExitStatus status, List<String> output) {
+    for (String line : output) {
+      if (line.contains("java.lang.OutOfMemoryError")) {
+        return ExitReason.OUT_OF_MEMORY;
+      }
+    }
+    return status instanceof ExitStatus.Signaled ? ExitReason.KILLED_BY_SIGNAL
+        : ExitReason.CRASHED;
+  }
+
+  /** Slot {@code slot} failed: its replacement comes after the policy's delay, or never. */
+  private void failed(int slot, String bootFailure) {
+    long delay = policy.failed(slot, System.nanoTime(), bootFailure);
+    if (delay < 0) {
+      LOG.error("pool of {}: gave up respawning workers: {}", config.serverClass(),
+          policy.gaveUp());
+      setState(PoolState.GAVE_UP);
+      String why = policy.gaveUp();
+      notifyListener(() -> config.listener().gaveUp(why));
+      rejectQueuedIfNoneServes();
+      return;
+    }
+    reactor.addTimer(Duration.ofNanos(delay), () -> {
+      if (!toSpawn.contains(slot)) {
+        toSpawn.add(slot);
+      }
+      spawnDue();
+    });
+  }
+
+  private void recordExit(ExitRecord record) {
+    exits.addLast(record);
+    while (exits.size() > config.exitRecords()) {
+      exits.removeFirst();
+    }
+    if (record.reason() == ExitReason.STOPPED || record.reason() == ExitReason.RECYCLED) {
+      LOG.info("pool of {}: {}", config.serverClass(), record.summary());
+    } else {
+      LOG.warn("pool of {}: {}; last output: {}", config.serverClass(), record.summary(),
+          record.lastOutput().subList(Math.max(0, record.lastOutput().size() - 5),
+              record.lastOutput().size()));
+    }
+    notifyListener(() -> config.listener().workerExited(record));
+  }
+
+  // ---- requests ----
+
+  private void submit(PoolRequest request) {
+    if (state == PoolState.STOPPING || state == PoolState.STOPPED) {
+      reject(request, "the pool is " + state.name().toLowerCase());
+      return;
+    }
+    if (request.timeout != null) {
+      request.deadline = reactor.addTimer(request.timeout, () -> timedOut(request));
+    }
+    PooledWorker w = leastLoaded();
+    if (w != null) {
+      send(w, request);
+    } else if (state == PoolState.GAVE_UP && readyWorkers() == 0) {
+      reject(request, "the pool gave up respawning workers (" + policy.gaveUp()
+          + ") and none is left");
+    } else if (queue.size() < config.queueLimit()) {
+      queue.addLast(request);
+    } else {
+      reject(request, "every worker has " + config.maxInFlight() + " requests in flight and "
+          + queue.size() + " requests are queued (limit: " + config.queueLimit() + ")");
+    }
+  }
+
+  private void reject(PoolRequest request, String why) {
+    cancelDeadline(request);
+    request.reply.completeExceptionally(new PoolRejectedException("pool of "
+        + config.serverClass() + " rejected '" + request.name() + "': " + why));
+  }
+
+  private void send(PooledWorker w, PoolRequest request) {
+    request.id = ++nextId;
+    request.worker = w;
+    w.inFlight.put(request.id, request);
+    w.link.send(PoolProtocol.tagged(PoolProtocol.CALL, Long.toString(request.id),
+        request.message));
+  }
+
+  private void dispatchQueued() {
+    PooledWorker w;
+    while (!queue.isEmpty() && (w = leastLoaded()) != null) {
+      send(w, queue.pollFirst());
+    }
+  }
+
+  /**
+   * The ready worker with the fewest requests in flight, then the least loop lag, below the
+   * in-flight limit; ties take turns. Null if none has room.
+   */
+  private PooledWorker leastLoaded() {
+    PooledWorker best = null;
+    int n = slots.size();
+    for (int i = 0; i < n; i++) {
+      PooledWorker w = slots.get((rotation + i) % n);
+      if (w == null || w.state != PooledWorker.State.READY
+          || w.inFlight.size() >= config.maxInFlight()) {
+        continue;
+      }
+      if (best == null || w.inFlight.size() < best.inFlight.size()
+          || (w.inFlight.size() == best.inFlight.size() && w.lagMicros < best.lagMicros)) {
+        best = w;
+      }
+    }
+    if (best != null) {
+      rotation = (best.slot + 1) % n;
+    }
+    return best;
+  }
+
+  private void timedOut(PoolRequest request) {
+    request.deadline = null;
+    if (request.worker == null) {
+      queue.remove(request);
+    }
+    // Still in flight on its worker (it counts against its load) until the late reply comes.
+    request.reply.completeExceptionally(new CallTimeoutException(config.serverClass(),
+        request.worker == null ? 0 : request.worker.pid(), request.name(), request.timeout,
+        false));
+  }
+
+  private static void cancelDeadline(PoolRequest request) {
+    if (request.deadline != null) {
+      request.deadline.cancel();
+      request.deadline = null;
+    }
+  }
+
+  private void rejectQueuedIfNoneServes() {
+    if (readyWorkers() == 0) {
+      PoolRequest request;
+      while ((request = queue.pollFirst()) != null) {
+        reject(request, "the pool gave up respawning workers (" + policy.gaveUp() + ")");
+      }
+    }
+  }
+
+  // ---- state and stop ----
+
+  private int readyWorkers() {
+    int ready = 0;
+    for (PooledWorker w : slots) {
+      if (w != null && w.state == PooledWorker.State.READY) {
+        ready++;
+      }
+    }
+    return ready;
+  }
+
+  private void updateState() {
+    if (state == PoolState.STOPPING || state == PoolState.STOPPED
+        || state == PoolState.GAVE_UP) {
+      return;
+    }
+    if (readyWorkers() >= size) {
+      served = true;
+      setState(PoolState.SERVING);
+    } else {
+      setState(served ? PoolState.DEGRADED : PoolState.STARTING);
+    }
+  }
+
+  private void setState(PoolState next) {
+    if (state != next) {
+      state = next;
+      onState.accept(next);
+    }
+  }
+
+  private void beginStop() {
+    if (state == PoolState.STOPPING || state == PoolState.STOPPED) {
+      return;
+    }
+    setState(PoolState.STOPPING);
+    toSpawn.clear();
+    PoolRequest request;
+    while ((request = queue.pollFirst()) != null) {
+      reject(request, "the pool stopped before a worker took it");
+    }
+    for (PooledWorker w : slots) {
+      if (w != null && w.state.compareTo(PooledWorker.State.DRAINING) < 0) {
+        drain(w, ExitReason.STOPPED);
+      }
+    }
+    reactor.addTimer(config.drainTimeout(), () -> {
+      for (PooledWorker w : slots) {
+        if (w != null && w.state == PooledWorker.State.DRAINING) {
+          LOG.warn("pool of {}: worker {} still has {} request(s) in flight after {} ms; stopping"
+              + " it", config.serverClass(), w.pid(), w.inFlight.size(),
+              config.drainTimeout().toMillis());
+          stopWorker(w);
+        }
+      }
+    });
+    finishStopIfDone();
+  }
+
+  private void finishStopIfDone() {
+    for (PooledWorker w : slots) {
+      if (w != null) {
+        return;
+      }
+    }
+    setState(PoolState.STOPPED);
+    reactor.stop();
+  }
+
+  private void notifyListener(Runnable event) {
+    try {
+      event.run();
+    } catch (RuntimeException e) {
+      LOG.warn("pool of {}: listener failed", config.serverClass(), e);
+    }
+  }
+}

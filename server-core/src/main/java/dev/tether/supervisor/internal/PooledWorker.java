@@ -1,0 +1,71 @@
+package dev.tether.supervisor.internal;
+
+import dev.tether.reactor.Timer;
+import dev.tether.server.internal.ChildProcess;
+import dev.tether.supervisor.ExitReason;
+import dev.tether.supervisor.WorkerStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One worker of a pool as the pool's loop sees it: its process, its channel, where it is in its
+ * life, its requests in flight and its last heartbeat answer. The pool's loop thread only.
+ */
+final class PooledWorker {
+  enum State {
+    BOOTING, READY, DRAINING, STOPPING, GONE;
+
+    String label() {
+      return name().toLowerCase();
+    }
+  }
+
+  final int slot;
+  final int restarts;
+  final ChildProcess process;
+  final OutputTail output;
+  final Instant startedAt = Instant.now();
+  final long startedNanos = System.nanoTime();
+  final Map<Long, PoolRequest> inFlight = new LinkedHashMap<>();
+  WorkerLink link;
+  State state = State.BOOTING;
+  /** Why the pool ended it, or null if it ended on its own. */
+  ExitReason endedBy;
+  List<String> threadDump = List.of();
+  long lastAnswerNanos = System.nanoTime();
+  boolean wasReady;
+  long beatsSent;
+  long lagMicros;
+  int connections;
+  long heapUsed;
+  long served;
+  /** Boot timeout, then the stop escalation's next step; null if none. */
+  Timer timer;
+
+  PooledWorker(int slot, int restarts, ChildProcess process, OutputTail output) {
+    this.slot = slot;
+    this.restarts = restarts;
+    this.process = process;
+    this.output = output;
+  }
+
+  int pid() {
+    return process.pid();
+  }
+
+  void cancelTimer() {
+    if (timer != null) {
+      timer.cancel();
+      timer = null;
+    }
+  }
+
+  WorkerStatus status() {
+    return new WorkerStatus(slot, pid(), state.label(),
+        Duration.ofNanos(System.nanoTime() - startedNanos), served, inFlight.size(), connections,
+        heapUsed, Duration.ofNanos(lagMicros * 1000), restarts);
+  }
+}

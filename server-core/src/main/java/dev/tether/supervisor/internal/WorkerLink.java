@@ -1,0 +1,100 @@
+package dev.tether.supervisor.internal;
+
+import dev.tether.channel.ChannelException;
+import dev.tether.channel.codec.MessageEncoder;
+import dev.tether.channel.codec.WireFormat;
+import dev.tether.channel.internal.Fds;
+import dev.tether.channel.internal.FrameReader;
+import dev.tether.reactor.Connection;
+import dev.tether.unix.internal.Io;
+import java.io.FileDescriptor;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The pool's end of one worker's channel, as a connection of the pool's reactor: every message
+ * the worker writes is decoded and handed on in order; messages to it are queued with the
+ * connection's watermarks, so a worker that stops reading costs its own queue only.
+ *
+ * <p>Ends once, through {@code onEnd} after {@link #unbind()}: with null at the worker's end of
+ * stream (or a reset), with the failure if the worker wrote something that is not the wire
+ * format (the connection is closed then, nothing after it decoded).
+ *
+ * <p>Reactor thread only. The reactor owns the fd; fds that come with a message are closed here
+ * (workers do not pass fds to the pool's request path).
+ */
+final class WorkerLink extends Connection {
+  private final FrameReader reader = FrameReader.pushed();
+  private final Consumer<List<String>> onMessage;
+  private final Consumer<Throwable> onEnd;
+  private int[] arrived = {};
+  private Throwable failure;
+
+  WorkerLink(Consumer<List<String>> onMessage, Consumer<Throwable> onEnd) {
+    this.onMessage = onMessage;
+    this.onEnd = onEnd;
+  }
+
+  @Override
+  protected void postInit() {
+    enableFileDescriptorReceiving(WireFormat.MAX_FDS_PER_MESSAGE);
+  }
+
+  @Override
+  protected void receiveFileDescriptors(int[] fds) {
+    arrived = fds;
+  }
+
+  @Override
+  protected void receiveData(ByteBuffer data) {
+    try {
+      if (arrived.length > 0) {
+        reader.fdsArrived(arrived, data.remaining());
+        arrived = new int[0];
+      }
+      do {
+        reader.push(data);
+        List<String> message;
+        while (isOpen() && (message = reader.pollElements()) != null) {
+          for (FileDescriptor fd : reader.takePolledFds()) {
+            Fds.close(fd);
+          }
+          onMessage.accept(message);
+        }
+      } while (data.hasRemaining() && isOpen());
+    } catch (ChannelException e) {
+      failure = e;
+      closeConnection();
+    }
+  }
+
+  /**
+   * Queues {@code message} for the worker.
+   *
+   * @throws dev.tether.channel.InvalidElementException if an element has NUL
+   * @throws dev.tether.channel.FrameTooLargeException if it exceeds the frame limit
+   */
+  void send(List<String> message) {
+    ByteBuffer frame = ByteBuffer.allocate(MessageEncoder.messageSize(message));
+    MessageEncoder.encodeMessage(message, frame);
+    sendData(frame.flip());
+  }
+
+  @Override
+  protected void unbind() {
+    for (int fd : arrived) {
+      Io.close(fd);
+    }
+    reader.closeAll();
+    Throwable reason = failure;
+    if (reason == null && isInputEnded()) {
+      try {
+        reader.endOfStream(false);
+      } catch (ChannelException e) {
+        reason = e;
+      }
+    }
+    onEnd.accept(reason);
+  }
+}
