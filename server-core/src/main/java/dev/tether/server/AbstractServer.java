@@ -2,6 +2,7 @@ package dev.tether.server;
 
 import com.google.protobuf.Parser;
 import dev.tether.channel.MessageChannel;
+import dev.tether.reactor.Connection;
 import dev.tether.reactor.Reactor;
 import dev.tether.server.internal.AnnotatedHandlers;
 import dev.tether.server.internal.Dispatcher;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A server whose worker side runs in a child JVM, driven over a Unix socket pair with Passenger's
@@ -112,6 +114,7 @@ public abstract class AbstractServer {
   private ExitStatus lastExitStatus;
 
   // Worker state.
+  private volatile Supplier<? extends Connection> connectionFactory; // null: serves none
   private volatile WorkerChannel client;
   private volatile WorkerLoop loop; // while serving
   private volatile List<String> arguments = List.of();
@@ -130,6 +133,11 @@ public abstract class AbstractServer {
       public void beforeFork(AbstractServer server) {
         server.runBeforeFork();
       }
+
+      @Override
+      public boolean servesConnections(AbstractServer server) {
+        return server.connectionFactory != null;
+      }
     });
   }
 
@@ -142,6 +150,8 @@ public abstract class AbstractServer {
         args -> client().requests().call(args, dispatcher, client()));
     dispatcher.defineReserved(PoolProtocol.BEAT, args -> client().requests().beat(args,
         loop.reactorIfReady()));
+    dispatcher.defineReserved(PoolProtocol.CONN, (args, fds) -> client().requests()
+        .handedOver(args, fds, reactor(), connectionFactory));
     AnnotatedHandlers.define(this, AbstractServer.class, dispatcher);
   }
 
@@ -205,6 +215,15 @@ public abstract class AbstractServer {
    * other connections close after. Default: nothing.
    */
   protected void finalizeServer() throws Exception { }
+
+  /**
+   * Serves the connections a worker pool hands to this worker (accepted by the pool's listener,
+   * passed as fds): each becomes a connection of the worker's reactor made by {@code factory}, on
+   * the reactor thread. Call in the constructor.
+   */
+  protected final void serveConnections(Supplier<? extends Connection> factory) {
+    this.connectionFactory = Objects.requireNonNull(factory, "factory");
+  }
 
   /**
    * Customizes the worker's command line; the builder arrives with main class {@link ChildMain}

@@ -2,9 +2,12 @@ package dev.tether.supervisor;
 
 import dev.tether.channel.codec.MessageEncoder;
 import dev.tether.server.AbstractServer;
+import dev.tether.server.internal.ServerAccess;
 import dev.tether.supervisor.internal.PoolConfig;
 import dev.tether.supervisor.internal.PoolLoop;
+import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -67,9 +70,12 @@ public final class WorkerPool {
   }
 
   /**
-   * Starts the pool's thread and its first workers (paced) and returns without waiting for them.
+   * Binds the pool's listening sockets, starts its thread and its first workers (paced) and
+   * returns without waiting for them.
    *
    * @throws IllegalStateException if started already
+   * @throws dev.tether.unix.NativeCallException if an address cannot be bound (nothing is left
+   *     open then)
    */
   public void start() {
     loop.start();
@@ -147,6 +153,14 @@ public final class WorkerPool {
     }
   }
 
+  /**
+   * Where the pool accepts connections, in the order given to the builder (ports chosen for port
+   * 0 included); empty before {@link #start()} and for a pool that does not listen.
+   */
+  public List<SocketAddress> localAddresses() {
+    return loop.localAddresses();
+  }
+
   /** The pool's workers, queue and recent exit records now. */
   public PoolStatus status() {
     return loop.status();
@@ -204,6 +218,8 @@ public final class WorkerPool {
     private int outputLines = 100;
     private int exitRecords = 100;
     private Consumer<String> output = System.err::println; // as if the workers inherited it
+    private final List<SocketAddress> listen = new ArrayList<>();
+    private int maxHandoffs = 64;
     private PoolListener listener = new PoolListener() {};
 
     private Builder(AbstractServer prototype) {
@@ -311,6 +327,23 @@ public final class WorkerPool {
       return this;
     }
 
+    /**
+     * Accepts connections on {@code address} (an {@link java.net.InetSocketAddress}, port 0 for
+     * any, or a {@link java.net.UnixDomainSocketAddress} whose file must not exist) and hands each
+     * to the least loaded worker; the prototype must serve connections
+     * ({@code serveConnections}). May be called more than once.
+     */
+    public Builder listen(SocketAddress address) {
+      listen.add(Objects.requireNonNull(address, "address"));
+      return this;
+    }
+
+    /** Connections handed to one worker and not acknowledged yet, at most (64). */
+    public Builder maxHandoffs(int n) {
+      this.maxHandoffs = n;
+      return this;
+    }
+
     /** The pool's events. */
     public Builder listener(PoolListener l) {
       this.listener = Objects.requireNonNull(l, "listener");
@@ -336,6 +369,12 @@ public final class WorkerPool {
       atLeast("maxInFlight", maxInFlight, 1);
       atLeast("queueLimit", queueLimit, 0);
       atLeast("outputLines", outputLines, 1);
+      atLeast("maxHandoffs", maxHandoffs, 1);
+      if (!listen.isEmpty() && !ServerAccess.spawning().servesConnections(prototype)) {
+        throw new IllegalArgumentException("prototype : " + prototype.getClass().getName()
+            + " serves no connections, but the pool listens on " + listen
+            + " (expected: serveConnections(factory) in its constructor)");
+      }
       if (maxRestartDelay.compareTo(restartDelay) < 0) {
         throw new IllegalArgumentException("restart backoff max : " + maxRestartDelay
             + " (expected: >= first " + restartDelay + ")");
@@ -344,7 +383,7 @@ public final class WorkerPool {
           heartbeatInterval, hangTimeout, bootTimeout, dumpTimeout, restartDelay,
           maxRestartDelay, maxFailures, failurePeriod, sameBootFailures, maxInFlight,
           queueLimit, requestTimeout, drainTimeout, gracefulTimeout, termTimeout, outputLines,
-          exitRecords, output, listener));
+          exitRecords, List.copyOf(listen), maxHandoffs, output, listener));
     }
 
     private static void atLeast(String what, int n, int min) {

@@ -85,10 +85,19 @@ public final class Dispatcher {
 
   /** Handles one of Tether's own messages, whose name is reserved (starts with U+0001). */
   public void defineReserved(String name, MessageHandler handler) {
+    putReserved(name, new Plain(Objects.requireNonNull(handler, "handler")));
+  }
+
+  /** Handles one of Tether's own messages that carry fds; see {@link #defineReserved}. */
+  public void defineReserved(String name, FdMessageHandler handler) {
+    putReserved(name, new WithFds(Objects.requireNonNull(handler, "handler")));
+  }
+
+  private void putReserved(String name, Entry entry) {
     if (name.isEmpty() || name.charAt(0) != '\u0001') {
       throw new IllegalArgumentException("name : " + name + " (expected: reserved, U+0001 first)");
     }
-    handlers.put(name, new Plain(Objects.requireNonNull(handler, "handler")));
+    handlers.put(name, entry);
   }
 
   private void put(String name, Entry entry) {

@@ -13,6 +13,8 @@ import java.util.List;
  * worker -&gt; pool   [U+0001 "reply", id, reply...]       its reply: the handler's first message
  * pool -&gt; worker   [U+0001 "beat", seq]                 a heartbeat
  * worker -&gt; pool   [U+0001 "beat", seq, lag us, in flight, connections, heap used, served]
+ * pool -&gt; worker   [U+0001 "conn", id] + 1 fd           an accepted connection to serve
+ * worker -&gt; pool   [U+0001 "ack", id]                   it is served: the pool closes its copy
  * </pre>
  *
  * <p>Ids are the pool's: a reply names the request it answers, so a reply that comes after its
@@ -25,6 +27,10 @@ public final class PoolProtocol {
   public static final String REPLY = "\u0001reply";
   /** Name of a heartbeat and of its answer. */
   public static final String BEAT = "\u0001beat";
+  /** Name of a connection handed to a worker (with its fd). */
+  public static final String CONN = "\u0001conn";
+  /** Name of a worker's acknowledgement of a handed connection. */
+  public static final String ACK = "\u0001ack";
   /** Second element of the error reply to a request whose handler wrote no reply. */
   public static final String NO_REPLY = "no reply";
   /** Second element of the error reply to a request for a handler that takes a payload. */

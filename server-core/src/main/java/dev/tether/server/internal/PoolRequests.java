@@ -1,11 +1,17 @@
 package dev.tether.server.internal;
 
 import dev.tether.channel.ReservedNameException;
+import dev.tether.channel.internal.Fds;
 import dev.tether.channel.internal.FrameWriter;
+import dev.tether.reactor.Connection;
 import dev.tether.reactor.Reactor;
 import dev.tether.server.DeferredReply;
 import dev.tether.server.WorkerChannel;
+import java.io.FileDescriptor;
 import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A worker's side of its pool's requests and heartbeats ({@link PoolProtocol}). While the handler
@@ -89,6 +95,38 @@ public final class PoolRequests {
         Long.toString(lag == null ? 0 : lag.takeWorstMicros()), Long.toString(inFlight),
         Integer.toString(reactor == null ? 0 : Math.max(0, reactor.connectionCount() - 1)),
         Long.toString(rt.totalMemory() - rt.freeMemory()), Long.toString(served)));
+  }
+
+  /**
+   * Serves connection {@code [id]} handed over with {@code fds}: each fd becomes a connection of
+   * {@code reactor} from {@code factory}, which owns it from then on; then the pool hears that
+   * it may close its copy. Without a factory, or if attaching fails, the fd is closed and the
+   * failure logged: the client sees its connection close, and the pool is acknowledged all the
+   * same (another worker would fail alike).
+   */
+  public void handedOver(List<String> args, List<FileDescriptor> fds, Reactor reactor,
+      Supplier<? extends Connection> factory) {
+    try {
+      for (FileDescriptor fd : fds) {
+        if (factory == null) {
+          Fds.close(fd);
+          log().error("a connection was handed to this worker, but its server serves none"
+              + " (expected: serveConnections(factory) in its constructor); closed");
+          continue;
+        }
+        try {
+          reactor.attach(fd, factory.get()); // owns the fd from here, also if this fails
+        } catch (RuntimeException e) {
+          log().error("a connection handed to this worker could not be served; closed", e);
+        }
+      }
+    } finally {
+      writer.writeTetherMessage(List.of(PoolProtocol.ACK, args.isEmpty() ? "" : args.get(0)));
+    }
+  }
+
+  private static Logger log() {
+    return LoggerFactory.getLogger(PoolRequests.class);
   }
 
   private void answer(String id, List<String> message) {

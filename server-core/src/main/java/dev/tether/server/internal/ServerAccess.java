@@ -21,6 +21,9 @@ public final class ServerAccess {
 
     /** Runs the server's {@code beforeFork()}; a checked exception comes wrapped. */
     void beforeFork(AbstractServer server);
+
+    /** Whether the server serves connections handed to it ({@code serveConnections}). */
+    boolean servesConnections(AbstractServer server);
   }
 
   private static volatile Spawning spawning;

@@ -2,7 +2,9 @@ package dev.tether.supervisor.internal;
 
 import dev.tether.server.AbstractServer;
 import dev.tether.supervisor.PoolListener;
+import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -30,6 +32,8 @@ import java.util.function.Consumer;
  * @param termTimeout wait after SIGTERM before SIGKILL
  * @param outputLines lines of output kept per worker for its exit record
  * @param exitRecords exit records kept
+ * @param listen addresses the pool accepts connections on, handed to workers
+ * @param maxHandoffs connections handed to one worker and not acknowledged yet, at most
  * @param output where workers' output lines go (with their pid prefix)
  * @param listener the pool's events
  */
@@ -38,7 +42,8 @@ public record PoolConfig(AbstractServer server, int size, int minSize, int maxSi
     Duration dumpTimeout, Duration restartDelay, Duration maxRestartDelay, int maxFailures,
     Duration failurePeriod, int sameBootFailures, int maxInFlight, int queueLimit,
     Duration requestTimeout, Duration drainTimeout, Duration gracefulTimeout,
-    Duration termTimeout, int outputLines, int exitRecords, Consumer<String> output,
+    Duration termTimeout, int outputLines, int exitRecords, List<SocketAddress> listen,
+    int maxHandoffs, Consumer<String> output,
     PoolListener listener) {
 
   /** The workers' server class name. */

@@ -20,7 +20,10 @@ import dev.tether.supervisor.PoolRejectedException;
 import dev.tether.supervisor.PoolState;
 import dev.tether.supervisor.PoolStatus;
 import dev.tether.supervisor.WorkerStatus;
+import dev.tether.unix.internal.Io;
 import dev.tether.unix.internal.Linux;
+import dev.tether.unix.internal.Sockets;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -68,6 +71,11 @@ public final class PoolLoop {
   private final ConcurrentLinkedQueue<PoolRequest> incoming = new ConcurrentLinkedQueue<>();
   private final ArrayDeque<ExitRecord> exits = new ArrayDeque<>();
   private final Consumer<PoolState> onState;
+  private final List<PoolListenSocket> listenSockets = new ArrayList<>();
+  // Accepted connections whose worker ended before acknowledging them: the next worker's.
+  private final ArrayDeque<Integer> orphans = new ArrayDeque<>();
+  private Sockets sockets; // the loop thread's
+  private volatile List<SocketAddress> addresses = List.of();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private int size;
   private int booting;
@@ -92,11 +100,26 @@ public final class PoolLoop {
     if (thread != null) {
       throw new IllegalStateException("pool of " + config.serverClass() + " : started already");
     }
+    try {
+      for (SocketAddress address : config.listen()) {
+        listenSockets.add(PoolListenSocket.open(address));
+      }
+    } catch (RuntimeException e) {
+      listenSockets.forEach(PoolListenSocket::close);
+      listenSockets.clear();
+      throw e;
+    }
+    addresses = listenSockets.stream().map(PoolListenSocket::localAddress).toList();
     CompletableFuture<Void> running = new CompletableFuture<>();
     thread = new Thread(() -> {
       try {
         reactor.run(() -> {
           running.complete(null);
+          sockets = new Sockets();
+          for (PoolListenSocket socket : listenSockets) {
+            reactor.watch(socket.listenFd(), socket);
+            socket.serve(sockets, fd -> hasRoomForConnection(), this::handOff);
+          }
           reactor.addPeriodicTimer(config.heartbeatInterval(), this::heartbeat);
           setState(PoolState.STARTING);
           resizeTo(size);
@@ -105,6 +128,9 @@ public final class PoolLoop {
         running.completeExceptionally(e);
         LOG.error("pool of {}: loop failed", config.serverClass(), e);
       } finally {
+        closeListenSockets(); // if the loop ended otherwise than by stop()
+        orphans.forEach(Io::close);
+        orphans.clear();
         stopped.complete(null);
         rejectIncoming();
       }
@@ -148,6 +174,11 @@ public final class PoolLoop {
     while ((request = incoming.poll()) != null) {
       reject(request, "the pool is stopped");
     }
+  }
+
+  /** Where the pool listens; see {@code WorkerPool.localAddresses()}. */
+  public List<SocketAddress> localAddresses() {
+    return addresses;
   }
 
   /** Changes the number of workers kept. Any thread. */
@@ -298,6 +329,7 @@ public final class PoolLoop {
     spawnDue();
     updateState();
     dispatchQueued();
+    rehomeOrphans();
   }
 
   // ---- messages from workers ----
@@ -306,6 +338,8 @@ public final class PoolLoop {
     String name = message.isEmpty() ? "" : message.get(0);
     if (name.equals(PoolProtocol.REPLY) && message.size() >= 2) {
       replied(w, message);
+    } else if (name.equals(PoolProtocol.ACK) && message.size() == 2) {
+      acknowledged(w, message.get(1));
     } else if (name.equals(PoolProtocol.BEAT)
         && message.size() == PoolProtocol.BEAT_ANSWER_SIZE) {
       beatAnswered(w, message);
@@ -349,6 +383,7 @@ public final class PoolLoop {
     try {
       w.lagMicros = Long.parseLong(message.get(2));
       w.connections = Integer.parseInt(message.get(4));
+      w.handedSinceBeat = 0;
       w.heapUsed = Long.parseLong(message.get(5));
     } catch (NumberFormatException e) {
       LOG.warn("pool of {}: worker {}: malformed heartbeat answer {}", config.serverClass(),
@@ -362,6 +397,7 @@ public final class PoolLoop {
   // ---- heartbeats, hangs, kills ----
 
   private void heartbeat() {
+    updateAccepting(); // resumes a listener that rested after an accept failure
     long now = System.nanoTime();
     for (PooledWorker w : slots) {
       if (w == null || (w.state != PooledWorker.State.READY
@@ -461,6 +497,7 @@ public final class PoolLoop {
     if (w.state != PooledWorker.State.GONE) {
       stopWorker(w); // the channel is closed: this only arms the escalation
     }
+    orphanHandoffs(w);
   }
 
   // ---- exits ----
@@ -484,6 +521,7 @@ public final class PoolLoop {
           w.pid(), how, "while handling '" + request.name() + "'", null));
     }
     w.inFlight.clear();
+    orphanHandoffs(w);
     slots.set(w.slot, null);
     recordExit(record);
     if (state == PoolState.STOPPING) {
@@ -644,6 +682,112 @@ public final class PoolLoop {
     }
   }
 
+  // ---- connections handed to workers ----
+
+  private boolean hasRoomForConnection() {
+    return state != PoolState.STOPPING && state != PoolState.STOPPED && orphans.isEmpty()
+        && leastLoadedForConnections() != null;
+  }
+
+  /** Loop thread: {@code fd} was accepted (or its worker died): hand it to a worker. */
+  private void handOff(int fd) {
+    PooledWorker w = leastLoadedForConnections();
+    if (w == null) {
+      orphans.addLast(fd);
+      updateAccepting();
+      return;
+    }
+    long id = ++nextId;
+    try {
+      w.link.sendWithFd(List.of(PoolProtocol.CONN, Long.toString(id)), fd);
+    } catch (RuntimeException e) { // EMFILE for the queued duplicate: the client sees a close
+      LOG.error("pool of {}: a connection could not be handed to worker {}; closed",
+          config.serverClass(), w.pid(), e);
+      Io.close(fd);
+      return;
+    }
+    w.handoffs.put(id, fd);
+    w.handedSinceBeat++;
+    updateAccepting();
+  }
+
+  private void acknowledged(PooledWorker w, String id) {
+    Integer fd;
+    try {
+      fd = w.handoffs.remove(Long.parseLong(id));
+    } catch (NumberFormatException e) {
+      fd = null;
+    }
+    if (fd == null) {
+      LOG.warn("pool of {}: worker {} acknowledged connection {}, which it was not handed",
+          config.serverClass(), w.pid(), id);
+      return;
+    }
+    Io.close(fd); // the worker serves its own copy
+    rehomeOrphans();
+    updateAccepting();
+  }
+
+  /** {@code w} will acknowledge nothing more: what it was handed goes to other workers. */
+  private void orphanHandoffs(PooledWorker w) {
+    if (w.handoffs.isEmpty()) {
+      return;
+    }
+    LOG.info("pool of {}: worker {} ended with {} connection(s) not acknowledged; handing them"
+        + " to other workers", config.serverClass(), w.pid(), w.handoffs.size());
+    orphans.addAll(w.handoffs.values());
+    w.handoffs.clear();
+    rehomeOrphans();
+  }
+
+  private void rehomeOrphans() {
+    int n = orphans.size();
+    for (int i = 0; i < n && leastLoadedForConnections() != null; i++) {
+      handOff(orphans.pollFirst());
+    }
+    updateAccepting();
+  }
+
+  /**
+   * The ready worker with the fewest connections (its last heartbeat's count plus those handed
+   * since), below the limit of connections not acknowledged; ties take turns. Null if none.
+   */
+  private PooledWorker leastLoadedForConnections() {
+    PooledWorker best = null;
+    int n = slots.size();
+    for (int i = 0; i < n; i++) {
+      PooledWorker w = slots.get((rotation + i) % n);
+      if (w == null || w.state != PooledWorker.State.READY
+          || w.handoffs.size() >= config.maxHandoffs()) {
+        continue;
+      }
+      if (best == null || w.connections + w.handedSinceBeat
+          < best.connections + best.handedSinceBeat) {
+        best = w;
+      }
+    }
+    if (best != null) {
+      rotation = (best.slot + 1) % n;
+    }
+    return best;
+  }
+
+  private void updateAccepting() {
+    if (!listenSockets.isEmpty()) {
+      boolean room = hasRoomForConnection();
+      for (PoolListenSocket socket : listenSockets) {
+        socket.accepting(room);
+      }
+    }
+  }
+
+  private void closeListenSockets() {
+    for (PoolListenSocket socket : listenSockets) {
+      socket.close();
+    }
+    listenSockets.clear();
+  }
+
   // ---- state and stop ----
 
   private int readyWorkers() {
@@ -674,6 +818,7 @@ public final class PoolLoop {
       state = next;
       onState.accept(next);
     }
+    updateAccepting();
   }
 
   private void beginStop() {
@@ -681,6 +826,9 @@ public final class PoolLoop {
       return;
     }
     setState(PoolState.STOPPING);
+    closeListenSockets();
+    orphans.forEach(Io::close); // no worker will take them now: their clients see them close
+    orphans.clear();
     toSpawn.clear();
     PoolRequest request;
     while ((request = queue.pollFirst()) != null) {

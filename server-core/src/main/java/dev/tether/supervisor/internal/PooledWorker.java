@@ -30,6 +30,10 @@ final class PooledWorker {
   final Instant startedAt = Instant.now();
   final long startedNanos = System.nanoTime();
   final Map<Long, PoolRequest> inFlight = new LinkedHashMap<>();
+  /** Connections handed over and not acknowledged: id to the pool's copy of the fd. */
+  final Map<Long, Integer> handoffs = new LinkedHashMap<>();
+  /** Connections handed over since the last heartbeat answer counted its connections. */
+  int handedSinceBeat;
   WorkerLink link;
   State state = State.BOOTING;
   /** Why the pool ended it, or null if it ended on its own. */
@@ -66,6 +70,6 @@ final class PooledWorker {
   WorkerStatus status() {
     return new WorkerStatus(slot, pid(), state.label(),
         Duration.ofNanos(System.nanoTime() - startedNanos), served, inFlight.size(), connections,
-        heapUsed, Duration.ofNanos(lagMicros * 1000), restarts);
+        handoffs.size(), heapUsed, Duration.ofNanos(lagMicros * 1000), restarts);
   }
 }

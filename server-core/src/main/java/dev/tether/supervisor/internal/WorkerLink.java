@@ -81,6 +81,12 @@ final class WorkerLink extends Connection {
     sendData(frame.flip());
   }
 
+  /** Queues {@code message} with {@code fd} attached; the caller keeps {@code fd}. */
+  void sendWithFd(List<String> message, int fd) {
+    send(MessageEncoder.withFdHeader(message, 1));
+    sendFileDescriptors(fd); // the carrier byte the header announces
+  }
+
   @Override
   protected void unbind() {
     for (int fd : arrived) {

@@ -1,0 +1,183 @@
+package dev.tether.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tether.supervisor.PoolState;
+import dev.tether.supervisor.WorkerPool;
+import dev.tether.supervisor.WorkerStatus;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A pool that accepts connections and hands them to its workers as fds. */
+class ConnectionHandoffIT {
+  private static final Duration READY = Duration.ofSeconds(60);
+  private static final int READ_TIMEOUT_MS = 60_000;
+
+  private final Workers.Output output = new Workers.Output();
+  private final List<Socket> clients = new ArrayList<>();
+  private WorkerPool pool;
+
+  @AfterEach
+  void stop() throws IOException {
+    for (Socket s : clients) {
+      s.close();
+    }
+    if (pool != null) {
+      pool.stop();
+    }
+  }
+
+  private WorkerPool serving(int size, SocketAddress address) throws InterruptedException {
+    PoolEchoServer prototype = new PoolEchoServer();
+    prototype.configureCommand(b -> b.jvmOptions(Workers.QUICK_JVM));
+    pool = WorkerPool.builder(prototype).size(size).bootConcurrency(2).output(output::add)
+        .listen(address).build();
+    pool.start();
+    assertTrue(pool.awaitState(PoolState.SERVING, READY), pool.status().toString());
+    return pool;
+  }
+
+  private Socket connect() throws IOException {
+    Socket s = new Socket();
+    clients.add(s);
+    s.connect(pool.localAddresses().get(0), READ_TIMEOUT_MS);
+    s.setSoTimeout(READ_TIMEOUT_MS);
+    return s;
+  }
+
+  /** Sends {@code line} and returns the reply line: "pid line". */
+  private static String exchange(Socket s, String line) throws IOException {
+    send(s, line);
+    return readLine(s);
+  }
+
+  private static void send(Socket s, String line) throws IOException {
+    OutputStream out = s.getOutputStream();
+    out.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+  }
+
+  private static String readLine(Socket s) throws IOException {
+    // One reader per call is fine: each reply is one line and nothing else is buffered after it.
+    return new BufferedReader(new InputStreamReader(s.getInputStream(),
+        StandardCharsets.US_ASCII), 1).readLine();
+  }
+
+  private List<Integer> workerPids() {
+    return pool.status().workers().stream().map(WorkerStatus::pid).toList();
+  }
+
+  @Test
+  void connectionsGoToTheLeastLoadedWorkerAndStayThere() throws Exception {
+    serving(2, new InetSocketAddress("127.0.0.1", 0));
+    Set<String> servedBy = new HashSet<>();
+    List<Socket> open = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      Socket s = connect();
+      open.add(s);
+      String reply = exchange(s, "hello " + i);
+      assertTrue(reply.endsWith(" hello " + i), reply);
+      servedBy.add(reply.substring(0, reply.indexOf(' ')));
+    }
+    assertEquals(new HashSet<>(workerPids().stream().map(String::valueOf).toList()), servedBy,
+        "both workers serve");
+    for (Socket s : open) { // a connection stays with its worker
+      String first = exchange(s, "again");
+      assertEquals(first, exchange(s, "again"));
+    }
+  }
+
+  @Test
+  void connectionsAKilledWorkerDidNotAcknowledgeAreServedByAnother() throws Exception {
+    serving(2, new InetSocketAddress("127.0.0.1", 0));
+    int stopped = workerPids().get(0);
+    signal("STOP", stopped); // alive, but acknowledges nothing
+    List<Socket> waiting = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      Socket s = connect();
+      send(s, "request " + i);
+      waiting.add(s);
+    }
+    awaitCondition(() -> pool.status().workers().stream()
+        .anyMatch(w -> w.pid() == stopped && w.handoffs() > 0), "handoffs to the stopped worker");
+    ProcessHandle.of(stopped).orElseThrow().destroyForcibly();
+    for (int i = 0; i < waiting.size(); i++) {
+      String reply = readLine(waiting.get(i));
+      assertTrue(reply != null && reply.endsWith(" request " + i), "client " + i + ": " + reply);
+      assertTrue(!reply.startsWith(stopped + " "), reply);
+    }
+  }
+
+  @Test
+  void aUnixSocketServesAndItsFileGoesAtStop(@TempDir Path dir) throws Exception {
+    Path path = dir.resolve("pool.sock");
+    serving(1, UnixDomainSocketAddress.of(path));
+    try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+      ch.write(ByteBuffer.wrap("over unix\n".getBytes(StandardCharsets.US_ASCII)));
+      ByteBuffer in = ByteBuffer.allocate(100);
+      while (in.position() == 0 || in.get(in.position() - 1) != '\n') {
+        ch.read(in);
+      }
+      String reply = new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII);
+      assertEquals(workerPids().get(0) + " over unix\n", reply);
+    }
+    pool.stop();
+    assertTrue(Files.notExists(path), "socket file removed");
+  }
+
+  @Test
+  void stopClosesTheListener() throws Exception {
+    serving(1, new InetSocketAddress("127.0.0.1", 0));
+    SocketAddress address = pool.localAddresses().get(0);
+    assertTrue(exchange(connect(), "before").endsWith(" before"));
+    pool.stop();
+    try (Socket s = new Socket()) {
+      assertThrows(ConnectException.class, () -> s.connect(address, READ_TIMEOUT_MS));
+    }
+  }
+
+  @Test
+  void aPrototypeThatServesNoConnectionsIsRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> WorkerPool.builder(new FaultyServer()).listen(new InetSocketAddress(0)).build());
+    assertTrue(e.getMessage().contains("serves no connections"), e.getMessage());
+  }
+
+  private static void signal(String name, long pid) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start();
+    assertTrue(kill.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(0, kill.exitValue());
+  }
+
+  private static void awaitCondition(java.util.function.BooleanSupplier condition, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + READY.toNanos();
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "no " + what + " within " + READY);
+      Thread.sleep(20); // polls a condition, with a deadline
+    }
+  }
+}
