@@ -11,4 +11,5 @@ module dev.tether.server {
 
   exports dev.tether.reactor;
   exports dev.tether.server;
+  exports dev.tether.supervisor;
 }
