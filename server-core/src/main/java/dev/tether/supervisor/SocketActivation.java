@@ -21,8 +21,9 @@ import java.util.function.UnaryOperator;
  * <p>Ownership: the caller takes the fds of the returned list and closes them (or keeps them for
  * the life of the process). Taking is once: the variables are removed from the C environment
  * whatever the outcome, so a second call, and a child spawned from the C environment, sees none.
- * {@link System#getenv()} still shows them (the JDK's copy from start-up): spawners that build a
- * child environment from it, as {@code JavaCommand} does, must drop {@link #VARIABLES} themselves.
+ * {@link System#getenv()} may still show them (it is the JDK's copy, made at its first use, which
+ * on JDK 17 comes earlier): spawners that build a child environment from it, as {@code
+ * JavaCommand} and {@code SpawnRequest} do, must drop {@link #VARIABLES} themselves.
  *
  * <p>Call it once, early at start-up: it changes the process environment and fds, which is not
  * safe while C code in other threads reads the environment (see unsetenv(3)).

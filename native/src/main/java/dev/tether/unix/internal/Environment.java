@@ -5,9 +5,10 @@ import dev.tether.unix.jnr.Libc;
 /**
  * The C library's environment ({@code environ}): what processes spawned later inherit, through
  * {@link PosixSpawn} with it as their environment or through a {@code ProcessBuilder} whose {@code
- * environment()} was never called. Two other views do not follow {@link #unset}: {@link
- * System#getenv()} is a copy the JDK took at start-up, and {@code /proc/self/environ} is the block
- * the kernel laid out at exec.
+ * environment()} was never called. Two other views may not follow {@link #unset}: {@link
+ * System#getenv()} is a copy the JDK makes at its first use (which came before the unset on JDK
+ * 17 here, after it on 25), and {@code /proc/self/environ} is the block the kernel laid out at
+ * exec.
  *
  * <p>Thread-safety is glibc's: unsetenv(3) takes a lock, getenv(3) does not, so C code reading the
  * environment in another thread at the same moment may miss a variable. Unset early at start-up.
