@@ -83,20 +83,17 @@ public final class SocketActivation {
     String problem;
     try {
       Io.setCloexec(fd);
+      int family = sockets.family(fd);
+      StandardProtocolFamily protocolFamily = family == Linux.AF_INET
+          ? StandardProtocolFamily.INET : family == Linux.AF_INET6
+          ? StandardProtocolFamily.INET6 : family == Linux.AF_UNIX
+          ? StandardProtocolFamily.UNIX : null;
       if (!sockets.isListening(fd)) {
         problem = "is a socket that does not listen";
+      } else if (protocolFamily == null) {
+        problem = "is of address family " + family;
       } else {
-        int family = sockets.family(fd);
-        switch (family) {
-          case Linux.AF_INET:
-            return new ListenFd(fd, name, StandardProtocolFamily.INET, sockets.localName(fd));
-          case Linux.AF_INET6:
-            return new ListenFd(fd, name, StandardProtocolFamily.INET6, sockets.localName(fd));
-          case Linux.AF_UNIX:
-            return new ListenFd(fd, name, StandardProtocolFamily.UNIX, sockets.localName(fd));
-          default:
-            problem = "is of address family " + family;
-        }
+        return new ListenFd(fd, name, protocolFamily, sockets.localName(fd));
       }
     } catch (NativeCallException e) {
       if (e.errno() == Linux.EBADF) {
