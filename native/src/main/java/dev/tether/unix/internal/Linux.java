@@ -21,6 +21,7 @@ public final class Linux {
   public static final int EPIPE = 32;
   public static final int EINPROGRESS = 115;
   public static final int ENOTSOCK = 88;
+  public static final int ECONNREFUSED = 111;
 
   // sockets
   public static final int AF_UNIX = 1;
@@ -34,6 +35,8 @@ public final class Linux {
   public static final int SO_REUSEADDR = 2;
   public static final int SO_TYPE = 3;
   public static final int SO_ERROR = 4;
+  public static final int SO_ACCEPTCONN = 30;
+  public static final int SO_DOMAIN = 39;
   public static final int SCM_RIGHTS = 1;
   public static final int IPPROTO_TCP = 6;
   public static final int TCP_NODELAY = 1;
@@ -68,6 +71,7 @@ public final class Linux {
   public static final int SIGKILL = 9;
   public static final int SIGTERM = 15;
   public static final int P_PID = 1;
+  public static final int CLOCK_MONOTONIC = 1;
   public static final int WEXITED = 4;
   public static final int WNOWAIT = 0x01000000;
   public static final short POSIX_SPAWN_SETPGROUP = 0x02;

@@ -64,6 +64,51 @@ public final class SocketAddresses {
     return 2 + bytes.length + 1;
   }
 
+  /**
+   * Encodes a Unix socket name as {@code ss(8)} and systemd write it: a path, or '@' followed by a
+   * name in the abstract namespace (the kernel's leading NUL). Returns its length.
+   */
+  public int encodeUnix(String name) {
+    if (!name.startsWith("@")) {
+      return encode(Path.of(name));
+    }
+    byte[] bytes = name.substring(1).getBytes(StandardCharsets.UTF_8);
+    if (bytes.length == 0 || bytes.length >= Linux.UNIX_PATH_MAX) {
+      throw new IllegalArgumentException("abstract name length : " + bytes.length + " bytes ("
+          + name + ") (expected: 1.." + (Linux.UNIX_PATH_MAX - 1) + ")");
+    }
+    clear();
+    buffer.putShort(0, (short) Linux.AF_UNIX);
+    buffer.put(3, bytes);
+    return 3 + bytes.length;
+  }
+
+  /**
+   * What a call wrote at {@link #address()} as text: {@code 127.0.0.1:80}, {@code [::1]:80}, a
+   * Unix path, {@code @name} for an abstract Unix name, "" for an unnamed Unix socket, {@code
+   * family N} for other families.
+   */
+  public String describe() {
+    int length = buffer.getInt(STORAGE);
+    int family = buffer.getShort(0);
+    if (family == Linux.AF_UNIX && length > 2 && buffer.get(2) == 0) {
+      byte[] name = new byte[length - 3];
+      buffer.get(3, name);
+      return "@" + new String(name, StandardCharsets.UTF_8);
+    }
+    SocketAddress decoded = decode();
+    if (decoded instanceof InetSocketAddress) {
+      InetSocketAddress inet = (InetSocketAddress) decoded;
+      String host = inet.getAddress().getHostAddress();
+      return (inet.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":"
+          + inet.getPort();
+    }
+    if (decoded instanceof UnixDomainSocketAddress) {
+      return ((UnixDomainSocketAddress) decoded).getPath().toString();
+    }
+    return "family " + family;
+  }
+
   /** Decodes what a call wrote at {@link #address()} with its length in the length slot. */
   public SocketAddress decode() {
     int length = buffer.getInt(STORAGE);

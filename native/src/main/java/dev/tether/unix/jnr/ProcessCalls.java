@@ -4,8 +4,9 @@ import jnr.ffi.annotations.IgnoreError;
 import jnr.ffi.annotations.Out;
 
 /**
- * Processes: posix_spawn and its attributes, signals, waiting. The posix_spawn family returns the
- * error number itself and leaves errno alone ({@code @IgnoreError}); structs are direct memory.
+ * Processes: posix_spawn and its attributes, signals, waiting, the C environment and the clocks.
+ * The posix_spawn family returns the error number itself and leaves errno alone
+ * ({@code @IgnoreError}); structs are direct memory.
  */
 public interface ProcessCalls {
   int kill(int pid, int sig);
@@ -52,6 +53,14 @@ public interface ProcessCalls {
 
   @IgnoreError
   int posix_spawnattr_setpgroup(long attr, int pgroup);
+
+  /** {@code getenv(3)}: the C environment, which {@link #unsetenv} changes (System.getenv not). */
+  @IgnoreError
+  String getenv(String name);
+
+  int unsetenv(String name);
+
+  int clock_gettime(int clockId, long timespec);
 
   @IgnoreError
   int posix_spawnp(@Out int[] pid, String file, long fileActions, long attr, long argv, long envp);
