@@ -21,6 +21,7 @@ import dev.tether.supervisor.WorkerPool;
 import dev.tether.supervisor.WorkerStatus;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -300,6 +303,81 @@ class WorkerPoolIT {
     pool.call("oom");
     ExitRecord record = nextExit(r -> true);
     assertEquals(ExitReason.OUT_OF_MEMORY, record.reason(), record.lastOutput().toString());
+  }
+
+  /** Calls {@code later 5} from {@code threads} threads until {@code done}; returns failures. */
+  private List<Throwable> load(int threads, AtomicBoolean done,
+      AtomicLong answered) {
+    List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+    for (int t = 0; t < threads; t++) {
+      Thread thread = new Thread(() -> {
+        while (!done.get()) {
+          try {
+            assertEquals(List.of("later", "5"), get(pool.call("later", "5")));
+            answered.incrementAndGet();
+          } catch (Throwable e) {
+            failures.add(e);
+            return;
+          }
+        }
+      });
+      thread.setDaemon(true);
+      thread.start();
+    }
+    return failures;
+  }
+
+  @Test
+  void recyclingReplacesWorkersWithoutAFailedRequest() throws Exception {
+    serving(builder(Map.of()).size(2).recycleAfterRequests(30));
+    Set<Integer> first = new HashSet<>(pool.status().workers().stream()
+        .map(WorkerStatus::pid).toList());
+    AtomicBoolean done = new AtomicBoolean();
+    AtomicLong answered = new AtomicLong();
+    List<Throwable> failures = load(3, done, answered);
+    try {
+      for (int i = 0; i < 2; i++) {
+        ExitRecord r = nextExit(x -> first.contains(x.pid()));
+        assertEquals(ExitReason.RECYCLED, r.reason());
+        assertEquals(new ExitStatus.Exited(0), r.status());
+        assertTrue(r.requestsServed() >= 30, r.summary());
+      }
+    } finally {
+      done.set(true);
+    }
+    assertEquals(List.of(), failures);
+    assertTrue(answered.get() >= 60, "answered " + answered.get());
+  }
+
+  @Test
+  void aRollingRestartReplacesEveryWorkerAndNeverServesWithFewer() throws Exception {
+    serving(builder(Map.of()).size(3).maxRecycling(1));
+    Set<Integer> first = new HashSet<>(pool.status().workers().stream()
+        .map(WorkerStatus::pid).toList());
+    AtomicBoolean done = new AtomicBoolean();
+    AtomicLong answered = new AtomicLong();
+    List<Throwable> failures = load(2, done, answered);
+    pool.restart();
+    int ended = 0;
+    long deadline = System.nanoTime() + READY.toNanos() * 2;
+    try {
+      while (ended < 3) {
+        assertTrue(System.nanoTime() < deadline, "rolling restart not over: " + pool.status());
+        PoolStatus status = pool.status();
+        assertTrue(status.ready() >= 2, "fewer than size - k ready: " + status);
+        ExitRecord r = exits.poll(10, TimeUnit.MILLISECONDS); // samples the status meanwhile
+        if (r != null) {
+          assertTrue(first.contains(r.pid()), r.summary());
+          assertEquals(ExitReason.RECYCLED, r.reason());
+          ended++;
+        }
+      }
+    } finally {
+      done.set(true);
+    }
+    assertEquals(List.of(), failures);
+    assertTrue(pool.status().workers().stream().noneMatch(w -> first.contains(w.pid())));
+    assertEquals(3, pool.status().ready());
   }
 
   @Test

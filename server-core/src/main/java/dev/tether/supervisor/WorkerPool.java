@@ -115,6 +115,15 @@ public final class WorkerPool {
     loop.resize(size);
   }
 
+  /**
+   * Rolling restart: every serving worker is replaced, {@code maxRecycling} at a time; each keeps
+   * serving until its replacement is ready, then drains (its requests in flight are answered) and
+   * stops, so no fewer workers than the pool's size serve meanwhile. Returns at once.
+   */
+  public void restart() {
+    loop.restart();
+  }
+
   /** After the pool gave up respawning ({@link PoolState#GAVE_UP}): forget and try again. */
   public void retry() {
     loop.retry();
@@ -219,6 +228,10 @@ public final class WorkerPool {
     private int exitRecords = 100;
     private Consumer<String> output = System.err::println; // as if the workers inherited it
     private final List<SocketAddress> listen = new ArrayList<>();
+    private long recycleRequests;
+    private long recycleConnections;
+    private long recycleHeap;
+    private int maxRecycling = 1;
     private int maxHandoffs = 64;
     private PoolListener listener = new PoolListener() {};
 
@@ -344,6 +357,33 @@ public final class WorkerPool {
       return this;
     }
 
+    /**
+     * Recycles a worker after {@code n} requests served (0: never, the default), plus a random
+     * tenth more per worker (jitter, always on: workers never recycle in lockstep).
+     */
+    public Builder recycleAfterRequests(long n) {
+      this.recycleRequests = n;
+      return this;
+    }
+
+    /** Recycles a worker after {@code n} connections handed to it (0: never), with jitter. */
+    public Builder recycleAfterConnections(long n) {
+      this.recycleConnections = n;
+      return this;
+    }
+
+    /** Recycles a worker whose heap in use exceeds {@code bytes} at a heartbeat (0: never). */
+    public Builder recycleAboveHeap(long bytes) {
+      this.recycleHeap = bytes;
+      return this;
+    }
+
+    /** Most slots recycling at once, rolling restarts included (1). */
+    public Builder maxRecycling(int k) {
+      this.maxRecycling = k;
+      return this;
+    }
+
     /** The pool's events. */
     public Builder listener(PoolListener l) {
       this.listener = Objects.requireNonNull(l, "listener");
@@ -370,6 +410,11 @@ public final class WorkerPool {
       atLeast("queueLimit", queueLimit, 0);
       atLeast("outputLines", outputLines, 1);
       atLeast("maxHandoffs", maxHandoffs, 1);
+      atLeast("maxRecycling", maxRecycling, 1);
+      if (recycleRequests < 0 || recycleConnections < 0 || recycleHeap < 0) {
+        throw new IllegalArgumentException("recycle limits : " + recycleRequests + " requests, "
+            + recycleConnections + " connections, " + recycleHeap + " bytes (expected: >= 0)");
+      }
       if (!listen.isEmpty() && !ServerAccess.spawning().servesConnections(prototype)) {
         throw new IllegalArgumentException("prototype : " + prototype.getClass().getName()
             + " serves no connections, but the pool listens on " + listen
@@ -383,7 +428,8 @@ public final class WorkerPool {
           heartbeatInterval, hangTimeout, bootTimeout, dumpTimeout, restartDelay,
           maxRestartDelay, maxFailures, failurePeriod, sameBootFailures, maxInFlight,
           queueLimit, requestTimeout, drainTimeout, gracefulTimeout, termTimeout, outputLines,
-          exitRecords, List.copyOf(listen), maxHandoffs, output, listener));
+          exitRecords, recycleRequests, recycleConnections, recycleHeap, maxRecycling,
+          List.copyOf(listen), maxHandoffs, output, listener));
     }
 
     private static void atLeast(String what, int n, int min) {

@@ -32,6 +32,10 @@ import java.util.function.Consumer;
  * @param termTimeout wait after SIGTERM before SIGKILL
  * @param outputLines lines of output kept per worker for its exit record
  * @param exitRecords exit records kept
+ * @param recycleRequests requests after which a worker is recycled (plus jitter), 0: never
+ * @param recycleConnections connections handed after which a worker is recycled, 0: never
+ * @param recycleHeap heap bytes in use above which a worker is recycled, 0: never
+ * @param maxRecycling most slots recycling at once
  * @param listen addresses the pool accepts connections on, handed to workers
  * @param maxHandoffs connections handed to one worker and not acknowledged yet, at most
  * @param output where workers' output lines go (with their pid prefix)
@@ -42,7 +46,8 @@ public record PoolConfig(AbstractServer server, int size, int minSize, int maxSi
     Duration dumpTimeout, Duration restartDelay, Duration maxRestartDelay, int maxFailures,
     Duration failurePeriod, int sameBootFailures, int maxInFlight, int queueLimit,
     Duration requestTimeout, Duration drainTimeout, Duration gracefulTimeout,
-    Duration termTimeout, int outputLines, int exitRecords, List<SocketAddress> listen,
+    Duration termTimeout, int outputLines, int exitRecords, long recycleRequests,
+    long recycleConnections, long recycleHeap, int maxRecycling, List<SocketAddress> listen,
     int maxHandoffs, Consumer<String> output,
     PoolListener listener) {
 

@@ -28,7 +28,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -63,7 +65,10 @@ public final class PoolLoop {
   private final PoolConfig config;
   private final Reactor reactor = new Reactor("tether-pool");
   private final RestartPolicy policy;
-  private final List<PooledWorker> slots = new ArrayList<>(); // by slot; null: empty
+  private final List<PooledWorker> slots = new ArrayList<>(); // serving, by slot; null: empty
+  private final List<PooledWorker> live = new ArrayList<>(); // every worker not reaped yet
+  // A slot's replacement while it boots (recycling): it takes the slot once ready.
+  private final Map<Integer, PooledWorker> successors = new HashMap<>();
   private final List<Integer> restarts = new ArrayList<>(); // by slot
   private final ArrayDeque<Integer> toSpawn = new ArrayDeque<>();
   private final ArrayDeque<PoolRequest> queue = new ArrayDeque<>();
@@ -230,11 +235,10 @@ public final class PoolLoop {
 
   private PoolStatus snapshot() {
     List<WorkerStatus> workers = new ArrayList<>();
-    for (PooledWorker w : slots) {
-      if (w != null) {
-        workers.add(w.status());
-      }
+    for (PooledWorker w : live) {
+      workers.add(w.status());
     }
+    workers.sort(java.util.Comparator.comparingInt(WorkerStatus::slot));
     return new PoolStatus(state, size, queue.size(), workers, new ArrayList<>(exits));
   }
 
@@ -253,8 +257,14 @@ public final class PoolLoop {
       PooledWorker w = slots.get(slot);
       if (slot < size && w == null && !toSpawn.contains(slot)) {
         toSpawn.add(slot);
-      } else if (slot >= size && w != null && w.state.compareTo(PooledWorker.State.DRAINING) < 0) {
-        drain(w, ExitReason.STOPPED);
+      } else if (slot >= size) {
+        if (w != null && w.state.compareTo(PooledWorker.State.DRAINING) < 0) {
+          drain(w, ExitReason.STOPPED);
+        }
+        PooledWorker successor = successors.remove(slot);
+        if (successor != null) {
+          drain(successor, ExitReason.STOPPED);
+        }
       }
     }
     spawnDue();
@@ -265,14 +275,15 @@ public final class PoolLoop {
   private void spawnDue() {
     while (booting < config.bootConcurrency() && !toSpawn.isEmpty()) {
       int slot = toSpawn.poll();
-      if (slot < size && slots.get(slot) == null && policy.gaveUp() == null
-          && state != PoolState.STOPPING) {
-        spawn(slot);
+      if (slot < size && slots.get(slot) == null && !successors.containsKey(slot)
+          && policy.gaveUp() == null && state != PoolState.STOPPING) {
+        spawn(slot, false);
       }
     }
   }
 
-  private void spawn(int slot) {
+  /** Spawns a worker for {@code slot}: to serve in it, or as its serving worker's successor. */
+  private void spawn(int slot, boolean successor) {
     OutputTail output = new OutputTail(config.outputLines());
     JavaCommand command = ServerAccess.spawning().command(config.server(),
         b -> b.jvmOptions(EXIT_ON_OOM));
@@ -299,8 +310,14 @@ public final class PoolLoop {
           : e.getClass().getName()));
       return;
     }
-    PooledWorker w = new PooledWorker(slot, restarts.get(slot), spawned.process(), output);
-    slots.set(slot, w);
+    PooledWorker w = new PooledWorker(slot, restarts.get(slot), spawned.process(), output,
+        recycleLimit(config.recycleRequests()), recycleLimit(config.recycleConnections()));
+    live.add(w);
+    if (successor) {
+      successors.put(slot, w);
+    } else {
+      slots.set(slot, w);
+    }
     booting++;
     w.link = reactor.attach(spawned.channelFd(),
         new WorkerLink(message -> received(w, message), reason -> channelEnded(w, reason)));
@@ -317,6 +334,13 @@ public final class PoolLoop {
     w.state = PooledWorker.State.READY;
     w.wasReady = true;
     booting--;
+    if (successors.get(w.slot) == w) { // it serves now; the worker it replaces drains
+      successors.remove(w.slot);
+      PooledWorker old = slots.set(w.slot, w);
+      if (old != null) {
+        drain(old, ExitReason.RECYCLED);
+      }
+    }
     policy.booted();
     reactor.addTimer(Duration.ofNanos(policy.periodNanos()), () -> {
       if (slots.get(w.slot) == w && w.state == PooledWorker.State.READY) {
@@ -330,6 +354,71 @@ public final class PoolLoop {
     updateState();
     dispatchQueued();
     rehomeOrphans();
+    recycleDue();
+  }
+
+  // ---- recycling ----
+
+  /**
+   * A worker's own limit: {@code limit} plus up to a tenth more, so that workers never recycle
+   * in lockstep (the jitter cannot be turned off); 0 (off) stays 0.
+   */
+  private static long recycleLimit(long limit) {
+    return limit <= 0 ? 0
+        : limit + ThreadLocalRandom.current().nextLong(Math.max(1, limit / 10) + 1);
+  }
+
+  /** Marks {@code w} for recycling if it passed one of its limits. */
+  private void checkLimits(PooledWorker w) {
+    if (!w.recycle && w.state == PooledWorker.State.READY
+        && ((w.requestLimit > 0 && w.served >= w.requestLimit)
+            || (w.connectionLimit > 0 && w.handedTotal >= w.connectionLimit)
+            || (config.recycleHeap() > 0 && w.heapUsed > config.recycleHeap()))) {
+      LOG.info("pool of {}: slot {}: worker {} reached a recycling limit ({} requests, {}"
+          + " connections, {} bytes of heap)", config.serverClass(), w.slot, w.pid(), w.served,
+          w.handedTotal, w.heapUsed);
+      w.recycle = true;
+      recycleDue();
+    }
+  }
+
+  /**
+   * Starts successors for workers marked for recycling, while fewer than {@code maxRecycling}
+   * slots recycle (a successor booting, or a recycled worker draining) and the boot pacing
+   * allows: the old worker serves until its successor is ready.
+   */
+  private void recycleDue() {
+    if (state == PoolState.STOPPING || state == PoolState.STOPPED
+        || state == PoolState.GAVE_UP) {
+      return;
+    }
+    int recycling = successors.size();
+    for (PooledWorker w : live) {
+      if (w.endedBy == ExitReason.RECYCLED) {
+        recycling++;
+      }
+    }
+    for (int slot = 0; slot < size && recycling < config.maxRecycling()
+        && booting < config.bootConcurrency(); slot++) {
+      PooledWorker w = slots.get(slot);
+      if (w != null && w.recycle && w.state == PooledWorker.State.READY
+          && !successors.containsKey(slot)) {
+        spawn(slot, true);
+        recycling++;
+      }
+    }
+  }
+
+  /** Rolling restart: every serving worker is recycled, {@code maxRecycling} at a time. */
+  public void restart() {
+    reactor.schedule(() -> {
+      for (PooledWorker w : slots) {
+        if (w != null && w.state == PooledWorker.State.READY) {
+          w.recycle = true;
+        }
+      }
+      recycleDue();
+    });
   }
 
   // ---- messages from workers ----
@@ -364,6 +453,7 @@ public final class PoolLoop {
       return;
     }
     w.served++;
+    checkLimits(w);
     cancelDeadline(request);
     List<String> reply = List.copyOf(message.subList(2, message.size()));
     if (!reply.isEmpty() && reply.get(0).equals(Dispatcher.ERROR)) {
@@ -391,6 +481,8 @@ public final class PoolLoop {
     }
     if (w.state == PooledWorker.State.BOOTING) {
       ready(w);
+    } else {
+      checkLimits(w);
     }
   }
 
@@ -399,9 +491,8 @@ public final class PoolLoop {
   private void heartbeat() {
     updateAccepting(); // resumes a listener that rested after an accept failure
     long now = System.nanoTime();
-    for (PooledWorker w : slots) {
-      if (w == null || (w.state != PooledWorker.State.READY
-          && w.state != PooledWorker.State.DRAINING)) {
+    for (PooledWorker w : List.copyOf(live)) {
+      if (w.state != PooledWorker.State.READY && w.state != PooledWorker.State.DRAINING) {
         continue;
       }
       if (now - w.lastAnswerNanos > config.hangTimeout().toNanos()) {
@@ -522,23 +613,32 @@ public final class PoolLoop {
     }
     w.inFlight.clear();
     orphanHandoffs(w);
-    slots.set(w.slot, null);
+    live.remove(w);
+    boolean serving = slots.get(w.slot) == w;
+    if (serving) {
+      slots.set(w.slot, null);
+    }
+    boolean successor = successors.remove(w.slot, w);
     recordExit(record);
     if (state == PoolState.STOPPING) {
       finishStopIfDone();
       return;
     }
-    if (w.slot < size) {
+    boolean failure = reason != ExitReason.STOPPED && reason != ExitReason.RECYCLED;
+    if (serving && w.slot < size) {
       restarts.set(w.slot, restarts.get(w.slot) + 1);
-      if (reason == ExitReason.STOPPED || reason == ExitReason.RECYCLED) {
-        toSpawn.add(w.slot);
-      } else {
+      if (failure) {
         failed(w.slot, w.wasReady ? null : reason + " " + how + ": " + w.output.lastLine());
+      } else {
+        toSpawn.add(w.slot);
       }
+    } else if (successor && failure) { // the old worker serves on; its recycling is tried again
+      failed(w.slot, reason + " " + how + ": " + w.output.lastLine());
     }
     spawnDue();
     updateState();
     dispatchQueued();
+    recycleDue();
   }
 
   private static ExitReason classify(ExitStatus status, List<String> output) {
@@ -564,10 +664,11 @@ public final class PoolLoop {
       return;
     }
     reactor.addTimer(Duration.ofNanos(delay), () -> {
-      if (!toSpawn.contains(slot)) {
+      if (slots.get(slot) == null && !toSpawn.contains(slot)) {
         toSpawn.add(slot);
       }
       spawnDue();
+      recycleDue();
     });
   }
 
@@ -708,6 +809,8 @@ public final class PoolLoop {
     }
     w.handoffs.put(id, fd);
     w.handedSinceBeat++;
+    w.handedTotal++;
+    checkLimits(w);
     updateAccepting();
   }
 
@@ -834,14 +937,15 @@ public final class PoolLoop {
     while ((request = queue.pollFirst()) != null) {
       reject(request, "the pool stopped before a worker took it");
     }
-    for (PooledWorker w : slots) {
-      if (w != null && w.state.compareTo(PooledWorker.State.DRAINING) < 0) {
+    successors.clear();
+    for (PooledWorker w : List.copyOf(live)) {
+      if (w.state.compareTo(PooledWorker.State.DRAINING) < 0) {
         drain(w, ExitReason.STOPPED);
       }
     }
     reactor.addTimer(config.drainTimeout(), () -> {
-      for (PooledWorker w : slots) {
-        if (w != null && w.state == PooledWorker.State.DRAINING) {
+      for (PooledWorker w : List.copyOf(live)) {
+        if (w.state == PooledWorker.State.DRAINING) {
           LOG.warn("pool of {}: worker {} still has {} request(s) in flight after {} ms; stopping"
               + " it", config.serverClass(), w.pid(), w.inFlight.size(),
               config.drainTimeout().toMillis());
@@ -853,10 +957,8 @@ public final class PoolLoop {
   }
 
   private void finishStopIfDone() {
-    for (PooledWorker w : slots) {
-      if (w != null) {
-        return;
-      }
+    if (!live.isEmpty()) {
+      return;
     }
     setState(PoolState.STOPPED);
     reactor.stop();

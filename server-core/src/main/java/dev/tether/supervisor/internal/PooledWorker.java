@@ -49,11 +49,21 @@ final class PooledWorker {
   /** Boot timeout, then the stop escalation's next step; null if none. */
   Timer timer;
 
-  PooledWorker(int slot, int restarts, ChildProcess process, OutputTail output) {
+  /** Requests served, then connections handed, after which it is recycled; 0: no limit. */
+  final long requestLimit;
+  final long connectionLimit;
+  long handedTotal;
+  /** Marked for recycling: a successor replaces it as soon as the pool allows. */
+  boolean recycle;
+
+  PooledWorker(int slot, int restarts, ChildProcess process, OutputTail output,
+      long requestLimit, long connectionLimit) {
     this.slot = slot;
     this.restarts = restarts;
     this.process = process;
     this.output = output;
+    this.requestLimit = requestLimit;
+    this.connectionLimit = connectionLimit;
   }
 
   int pid() {
