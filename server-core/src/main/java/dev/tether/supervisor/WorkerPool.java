@@ -233,6 +233,8 @@ public final class WorkerPool {
     private long recycleHeap;
     private int maxRecycling = 1;
     private int maxHandoffs = 64;
+    private final List<Integer> inheritedListenFds = new ArrayList<>();
+    private boolean systemd = true;
     private PoolListener listener = new PoolListener() {};
 
     private Builder(AbstractServer prototype) {
@@ -351,6 +353,29 @@ public final class WorkerPool {
       return this;
     }
 
+    /**
+     * Accepts connections on {@code fd}, a listening socket this process inherited, as systemd's
+     * socket activation passes them ({@link SocketActivation#takeListenFds()}); the pool owns it
+     * from {@link WorkerPool#start()} on and closes it when it stops.
+     */
+    public Builder listenFd(int fd) {
+      if (fd < 0) {
+        throw new IllegalArgumentException("fd : " + fd + " (expected: >= 0)");
+      }
+      inheritedListenFds.add(fd);
+      return this;
+    }
+
+    /**
+     * Whether to tell systemd the pool's state when NOTIFY_SOCKET is set (default: true):
+     * {@code READY=1} once the pool's size serves, {@code STATUS=} at each change,
+     * {@code STOPPING=1}, and {@code WATCHDOG=1} at half of {@code WATCHDOG_USEC}.
+     */
+    public Builder notifySystemd(boolean on) {
+      this.systemd = on;
+      return this;
+    }
+
     /** Connections handed to one worker and not acknowledged yet, at most (64). */
     public Builder maxHandoffs(int n) {
       this.maxHandoffs = n;
@@ -415,9 +440,10 @@ public final class WorkerPool {
         throw new IllegalArgumentException("recycle limits : " + recycleRequests + " requests, "
             + recycleConnections + " connections, " + recycleHeap + " bytes (expected: >= 0)");
       }
-      if (!listen.isEmpty() && !ServerAccess.spawning().servesConnections(prototype)) {
+      boolean listens = !listen.isEmpty() || !inheritedListenFds.isEmpty();
+      if (listens && !ServerAccess.spawning().servesConnections(prototype)) {
         throw new IllegalArgumentException("prototype : " + prototype.getClass().getName()
-            + " serves no connections, but the pool listens on " + listen
+            + " serves no connections, but the pool listens on " + listen + inheritedListenFds
             + " (expected: serveConnections(factory) in its constructor)");
       }
       if (maxRestartDelay.compareTo(restartDelay) < 0) {
@@ -429,7 +455,8 @@ public final class WorkerPool {
           maxRestartDelay, maxFailures, failurePeriod, sameBootFailures, maxInFlight,
           queueLimit, requestTimeout, drainTimeout, gracefulTimeout, termTimeout, outputLines,
           exitRecords, recycleRequests, recycleConnections, recycleHeap, maxRecycling,
-          List.copyOf(listen), maxHandoffs, output, listener));
+          List.copyOf(listen), List.copyOf(inheritedListenFds), systemd, maxHandoffs, output,
+          listener));
     }
 
     private static void atLeast(String what, int n, int min) {

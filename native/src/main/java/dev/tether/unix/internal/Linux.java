@@ -70,6 +70,8 @@ public final class Linux {
   public static final int SIGQUIT = 3;
   public static final int SIGKILL = 9;
   public static final int SIGTERM = 15;
+  public static final int SIGTTIN = 21;
+  public static final int SIGTTOU = 22;
   public static final int P_PID = 1;
   public static final int CLOCK_MONOTONIC = 1;
   public static final int WEXITED = 4;

@@ -47,6 +47,8 @@ public final class WorkerHandle {
   /** How long a death report waits for the exit status before naming none. */
   private static final Duration DEATH_REPORT_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration OUTPUT_DRAIN_TIMEOUT = Duration.ofSeconds(2);
+  private static final List<String> SYSTEMD_VARIABLES = List.of("LISTEN_PID", "LISTEN_FDS",
+      "LISTEN_FDNAMES", "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID");
 
   private final String serverClass;
   private final MessageChannel channel;
@@ -111,6 +113,10 @@ public final class WorkerHandle {
       String channelFdVariable, boolean handlesUsr2, Consumer<JavaCommand.Builder> customizer) {
     JavaCommand.Builder b = JavaCommand.builder(mainClass).args(serverClass)
         .removeEnvironment(channelFdVariable);
+    // systemd's hand-overs are the supervisor's: a worker must neither take them nor notify.
+    for (String variable : SYSTEMD_VARIABLES) {
+      b.removeEnvironment(variable);
+    }
     // Same launcher as this JVM by default: keep JDK 22+ from warning about jnr-ffi.
     if (Runtime.version().feature() >= 22) {
       b.jvmOptions("--enable-native-access=ALL-UNNAMED");

@@ -37,6 +37,8 @@ import java.util.function.Consumer;
  * @param recycleHeap heap bytes in use above which a worker is recycled, 0: never
  * @param maxRecycling most slots recycling at once
  * @param listen addresses the pool accepts connections on, handed to workers
+ * @param inheritedListenFds listening sockets the pool takes over (systemd's), as fd numbers
+ * @param systemd whether to notify systemd (when NOTIFY_SOCKET is set)
  * @param maxHandoffs connections handed to one worker and not acknowledged yet, at most
  * @param output where workers' output lines go (with their pid prefix)
  * @param listener the pool's events
@@ -48,7 +50,7 @@ public record PoolConfig(AbstractServer server, int size, int minSize, int maxSi
     Duration requestTimeout, Duration drainTimeout, Duration gracefulTimeout,
     Duration termTimeout, int outputLines, int exitRecords, long recycleRequests,
     long recycleConnections, long recycleHeap, int maxRecycling, List<SocketAddress> listen,
-    int maxHandoffs, Consumer<String> output,
+    List<Integer> inheritedListenFds, boolean systemd, int maxHandoffs, Consumer<String> output,
     PoolListener listener) {
 
   /** The workers' server class name. */

@@ -67,6 +67,14 @@ final class PoolListenSocket extends Watcher {
         + " (expected: an InetSocketAddress or a UnixDomainSocketAddress)");
   }
 
+  /**
+   * Takes over {@code fd}, a listening socket this process inherited (systemd's socket
+   * activation, checked by {@code SocketActivation}).
+   */
+  static PoolListenSocket adopt(int fd) {
+    return new PoolListenSocket(fd, null, new Sockets().localAddress(fd));
+  }
+
   /** Where it listens (the port chosen, for port 0). */
   SocketAddress localAddress() {
     return localAddress;

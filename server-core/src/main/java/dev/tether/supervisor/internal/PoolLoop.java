@@ -81,6 +81,7 @@ public final class PoolLoop {
   private final ArrayDeque<Integer> orphans = new ArrayDeque<>();
   private Sockets sockets; // the loop thread's
   private volatile List<SocketAddress> addresses = List.of();
+  private SystemdStatus systemd; // null unless systemd is told
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private int size;
   private int booting;
@@ -109,6 +110,12 @@ public final class PoolLoop {
       for (SocketAddress address : config.listen()) {
         listenSockets.add(PoolListenSocket.open(address));
       }
+      for (int fd : config.inheritedListenFds()) {
+        listenSockets.add(PoolListenSocket.adopt(fd));
+      }
+      if (config.systemd()) {
+        systemd = SystemdStatus.fromEnvironment(config.serverClass()).orElse(null);
+      }
     } catch (RuntimeException e) {
       listenSockets.forEach(PoolListenSocket::close);
       listenSockets.clear();
@@ -126,6 +133,9 @@ public final class PoolLoop {
             socket.serve(sockets, fd -> hasRoomForConnection(), this::handOff);
           }
           reactor.addPeriodicTimer(config.heartbeatInterval(), this::heartbeat);
+          if (systemd != null) {
+            systemd.startWatchdog(reactor);
+          }
           setState(PoolState.STARTING);
           resizeTo(size);
         });
@@ -133,6 +143,9 @@ public final class PoolLoop {
         running.completeExceptionally(e);
         LOG.error("pool of {}: loop failed", config.serverClass(), e);
       } finally {
+        if (systemd != null) {
+          systemd.close();
+        }
         closeListenSockets(); // if the loop ended otherwise than by stop()
         orphans.forEach(Io::close);
         orphans.clear();
@@ -920,6 +933,9 @@ public final class PoolLoop {
     if (state != next) {
       state = next;
       onState.accept(next);
+      if (systemd != null) {
+        systemd.changed(next, readyWorkers(), size, policy.gaveUp());
+      }
     }
     updateAccepting();
   }
