@@ -115,6 +115,7 @@ public abstract class AbstractServer {
 
   // Worker state.
   private volatile Supplier<? extends Connection> connectionFactory; // null: serves none
+  private volatile boolean draining;
   private volatile WorkerChannel client;
   private volatile WorkerLoop loop; // while serving
   private volatile List<String> arguments = List.of();
@@ -150,6 +151,10 @@ public abstract class AbstractServer {
         args -> client().requests().call(args, dispatcher, client()));
     dispatcher.defineReserved(PoolProtocol.BEAT, args -> client().requests().beat(args,
         loop.reactorIfReady()));
+    dispatcher.defineReserved(PoolProtocol.DRAIN, args -> {
+      draining = true;
+      drainConnections();
+    });
     dispatcher.defineReserved(PoolProtocol.CONN, (args, fds) -> client().requests()
         .handedOver(args, fds, reactor(), connectionFactory));
     AnnotatedHandlers.define(this, AbstractServer.class, dispatcher);
@@ -223,6 +228,20 @@ public abstract class AbstractServer {
    */
   protected final void serveConnections(Supplier<? extends Connection> factory) {
     this.connectionFactory = Objects.requireNonNull(factory, "factory");
+  }
+
+  /**
+   * Worker side, under a pool: called on the reactor thread once the pool drains this worker (it
+   * stops, is recycled or restarted): no new request or connection comes, and the pool stops the
+   * worker once it has no request in flight and serves no connection (or at the pool's drain
+   * timeout). Close idle connections here, and let busy ones close once their current exchange
+   * is done (an HTTP server answers it with {@code Connection: close}). Default: nothing.
+   */
+  protected void drainConnections() throws Exception { }
+
+  /** Whether the pool has drained this worker ({@link #drainConnections()} was called). */
+  protected final boolean isDraining() {
+    return draining;
   }
 
   /**

@@ -15,6 +15,7 @@ import java.util.List;
  * worker -&gt; pool   [U+0001 "beat", seq, lag us, in flight, connections, heap used, served]
  * pool -&gt; worker   [U+0001 "conn", id] + 1 fd           an accepted connection to serve
  * worker -&gt; pool   [U+0001 "ack", id]                   it is served: the pool closes its copy
+ * pool -&gt; worker   [U+0001 "drain"]                     no more work comes: finish what you have
  * </pre>
  *
  * <p>Ids are the pool's: a reply names the request it answers, so a reply that comes after its
@@ -31,6 +32,8 @@ public final class PoolProtocol {
   public static final String CONN = "\u0001conn";
   /** Name of a worker's acknowledgement of a handed connection. */
   public static final String ACK = "\u0001ack";
+  /** Name of the pool's word that a worker gets no more work and is stopped once it is idle. */
+  public static final String DRAIN = "\u0001drain";
   /** Second element of the error reply to a request whose handler wrote no reply. */
   public static final String NO_REPLY = "no reply";
   /** Second element of the error reply to a request for a handler that takes a payload. */

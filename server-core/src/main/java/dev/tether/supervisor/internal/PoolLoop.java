@@ -475,9 +475,7 @@ public final class PoolLoop {
     } else {
       request.reply.complete(reply); // a request that timed out is done already: dropped
     }
-    if (w.state == PooledWorker.State.DRAINING && w.inFlight.isEmpty()) {
-      stopWorker(w);
-    }
+    stopIfDrained(w);
     dispatchQueued();
   }
 
@@ -496,6 +494,7 @@ public final class PoolLoop {
       ready(w);
     } else {
       checkLimits(w);
+      stopIfDrained(w);
     }
   }
 
@@ -561,9 +560,20 @@ public final class PoolLoop {
       spawnDue();
     } else {
       w.state = PooledWorker.State.DRAINING;
-      if (w.inFlight.isEmpty()) {
-        stopWorker(w);
-      }
+      w.link.send(List.of(PoolProtocol.DRAIN));
+      w.connections += w.handedSinceBeat; // until its next heartbeat answer counts them
+      stopIfDrained(w);
+    }
+  }
+
+  /**
+   * Stops a draining worker once it has nothing left: no request in flight, no connection handed
+   * and not acknowledged, none served (by its last heartbeat answer).
+   */
+  private void stopIfDrained(PooledWorker w) {
+    if (w.state == PooledWorker.State.DRAINING && w.inFlight.isEmpty() && w.handoffs.isEmpty()
+        && w.connections == 0) {
+      stopWorker(w);
     }
   }
 
@@ -840,6 +850,7 @@ public final class PoolLoop {
       return;
     }
     Io.close(fd); // the worker serves its own copy
+    stopIfDrained(w);
     rehomeOrphans();
     updateAccepting();
   }
@@ -962,9 +973,9 @@ public final class PoolLoop {
     reactor.addTimer(config.drainTimeout(), () -> {
       for (PooledWorker w : List.copyOf(live)) {
         if (w.state == PooledWorker.State.DRAINING) {
-          LOG.warn("pool of {}: worker {} still has {} request(s) in flight after {} ms; stopping"
-              + " it", config.serverClass(), w.pid(), w.inFlight.size(),
-              config.drainTimeout().toMillis());
+          LOG.warn("pool of {}: worker {} still has {} request(s) in flight and {} connection(s)"
+              + " after {} ms; stopping it", config.serverClass(), w.pid(), w.inFlight.size(),
+              w.connections, config.drainTimeout().toMillis());
           stopWorker(w);
         }
       }
