@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A running echo server JVM. Owns the child process: {@link #close()} terminates it (SIGTERM,
- * then SIGKILL after a deadline) and reaps it, so no process outlives the benchmark. Output goes
- * to a log file whose tail is shown when the server fails to start. Public for the other
- * benchmarks that start servers (http).
+ * A running server JVM (echo, http). Owns the child process: {@link #close()} terminates it
+ * (SIGTERM, then SIGKILL after a deadline) and reaps it, so no process outlives the benchmark.
+ * Output goes to a log file whose tail is shown when the server fails to start. Public for the
+ * other benchmarks that start servers (http).
  */
 public final class ServerProcess implements AutoCloseable {
   private static final long START_DEADLINE_MS = 30_000;

@@ -45,21 +45,21 @@ final class HttpTable {
 
   void print(PrintStream out) {
     out.println();
-    out.printf("%-18s %-38s %10s %8s %11s %7s%n", "connections", "server", "requests/s",
-        "p99 ms", "cpu us/req", "errors");
+    out.printf("%-18s %-31s %10s %8s %10s %6s   %s%n", "connections", "server", "requests/s",
+        "p99 ms", "cpu us/req", "errors", "requests/s @ p99 ms per round");
     for (Map.Entry<Wrk.Mode, Map<String, TreeMap<Integer, Point>>> m : points.entrySet()) {
       for (Map.Entry<String, String> s : labels.entrySet()) {
         TreeMap<Integer, Point> runs = m.getValue().get(s.getKey());
         if (runs.isEmpty()) {
-          out.printf("%-18s %-38s %10s%n", m.getKey().label, s.getValue(), "(not run)");
+          out.printf("%-18s %-31s %10s%n", m.getKey().label, s.getValue(), "(not run)");
           continue;
         }
-        out.printf("%-18s %-38s %10.0f %8.2f %11.1f %7d%n", m.getKey().label, s.getValue(),
+        out.printf("%-18s %-31s %10.0f %8.2f %10.1f %6d   %s%n", m.getKey().label, s.getValue(),
             median(runs, p -> p.wrk().requestsPerSecond()), median(runs, p -> p.wrk().p99Ms()),
             median(runs, Point::cpuUsPerRequest),
-            runs.values().stream().mapToLong(p -> p.wrk().errors()).sum());
+            runs.values().stream().mapToLong(p -> p.wrk().errors()).sum(), perRound(runs));
       }
-      out.printf("%-18s %-38s %10s%n", m.getKey().label, POOL_ROW, "not yet built");
+      out.printf("%-18s %-31s %10s%n", m.getKey().label, POOL_ROW, "not yet built");
     }
     out.println();
     for (Map.Entry<Wrk.Mode, Map<String, TreeMap<Integer, Point>>> m : points.entrySet()) {
@@ -75,9 +75,19 @@ final class HttpTable {
           format(ratio(tether, netty, Point::cpuUsPerRequest)));
     }
     failures.forEach(f -> out.println("FAILED " + f));
-    out.println("(medians over rounds; ratios are taken round by round, median over rounds;"
-        + " cpu us/req = the server's CPU time, all threads, over the run / requests; errors ="
-        + " wrk's socket errors + non-2xx answers, all rounds)");
+    out.println("(medians over rounds; ratios are taken round by round, median over rounds, so"
+        + " they need not equal the ratio of the medians; cpu us/req = the server's CPU time,"
+        + " all threads, over the run / requests; errors = wrk's socket errors + non-2xx"
+        + " answers, all rounds)");
+  }
+
+  private static String perRound(TreeMap<Integer, Point> runs) {
+    StringBuilder sb = new StringBuilder();
+    for (Point p : runs.values()) {
+      sb.append(sb.length() == 0 ? "" : "  ")
+          .append(String.format("%.0f @ %.1f", p.wrk().requestsPerSecond(), p.wrk().p99Ms()));
+    }
+    return sb.toString();
   }
 
   private static double ratio(TreeMap<Integer, Point> runs, TreeMap<Integer, Point> base,

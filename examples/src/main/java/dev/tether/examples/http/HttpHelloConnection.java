@@ -14,8 +14,10 @@ import java.time.Duration;
  * <p><b>Keep-alive.</b> HTTP/1.1 connections stay open unless the request says {@code
  * Connection: close}; HTTP/1.0 ones close unless it says {@code Connection: keep-alive}. A closing
  * answer carries {@code Connection: close} and the connection closes once it is written; bytes
- * after that request are not read. A connection idle (no byte read or written) for the idle
- * timeout is closed by the reactor (65 s by default, give or take its heartbeat interval).
+ * after that request are not read. There is no lingering close: a client still sending when the
+ * connection closes may get a reset (RST) that discards the answer. A connection idle (no byte
+ * read or written) for the idle timeout is closed by the reactor (65 s by default, give or take
+ * its heartbeat interval).
  *
  * <p><b>Pipelining.</b> Requests are answered in order; the answers to all requests of one read
  * go out in one write. Request bodies (Content-Length, up to 1 MiB) are read and discarded, and
@@ -30,7 +32,7 @@ import java.time.Duration;
  * copies what the socket does not take at once, so a request costs no allocation.
  */
 public final class HttpHelloConnection extends Connection {
-  /** Idle keep-alive connections are closed after this (SUPERVISOR.md's default). */
+  /** Idle keep-alive connections are closed after this (the default of design/SUPERVISOR.md). */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(65);
 
   private static final ThreadLocal<ByteBuffer> OUT =
