@@ -9,4 +9,5 @@ module dev.tether.examples {
   exports dev.tether.examples.channel;
   exports dev.tether.examples.echo;
   exports dev.tether.examples.hello;
+  exports dev.tether.examples.http;
 }

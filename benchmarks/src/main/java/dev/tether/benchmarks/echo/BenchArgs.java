@@ -1,11 +1,11 @@
 package dev.tether.benchmarks.echo;
 
 /** Argument parsing shared by the benchmark mains; failures name the argument and its value. */
-final class BenchArgs {
+public final class BenchArgs {
   private BenchArgs() {}
 
   /** Returns {@code args[0]} as a TCP port, or throws naming the value. */
-  static int port(String[] args) {
+  public static int port(String[] args) {
     if (args.length < 1) {
       throw new IllegalArgumentException(
           "port : missing (expected: a port 1..65535 as first argument)");
@@ -17,7 +17,7 @@ final class BenchArgs {
     return port;
   }
 
-  static int positive(String name, String value) {
+  public static int positive(String name, String value) {
     int n = parse(name, value);
     if (n < 1) {
       throw new IllegalArgumentException(name + " : " + n + " (expected: > 0)");

@@ -12,16 +12,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A running echo server JVM. Owns the child process: {@link #close()} terminates it (SIGTERM,
- * then SIGKILL after a deadline) and reaps it, so no process outlives the benchmark. Output goes
- * to a log file whose tail is shown when the server fails to start.
+ * A running server JVM (echo, http). Owns the child process: {@link #close()} terminates it
+ * (SIGTERM, then SIGKILL after a deadline) and reaps it, so no process outlives the benchmark.
+ * Output goes to a log file whose tail is shown when the server fails to start. Public for the
+ * other benchmarks that start servers (http).
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
   private static final long START_DEADLINE_MS = 30_000;
   private static final long CLK_TCK = 100; // USER_HZ on Linux x86-64
 
-  final ServerSpec spec;
-  final int port;
+  public final ServerSpec spec;
+  public final int port;
   private final Process process;
   private final Path log;
 
@@ -39,8 +40,8 @@ final class ServerProcess implements AutoCloseable {
    * @throws IOException if the JVM cannot start, dies, or does not listen within 30 s; the message
    *     carries the tail of its log
    */
-  static ServerProcess start(ServerSpec spec, String cpu, List<String> commonJvmArgs, Path logDir)
-      throws IOException {
+  public static ServerProcess start(ServerSpec spec, String cpu, List<String> commonJvmArgs,
+      Path logDir) throws IOException {
     int port = freePort();
     List<String> cmd = new ArrayList<>();
     if (cpu != null) {
@@ -97,7 +98,7 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /** CPU time (user + system, all threads) the server has used so far, in microseconds. */
-  long cpuMicros() throws IOException {
+  public long cpuMicros() throws IOException {
     String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
     // Fields after the ")" that closes the command name: state is field 3, utime 14, stime 15.
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

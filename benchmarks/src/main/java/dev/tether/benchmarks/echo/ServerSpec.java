@@ -8,16 +8,17 @@ import java.util.jar.JarFile;
 /**
  * One echo server to measure: a main class that takes {@code <port>} as its first argument, the
  * class path to run it on, and extra JVM options. A spec whose main class is not on its class path
- * is kept but marked skipped, so the table says why a row is missing.
+ * is kept but marked skipped, so the table says why a row is missing. Public for the other
+ * benchmarks that start servers (http).
  */
-record ServerSpec(String name, String mainClass, String classPath, List<String> jvmArgs) {
+public record ServerSpec(String name, String mainClass, String classPath, List<String> jvmArgs) {
 
-  ServerSpec {
+  public ServerSpec {
     jvmArgs = List.copyOf(jvmArgs);
   }
 
   /** Returns why this server cannot run, or null if its main class is on its class path. */
-  String skipReason() {
+  public String skipReason() {
     if (classPath == null || classPath.isBlank()) {
       return "no class path for " + mainClass + " (scripts/bench passes module examples' class"
           + " path once examples/src/main/java/dev/tether/examples/echo/EchoServer.java exists"
