@@ -2,7 +2,6 @@ package dev.tether.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tether.examples.http.HttpHello;
 import java.io.BufferedReader;
@@ -152,9 +151,10 @@ class HttpHelloIT {
     return run(cmd.toArray(new String[0]));
   }
 
-  /** Runs a peer program; returns its stdout; skips the test if the program is not installed. */
+  /** Runs a peer program; returns its stdout; fails the test if the program is not installed. */
   private static String run(String... cmd) throws Exception {
-    assumeTrue(onPath(cmd[0]), cmd[0] + " is not installed");
+    assertTrue(onPath(cmd[0]), cmd[0] + " is not installed (Debian: apt-get install " + cmd[0]
+        + "); a test that skips proves nothing");
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
       try {

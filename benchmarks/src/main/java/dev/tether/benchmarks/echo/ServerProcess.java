@@ -51,6 +51,7 @@ public final class ServerProcess implements AutoCloseable {
     cmd.addAll(commonJvmArgs);
     cmd.addAll(spec.jvmArgs());
     cmd.addAll(List.of("-cp", spec.classPath(), spec.mainClass(), Integer.toString(port)));
+    cmd.addAll(spec.args());
     Files.createDirectories(logDir);
     Path log = logDir.resolve(spec.name() + ".log");
     Process p = new ProcessBuilder(cmd)
@@ -99,11 +100,27 @@ public final class ServerProcess implements AutoCloseable {
 
   /** CPU time (user + system, all threads) the server has used so far, in microseconds. */
   public long cpuMicros() throws IOException {
-    String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-    // Fields after the ")" that closes the command name: state is field 3, utime 14, stime 15.
+    // The server's own CPU and its live children's (a pool's workers); reaped children's CPU
+    // counts in cutime/cstime, included too.
+    long ticks = ticks(process.toHandle(), true);
+    for (ProcessHandle child : process.children().toList()) {
+      ticks += ticks(child, false);
+    }
+    return ticks * 1_000_000L / CLK_TCK;
+  }
+
+  private static long ticks(ProcessHandle p, boolean withReapedChildren) throws IOException {
+    String stat;
+    try {
+      stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+    } catch (java.nio.file.NoSuchFileException e) {
+      return 0; // ended meanwhile
+    }
+    // Fields after the ")" that closes the command name: state is field 3, utime 14, stime 15,
+    // cutime 16, cstime 17.
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-    return ticks * 1_000_000L / CLK_TCK;
+    return withReapedChildren ? ticks + Long.parseLong(f[13]) + Long.parseLong(f[14]) : ticks;
   }
 
   String logTail() {

@@ -11,10 +11,17 @@ import java.util.jar.JarFile;
  * is kept but marked skipped, so the table says why a row is missing. Public for the other
  * benchmarks that start servers (http).
  */
-public record ServerSpec(String name, String mainClass, String classPath, List<String> jvmArgs) {
+public record ServerSpec(String name, String mainClass, String classPath, List<String> jvmArgs,
+    List<String> args) {
 
   public ServerSpec {
     jvmArgs = List.copyOf(jvmArgs);
+    args = List.copyOf(args);
+  }
+
+  /** A server whose only argument is the port. */
+  public ServerSpec(String name, String mainClass, String classPath, List<String> jvmArgs) {
+    this(name, mainClass, classPath, jvmArgs, List.of());
   }
 
   /** Returns why this server cannot run, or null if its main class is on its class path. */

@@ -21,8 +21,9 @@ import java.util.Map;
  * <p>Configured by system properties (scripts/bench maps its environment onto them):
  * {@code bench.wrk} (path of wrk, required), {@code bench.conns} (100), {@code bench.threads}
  * (wrk threads, 2), {@code bench.durationS} per point (10), {@code bench.warmupS} per warm-up
- * (2), {@code bench.rounds} (1), {@code bench.servers} (tether,netty), {@code bench.examplesCp}
- * (class path of module examples), {@code bench.serverJvmOpts}, {@code bench.logDir}.
+ * (2), {@code bench.rounds} (1), {@code bench.servers} (tether,pool,netty),
+ * {@code bench.examplesCp} (class path of module examples), {@code bench.serverJvmOpts},
+ * {@code bench.logDir}.
  */
 public final class HttpBench {
   private HttpBench() {}
@@ -32,6 +33,8 @@ public final class HttpBench {
     Map<ServerSpec, String> servers = new LinkedHashMap<>();
     servers.put(new ServerSpec("tether", "dev.tether.examples.http.HttpHello", examplesCp,
         List.of()), "Tether HttpHello, 1 reactor");
+    servers.put(new ServerSpec("pool", "dev.tether.examples.http.HttpHelloPool", examplesCp,
+        List.of(), List.of("2")), HttpTable.POOL_ROW);
     // Leak detection off, as in Netty's own benchmarks: the baseline gets its best showing.
     servers.put(new ServerSpec("netty", NettyHttpHello.class.getName(), benchmarksCp,
         List.of("-Dio.netty.leakDetection.level=disabled")), "Netty 4.2 codec-http, 2 loops");
@@ -48,7 +51,8 @@ public final class HttpBench {
     int durationS = positive("bench.durationS", "10");
     int warmupS = positive("bench.warmupS", "2");
     int rounds = positive("bench.rounds", "1");
-    List<String> wanted = List.of(System.getProperty("bench.servers", "tether,netty").split(","));
+    List<String> wanted =
+        List.of(System.getProperty("bench.servers", "tether,pool,netty").split(","));
     Path logDir = Path.of(System.getProperty("bench.logDir", "target/bench-logs"));
     List<String> jvmArgs = new ArrayList<>();
     String extra = System.getProperty("bench.serverJvmOpts", "").trim();

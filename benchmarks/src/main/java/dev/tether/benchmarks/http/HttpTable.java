@@ -11,13 +11,13 @@ import java.util.function.ToDoubleFunction;
 /**
  * Collects each (mode, server) point per round and prints medians over rounds, then per mode the
  * ratio of Tether to Netty taken round by round (the two measured seconds apart) and the median
- * of those. The pool row stays empty until the pool exists.
+ * of those, for Tether's one reactor and its pool.
  */
 final class HttpTable {
   /** One measured run: wrk's figures and the server's CPU time per request. */
   record Point(WrkResult wrk, double cpuUsPerRequest) {}
 
-  static final String POOL_ROW = "pool of 2 workers (fd handoff)";
+  static final String POOL_ROW = "Tether pool, 2 workers, handoff";
 
   private final Map<String, String> labels;
   /** mode -> server -> round -> point. */
@@ -59,20 +59,23 @@ final class HttpTable {
             median(runs, Point::cpuUsPerRequest),
             runs.values().stream().mapToLong(p -> p.wrk().errors()).sum(), perRound(runs));
       }
-      out.printf("%-18s %-31s %10s%n", m.getKey().label, POOL_ROW, "not yet built");
     }
     out.println();
-    for (Map.Entry<Wrk.Mode, Map<String, TreeMap<Integer, Point>>> m : points.entrySet()) {
-      TreeMap<Integer, Point> tether = m.getValue().get("tether");
-      TreeMap<Integer, Point> netty = m.getValue().get("netty");
-      if (tether == null || netty == null) {
-        continue;
+    for (String server : List.of("tether", "pool")) {
+      for (Map.Entry<Wrk.Mode, Map<String, TreeMap<Integer, Point>>> m : points.entrySet()) {
+        TreeMap<Integer, Point> ours = m.getValue().get(server);
+        TreeMap<Integer, Point> netty = m.getValue().get("netty");
+        if (ours == null || ours.isEmpty() || netty == null || netty.isEmpty()) {
+          continue;
+        }
+        out.printf("%-6s/netty, %-18s requests/s %sx  p99 %sx  cpu per request %sx%s%n", server,
+            m.getKey().label + ":",
+            format(ratio(ours, netty, p -> p.wrk().requestsPerSecond())),
+            format(ratio(ours, netty, p -> p.wrk().p99Ms())),
+            format(ratio(ours, netty, Point::cpuUsPerRequest)),
+            server.equals("pool") ? "   (goal: requests/s >= "
+                + (m.getKey() == Wrk.Mode.KEEP_ALIVE ? "0.8" : "0.7") + "x, p99 <= 1.5x)" : "");
       }
-      out.printf("tether/netty, %-18s requests/s %sx  p99 %sx  cpu per request %sx%n",
-          m.getKey().label + ":",
-          format(ratio(tether, netty, p -> p.wrk().requestsPerSecond())),
-          format(ratio(tether, netty, p -> p.wrk().p99Ms())),
-          format(ratio(tether, netty, Point::cpuUsPerRequest)));
     }
     failures.forEach(f -> out.println("FAILED " + f));
     out.println("(medians over rounds; ratios are taken round by round, median over rounds, so"

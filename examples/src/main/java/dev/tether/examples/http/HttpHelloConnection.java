@@ -31,7 +31,7 @@ import java.time.Duration;
  * per thread that ever served this class) and handed to {@link #sendData(ByteBuffer)}, which
  * copies what the socket does not take at once, so a request costs no allocation.
  */
-public final class HttpHelloConnection extends Connection {
+public class HttpHelloConnection extends Connection {
   /** Idle keep-alive connections are closed after this (the default of design/SUPERVISOR.md). */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(65);
 
@@ -40,6 +40,7 @@ public final class HttpHelloConnection extends Connection {
 
   private final HttpRequestParser parser = new HttpRequestParser();
   private final Duration idleTimeout;
+  private boolean closeAfterAnswer; // draining: the answer under way is the last
 
   /** A connection with the {@link #DEFAULT_IDLE_TIMEOUT}. */
   public HttpHelloConnection() {
@@ -76,7 +77,7 @@ public final class HttpHelloConnection extends Connection {
           append(out, HelloResponses.CONTINUE, HelloResponses.CONTINUE.length);
           break;
         case REQUEST:
-          closing = !parser.keepAlive();
+          closing = !parser.keepAlive() || closeAfterAnswer;
           byte[] ok = responses.ok(!closing, parser.http10());
           append(out, ok, parser.isHead() ? ok.length - HelloResponses.BODY.length
               : ok.length);
@@ -91,6 +92,20 @@ public final class HttpHelloConnection extends Connection {
     flush(out);
     if (closing) {
       closeConnectionAfterWriting();
+    }
+  }
+
+  /**
+   * Ends the connection politely for a draining worker: at once if it waits between requests
+   * (what is queued is written first), else after the answer to the request under way, which
+   * carries {@code Connection: close}. A client that sends its next request just as an idle
+   * connection closes sees the close, as with any keep-alive server; it retries on a new one.
+   */
+  public void closeWhenIdle() {
+    if (parser.betweenRequests()) {
+      closeConnectionAfterWriting();
+    } else {
+      closeAfterAnswer = true;
     }
   }
 

@@ -107,6 +107,11 @@ final class HttpRequestParser {
    * {@link Outcome#CONTINUE_EXPECTED}), of the rejected byte, or of {@code in}. The call after one
    * that returned {@link Outcome#REQUEST} starts the next request.
    */
+  /** Whether no byte of a next request has come: between requests (or before the first). */
+  boolean betweenRequests() {
+    return state == State.DONE || (state == State.START && headBytes == 0);
+  }
+
   Outcome parse(ByteBuffer in) {
     if (state == State.FAILED) {
       return Outcome.REJECTED;

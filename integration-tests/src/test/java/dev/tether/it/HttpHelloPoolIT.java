@@ -1,0 +1,173 @@
+package dev.tether.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tether.examples.http.HttpHelloPool;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The HTTP example served by a pool ({@link HttpHelloPool}) as its own process, driven as an
+ * operator drives it: requests from keep-alive clients, a worker killed, HUP, TERM.
+ */
+class HttpHelloPoolIT {
+  private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(90);
+
+  private final List<String> output = Collections.synchronizedList(new ArrayList<>());
+  private final HttpClient client = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(30)).build();
+  private Process pool;
+  private URI uri;
+
+  @BeforeEach
+  void startPool() throws Exception {
+    List<String> command = new ArrayList<>(List.of(HelloIT.javaExecutable(), "-cp",
+        System.getProperty("java.class.path")));
+    command.addAll(List.of(Workers.QUICK_JVM));
+    command.addAll(List.of(HttpHelloPool.class.getName(), "0", "2"));
+    pool = new ProcessBuilder(command).redirectErrorStream(true).start();
+    CompletableFuture<String> listening = new CompletableFuture<>();
+    CompletableFuture<Void> serving = new CompletableFuture<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(
+          new InputStreamReader(pool.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line = r.readLine(); line != null; line = r.readLine()) {
+          System.err.println("HttpHelloPool: " + line);
+          output.add(line);
+          if (line.startsWith("http hello pool (pid ")) {
+            listening.complete(line);
+          } else if (line.startsWith("http hello pool serving")) {
+            serving.complete(null);
+          }
+        }
+      } catch (IOException e) {
+        listening.completeExceptionally(e);
+      }
+      listening.completeExceptionally(new IOException("HttpHelloPool ended without listening"));
+      serving.completeExceptionally(new IOException("HttpHelloPool ended without serving"));
+    }, "http-hello-pool-output");
+    reader.setDaemon(true);
+    reader.start();
+    String line = listening.get(90, TimeUnit.SECONDS);
+    String port = line.substring(line.lastIndexOf(':') + 1, line.indexOf(']'));
+    uri = URI.create("http://127.0.0.1:" + port + "/");
+    serving.get(90, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void killPool() throws InterruptedException {
+    if (pool.isAlive()) {
+      List<ProcessHandle> workers = pool.children().toList();
+      pool.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      workers.forEach(ProcessHandle::destroyForcibly); // they exit at end of stream anyway
+    }
+  }
+
+  private String get() throws Exception {
+    HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri)
+        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode());
+    return r.body();
+  }
+
+  private Set<Long> workers() {
+    Set<Long> pids = new HashSet<>();
+    pool.children().forEach(p -> pids.add(p.pid()));
+    return pids;
+  }
+
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT_NANOS;
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "not within 90 s: " + what);
+      Thread.sleep(20); // polls a condition, with a deadline
+    }
+  }
+
+  private void signal(String name, long pid) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start();
+    assertTrue(kill.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(0, kill.exitValue());
+  }
+
+  @Test
+  void aRollingRestartUnderKeepAliveLoadFailsNoRequestAndAKilledWorkerIsReplaced()
+      throws Exception {
+    assertEquals("Hello, world!\n", get());
+    Set<Long> first = workers();
+    assertEquals(2, first.size(), first.toString());
+
+    AtomicBoolean done = new AtomicBoolean();
+    AtomicLong answered = new AtomicLong();
+    List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+    List<Thread> clients = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      Thread c = new Thread(() -> {
+        while (!done.get()) {
+          try {
+            assertEquals("Hello, world!\n", get());
+            answered.incrementAndGet();
+          } catch (Throwable e) {
+            failures.add(e);
+          }
+        }
+      });
+      c.start();
+      clients.add(c);
+    }
+    try {
+      await(() -> answered.get() > 100, "requests answered before the restart");
+      signal("HUP", pool.pid());
+      await(() -> Collections.disjoint(workers(), first) && workers().size() == 2,
+          "both workers replaced (workers now " + workers() + ", first " + first + ")");
+      long afterRestart = answered.get();
+      await(() -> answered.get() > afterRestart + 100, "requests answered after the restart");
+      assertEquals(List.of(), List.copyOf(failures), "requests failed by the rolling restart");
+
+      long victim = workers().iterator().next();
+      ProcessHandle.of(victim).orElseThrow().destroyForcibly();
+      await(() -> !workers().contains(victim) && workers().size() == 2, "the killed worker"
+          + " replaced");
+      long afterKill = answered.get();
+      await(() -> answered.get() > afterKill + 100, "requests answered after the kill");
+    } finally {
+      done.set(true);
+      for (Thread c : clients) {
+        c.join(60_000);
+      }
+    }
+    // A keep-alive client whose connection the killed worker held may see it reset (one per
+    // client at most): that is what a kill costs, and what the rolling restart did not.
+    assertTrue(failures.size() <= clients.size(), failures.toString());
+    synchronized (output) {
+      assertTrue(output.stream().anyMatch(l -> l.contains("killed by signal: Signaled[signal=9]")),
+          "the kill's exit record is logged");
+    }
+
+    signal("TERM", pool.pid());
+    assertTrue(pool.waitFor(90, TimeUnit.SECONDS));
+    assertEquals(0, pool.exitValue());
+    assertTrue(output.contains("http hello pool stopped"), output.toString());
+  }
+}
