@@ -118,9 +118,14 @@ class WorkerPoolIT {
 
   /** Waits until {@code n} workers are ready (a resize is asynchronous). */
   private void awaitReady(int n) throws InterruptedException {
+    awaitCondition(() -> pool.status().ready() == n, n + " ready");
+  }
+
+  private void awaitCondition(java.util.function.BooleanSupplier condition, String what)
+      throws InterruptedException {
     long deadline = System.nanoTime() + READY.toNanos();
-    while (pool.status().ready() != n) {
-      assertTrue(System.nanoTime() < deadline, "not " + n + " ready: " + pool.status());
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "not " + what + ": " + pool.status());
       Thread.sleep(20); // polls a condition, with a deadline
     }
   }
@@ -378,6 +383,24 @@ class WorkerPoolIT {
     assertEquals(List.of(), failures);
     assertTrue(pool.status().workers().stream().noneMatch(w -> first.contains(w.pid())));
     assertEquals(3, pool.status().ready());
+  }
+
+  @Test
+  void aWarmSpareTakesOverAtOnceAndAnotherBoots() throws Exception {
+    serving(builder(Map.of()).size(1).spares(1));
+    awaitCondition(() -> pool.status().workers().stream().anyMatch(w -> w.state().equals("spare")),
+        "a spare ready");
+    WorkerStatus spare = pool.status().workers().stream()
+        .filter(w -> w.state().equals("spare")).findFirst().orElseThrow();
+    assertEquals(-1, spare.slot());
+    int serving = Integer.parseInt(get(pool.call("ping")).get(1));
+    assertNotEquals(spare.pid(), serving, "a spare takes no request");
+    ProcessHandle.of(serving).orElseThrow().destroyForcibly();
+    nextExit(r -> r.pid() == serving);
+    assertEquals(Integer.toString(spare.pid()), get(pool.call("ping")).get(1),
+        "the spare serves in the slot");
+    awaitCondition(() -> pool.status().workers().stream()
+        .anyMatch(w -> w.state().equals("spare") && w.pid() != spare.pid()), "a new spare");
   }
 
   @Test

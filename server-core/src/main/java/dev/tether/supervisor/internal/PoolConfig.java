@@ -36,6 +36,7 @@ import java.util.function.Consumer;
  * @param recycleConnections connections handed after which a worker is recycled, 0: never
  * @param recycleHeap heap bytes in use above which a worker is recycled, 0: never
  * @param maxRecycling most slots recycling at once
+ * @param spares warm spares kept booted beside the pool's size
  * @param listen addresses the pool accepts connections on, handed to workers
  * @param inheritedListenFds listening sockets the pool takes over (systemd's), as fd numbers
  * @param systemd whether to notify systemd (when NOTIFY_SOCKET is set)
@@ -49,8 +50,9 @@ public record PoolConfig(AbstractServer server, int size, int minSize, int maxSi
     Duration failurePeriod, int sameBootFailures, int maxInFlight, int queueLimit,
     Duration requestTimeout, Duration drainTimeout, Duration gracefulTimeout,
     Duration termTimeout, int outputLines, int exitRecords, long recycleRequests,
-    long recycleConnections, long recycleHeap, int maxRecycling, List<SocketAddress> listen,
-    List<Integer> inheritedListenFds, boolean systemd, int maxHandoffs, Consumer<String> output,
+    long recycleConnections, long recycleHeap, int maxRecycling, int spares,
+    List<SocketAddress> listen, List<Integer> inheritedListenFds, boolean systemd,
+    int maxHandoffs, Consumer<String> output,
     PoolListener listener) {
 
   /** The workers' server class name. */

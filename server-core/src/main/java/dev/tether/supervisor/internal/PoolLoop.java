@@ -59,6 +59,8 @@ public final class PoolLoop {
   /** The longest id a request can get, to check a request's size before it is queued. */
   private static final String LONGEST_ID = Long.toString(Long.MAX_VALUE);
   private static final Duration OUTPUT_DRAIN_TIMEOUT = Duration.ofSeconds(1);
+  /** The slot of a spare. */
+  private static final int SPARE = -1;
   /** A JVM past an OutOfMemoryError is in no known state: it exits, and the pool replaces it. */
   private static final String EXIT_ON_OOM = "-XX:+ExitOnOutOfMemoryError";
 
@@ -69,6 +71,9 @@ public final class PoolLoop {
   private final List<PooledWorker> live = new ArrayList<>(); // every worker not reaped yet
   // A slot's replacement while it boots (recycling): it takes the slot once ready.
   private final Map<Integer, PooledWorker> successors = new HashMap<>();
+  // Warm spares: booted (or booting) workers in no slot, which take one over at once.
+  private final List<PooledWorker> spares = new ArrayList<>();
+  private boolean sparesHeld; // a spare failed: the next waits for the restart delay
   private final List<Integer> restarts = new ArrayList<>(); // by slot
   private final ArrayDeque<Integer> toSpawn = new ArrayDeque<>();
   private final ArrayDeque<PoolRequest> queue = new ArrayDeque<>();
@@ -293,6 +298,42 @@ public final class PoolLoop {
         spawn(slot, false);
       }
     }
+    while (booting < config.bootConcurrency() && spares.size() < config.spares() && !sparesHeld
+        && policy.gaveUp() == null && state != PoolState.STOPPING
+        && state != PoolState.STOPPED) {
+      spawn(SPARE, false);
+    }
+  }
+
+  /** A ready spare, or null. */
+  private PooledWorker readySpare() {
+    for (PooledWorker w : spares) {
+      if (w.state == PooledWorker.State.READY) {
+        return w;
+      }
+    }
+    return null;
+  }
+
+  /** Puts {@code spare} in {@code slot} and returns the worker it replaces there, or null. */
+  private PooledWorker place(PooledWorker spare, int slot) {
+    spares.remove(spare);
+    spare.slot = slot;
+    toSpawn.remove((Integer) slot);
+    LOG.info("pool of {}: slot {}: spare worker {} takes over", config.serverClass(), slot,
+        spare.pid());
+    return slots.set(slot, spare);
+  }
+
+  /** Fills empty slots with ready spares: no boot to wait for. */
+  private void fillFromSpares() {
+    for (int slot = 0; slot < size; slot++) {
+      PooledWorker spare;
+      if (slots.get(slot) == null && !successors.containsKey(slot)
+          && (spare = readySpare()) != null) {
+        place(spare, slot);
+      }
+    }
   }
 
   /** Spawns a worker for {@code slot}: to serve in it, or as its serving worker's successor. */
@@ -323,10 +364,13 @@ public final class PoolLoop {
           : e.getClass().getName()));
       return;
     }
-    PooledWorker w = new PooledWorker(slot, restarts.get(slot), spawned.process(), output,
+    PooledWorker w = new PooledWorker(slot, slot == SPARE ? 0 : restarts.get(slot),
+        spawned.process(), output,
         recycleLimit(config.recycleRequests()), recycleLimit(config.recycleConnections()));
     live.add(w);
-    if (successor) {
+    if (slot == SPARE) {
+      spares.add(w);
+    } else if (successor) {
       successors.put(slot, w);
     } else {
       slots.set(slot, w);
@@ -356,13 +400,14 @@ public final class PoolLoop {
     }
     policy.booted();
     reactor.addTimer(Duration.ofNanos(policy.periodNanos()), () -> {
-      if (slots.get(w.slot) == w && w.state == PooledWorker.State.READY) {
+      if (w.state == PooledWorker.State.READY) {
         policy.stable(w.slot);
       }
     });
     LOG.info("pool of {}: slot {}: worker {} ready after {} ms", config.serverClass(), w.slot,
         w.pid(), (System.nanoTime() - w.startedNanos) / 1_000_000);
     notifyListener(() -> config.listener().workerReady(w.status()));
+    fillFromSpares();
     spawnDue();
     updateState();
     dispatchQueued();
@@ -416,7 +461,13 @@ public final class PoolLoop {
       PooledWorker w = slots.get(slot);
       if (w != null && w.recycle && w.state == PooledWorker.State.READY
           && !successors.containsKey(slot)) {
-        spawn(slot, true);
+        PooledWorker spare = readySpare();
+        if (spare != null) { // takes over now; the recycled worker drains
+          drain(place(spare, slot), ExitReason.RECYCLED);
+          spawnDue();
+        } else {
+          spawn(slot, true);
+        }
         recycling++;
       }
     }
@@ -637,7 +688,8 @@ public final class PoolLoop {
     w.inFlight.clear();
     orphanHandoffs(w);
     live.remove(w);
-    boolean serving = slots.get(w.slot) == w;
+    boolean spare = spares.remove(w);
+    boolean serving = w.slot >= 0 && slots.get(w.slot) == w;
     if (serving) {
       slots.set(w.slot, null);
     }
@@ -657,7 +709,10 @@ public final class PoolLoop {
       }
     } else if (successor && failure) { // the old worker serves on; its recycling is tried again
       failed(w.slot, reason + " " + how + ": " + w.output.lastLine());
+    } else if (spare && failure) {
+      failed(SPARE, w.wasReady ? null : reason + " " + how + ": " + w.output.lastLine());
     }
+    fillFromSpares();
     spawnDue();
     updateState();
     dispatchQueued();
@@ -686,8 +741,13 @@ public final class PoolLoop {
       rejectQueuedIfNoneServes();
       return;
     }
+    if (slot == SPARE) {
+      sparesHeld = true;
+    }
     reactor.addTimer(Duration.ofNanos(delay), () -> {
-      if (slots.get(slot) == null && !toSpawn.contains(slot)) {
+      if (slot == SPARE) {
+        sparesHeld = false;
+      } else if (slots.get(slot) == null && !toSpawn.contains(slot)) {
         toSpawn.add(slot);
       }
       spawnDue();
@@ -965,6 +1025,7 @@ public final class PoolLoop {
       reject(request, "the pool stopped before a worker took it");
     }
     successors.clear();
+    spares.clear();
     for (PooledWorker w : List.copyOf(live)) {
       if (w.state.compareTo(PooledWorker.State.DRAINING) < 0) {
         drain(w, ExitReason.STOPPED);

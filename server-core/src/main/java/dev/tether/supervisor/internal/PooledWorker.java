@@ -23,7 +23,8 @@ final class PooledWorker {
     }
   }
 
-  final int slot;
+  /** Its slot; {@code -1} while it is a spare (a spare that takes over gets the slot). */
+  int slot;
   final int restarts;
   final ChildProcess process;
   final OutputTail output;
@@ -78,7 +79,8 @@ final class PooledWorker {
   }
 
   WorkerStatus status() {
-    return new WorkerStatus(slot, pid(), state.label(),
+    return new WorkerStatus(slot, pid(), slot < 0 && state == State.READY ? "spare"
+        : state.label(),
         Duration.ofNanos(System.nanoTime() - startedNanos), served, inFlight.size(), connections,
         handoffs.size(), heapUsed, Duration.ofNanos(lagMicros * 1000), restarts);
   }
