@@ -11,7 +11,7 @@ import java.util.Locale;
  * {@link PoolStatus} as a table for people, after {@code passenger-status}: the pool's state, one
  * line per worker, then the last exit records with their last output line. Control characters in
  * output lines are shown as {@code \\uXXXX}, so a worker's output cannot move the terminal's
- * cursor or change its colours. Stateless; thread-safe.
+ * cursor or change its colours; other characters stay as they are. Stateless; thread-safe.
  */
 public final class StatusTable {
   /** Exit records shown; the JSON has them all. */
@@ -62,12 +62,19 @@ public final class StatusTable {
     return String.format(Locale.ROOT, "%dd%02dh", s / 86_400, s % 86_400 / 3600);
   }
 
-  /** {@code line} with C0 and C1 control characters (ESC, CR, BEL...) as {@code \\uXXXX}. */
+  /**
+   * {@code line} with C0 and C1 control characters (ESC, CR, BEL...) and unpaired surrogates
+   * (which UTF-8 cannot carry) as {@code \\uXXXX}.
+   */
   static String printable(String line) {
     StringBuilder b = new StringBuilder(line.length());
     for (int i = 0; i < line.length(); i++) {
       char c = line.charAt(i);
-      if (c < 0x20 || (c >= 0x7f && c < 0xa0)) {
+      boolean pair = Character.isHighSurrogate(c) && i + 1 < line.length()
+          && Character.isLowSurrogate(line.charAt(i + 1));
+      if (pair) {
+        b.append(c).append(line.charAt(++i));
+      } else if (c < 0x20 || (c >= 0x7f && c < 0xa0) || Character.isSurrogate(c)) {
         b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
       } else {
         b.append(c);

@@ -64,7 +64,8 @@ class StatusRenderingTest {
     assertEquals("recent exits: 2 (last 2, newest last)", lines[4]);
     assertTrue(lines[5].startsWith("  worker 99 (slot 0) crashed"), lines[5]);
     assertTrue(lines[6].startsWith("    last output: q\" b\\ nl\\u000a cr\\u000d tab\\u0009"
-        + " esc\\u001b[31m nul\\u0000 del\\u007f c1\\u0085 \u00e9\u4e2d"), lines[6]);
+        + " esc\\u001b[31m nul\\u0000 del\\u007f c1\\u0085 \u00e9\u4e2d \ud83d\ude00 lone\\ud800"
+        + " end"), lines[6]);
     assertFalse(table.chars().anyMatch(c -> c < 0x20 && c != '\n'));
     assertTrue(lines[7].startsWith("  worker 98 (slot 1) killed by signal"), lines[7]);
     assertEquals(8, lines.length); // the signaled worker had no output
