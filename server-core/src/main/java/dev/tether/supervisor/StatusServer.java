@@ -10,6 +10,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A pool's status for operators on a Unix socket, as {@code passenger-status} has it: each
@@ -44,6 +46,7 @@ import java.util.function.Supplier;
 public final class StatusServer implements AutoCloseable {
   /** How long a request waits for the status before it is answered with an error. */
   public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(2);
+  private static final Logger LOG = LoggerFactory.getLogger(StatusServer.class);
 
   private final Path socket;
   private final StatusSocketFile.Listening listening;
@@ -61,8 +64,8 @@ public final class StatusServer implements AutoCloseable {
       try {
         reactor.run(() -> {
           try {
-            reactor.watch(listening.fd(), new StatusAcceptor(reactor, listening.fd(), socket,
-                listening.uid(), source, minReady, deadline)).setNotifyReadable(true);
+            reactor.watch(listening.fd(), new StatusAcceptor(reactor, socket, listening.uid(),
+                source, minReady, deadline)).setNotifyReadable(true);
             running.complete(null);
           } catch (RuntimeException e) { // the reactor would log it and run on, serving nothing
             running.completeExceptionally(e);
@@ -70,8 +73,9 @@ public final class StatusServer implements AutoCloseable {
           }
         });
       } catch (RuntimeException | Error e) {
-        running.completeExceptionally(e);
-        throw e;
+        if (!running.completeExceptionally(e)) {
+          LOG.error("status socket {}: the server's loop failed; it answers no more", socket, e);
+        }
       }
     }, "tether-status");
     thread.setDaemon(true);
@@ -79,6 +83,7 @@ public final class StatusServer implements AutoCloseable {
     try {
       running.join();
     } catch (CompletionException e) {
+      joinThread();
       release();
       throw e.getCause() instanceof RuntimeException r ? r : e;
     }
@@ -145,15 +150,20 @@ public final class StatusServer implements AutoCloseable {
       closed = true;
     }
     reactor.stop();
+    joinThread();
+    release();
+  }
+
+  /** Waits for the thread to end, also when interrupted: the fds must be released either way. */
+  private void joinThread() {
     boolean interrupted = false;
     while (thread.isAlive()) {
       try {
         thread.join();
       } catch (InterruptedException e) {
-        interrupted = true; // the fds must be released either way: finish, then say so
+        interrupted = true;
       }
     }
-    release();
     if (interrupted) {
       Thread.currentThread().interrupt();
     }

@@ -30,21 +30,23 @@ public final class StatusAcceptor extends Watcher {
   /** Most connections accepted per readiness event, so that accepting never starves the loop. */
   private static final int ACCEPTS_PER_TURN = 16;
 
+  /** After a failed accept (EMFILE...), the rest before the next: no busy loop of warnings. */
+  private static final Duration BACK_OFF = Duration.ofMillis(100);
+
   private final Reactor reactor;
-  private final int listenFd;
   private final Path path;
   private final int uid;
   private final Supplier<StatusConnection> connections;
   private final Sockets sockets = new Sockets();
 
   /**
-   * An acceptor on {@code listenFd} (at {@code path}, for logs) for peers of {@code uid}, whose
-   * connections get their status from {@code source} (see {@link StatusConnection}).
+   * An acceptor, to be watched by {@code reactor}, of the socket at {@code path} (for logs) for
+   * peers of {@code uid}, whose connections get their status from {@code source} (see
+   * {@link StatusConnection}).
    */
-  public StatusAcceptor(Reactor reactor, int listenFd, Path path, int uid,
-      Supplier<PoolStatus> source, int minReady, Duration deadline) {
+  public StatusAcceptor(Reactor reactor, Path path, int uid, Supplier<PoolStatus> source,
+      int minReady, Duration deadline) {
     this.reactor = reactor;
-    this.listenFd = listenFd;
     this.path = path;
     this.uid = uid;
     this.connections = () -> new StatusConnection(source, minReady, deadline);
@@ -55,9 +57,16 @@ public final class StatusAcceptor extends Watcher {
     for (int i = 0; i < ACCEPTS_PER_TURN; i++) {
       int fd;
       try {
-        fd = sockets.accept(listenFd);
+        fd = sockets.accept(fd());
       } catch (NativeCallException e) { // EMFILE and kin: the client waits in the backlog
-        LOG.warn("status socket {}: accepting failed: {}", path, e.getMessage());
+        LOG.warn("status socket {}: accepting failed; resting {} ms: {}", path,
+            BACK_OFF.toMillis(), e.getMessage());
+        setNotifyReadable(false); // level-triggered: it would be reported again at once
+        reactor.addTimer(BACK_OFF, () -> {
+          if (isAttached()) {
+            setNotifyReadable(true);
+          }
+        });
         return;
       }
       if (fd < 0) {

@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * it and closes. The status comes from {@code source} on the reactor's defer pool, never on the
  * reactor thread (a pool's {@code status()} waits for the pool's own loop), and must come within
  * the deadline, else the answer is an error: a late status is dropped. A client that sends no
- * complete line within {@link #REQUEST_TIMEOUT} or more than {@link #MAX_REQUEST} bytes is closed.
+ * complete line within {@link #REQUEST_TIMEOUT} is closed, one that sends more than
+ * {@link #MAX_REQUEST} bytes answered with an error; one that does not read its answer is closed
+ * the request timeout after the deadline.
  *
  * <p>Reactor thread only, as every {@link Connection}.
  */
@@ -49,11 +51,12 @@ final class StatusConnection extends Connection {
       char c = (char) (data.get() & 0xff);
       if (c == '\n') {
         answering = true;
-        pause(); // nothing more to read; the inactivity timeout still bounds a slow reader
+        pause(); // nothing more to read
+        setInactivityTimeout(deadline.plus(REQUEST_TIMEOUT)); // the answer comes, then is read
         request(line.toString().strip());
       } else if (line.length() == MAX_REQUEST) {
         reply(StatusRequest.ERROR + "request longer than " + MAX_REQUEST
-            + " bytes (expected: one of status, table, metrics, ready, live)\n");
+            + " bytes (expected: " + StatusRequest.EXPECTED + ")\n");
       } else {
         line.append(c);
       }
@@ -65,7 +68,7 @@ final class StatusConnection extends Connection {
     StatusRequest request = StatusRequest.parse(words);
     if (request == null) {
       reply(StatusRequest.ERROR + "unknown request '" + StatusTable.printable(words)
-          + "' (expected: one of status, table, metrics, ready, live)\n");
+          + "' (expected: " + StatusRequest.EXPECTED + ")\n");
       return;
     }
     long start = System.nanoTime();

@@ -25,6 +25,8 @@ public enum StatusRequest {
 
   /** The prefix of every failed answer. */
   public static final String ERROR = "error: ";
+  /** What a request may be, for error messages. */
+  static final String EXPECTED = "one of status, table, metrics, ready, live";
 
   /** The request named {@code line} (without its newline), or null if there is none. */
   public static StatusRequest parse(String line) {

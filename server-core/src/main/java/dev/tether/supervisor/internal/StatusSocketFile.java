@@ -8,7 +8,6 @@ import dev.tether.unix.internal.Processes;
 import dev.tether.unix.internal.Sockets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -44,33 +43,41 @@ public final class StatusSocketFile {
     Path dir = socket.toAbsolutePath().getParent();
     int uid = Processes.effectiveUid();
     boolean created = createPrivate(dir);
-    checkPrivate(dir, uid);
-    removeStale(socket);
-    int fd = new Sockets().listenUnix(socket, BACKLOG);
+    int fd = -1;
     try {
+      checkPrivate(dir, uid);
+      removeStale(socket);
+      fd = new Sockets().listenUnix(socket, BACKLOG);
       Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+      return new Listening(fd, created, uid);
     } catch (IOException | RuntimeException e) {
-      Io.close(fd);
-      remove(socket, false);
-      throw new StatusSocketException("status socket " + socket + " : chmod 0600 failed", e);
+      if (fd >= 0) {
+        Io.close(fd);
+        remove(socket, created);
+      } else if (created) {
+        deleteQuietly(dir);
+      }
+      throw e instanceof RuntimeException r ? r
+          : new StatusSocketException("status socket " + socket + " : chmod 0600 failed", e);
     }
-    return new Listening(fd, created, uid);
   }
 
   /**
    * Removes the socket file, and its directory if {@code directoryToo} and it is empty. Errors are
-   * ignored: there is nothing left to do about them.
+   * ignored: a directory someone filled stays, a stale socket file is replaced by the next start.
    */
   public static void remove(Path socket, boolean directoryToo) {
+    deleteQuietly(socket);
+    if (directoryToo) {
+      deleteQuietly(socket.toAbsolutePath().getParent());
+    }
+  }
+
+  private static void deleteQuietly(Path path) {
     try {
-      Files.deleteIfExists(socket);
-      if (directoryToo) {
-        Files.deleteIfExists(socket.toAbsolutePath().getParent());
-      }
-    } catch (DirectoryNotEmptyException e) {
-      // someone put something there: it stays
+      Files.deleteIfExists(path);
     } catch (IOException e) {
-      // nothing to be done: the next start replaces a stale socket file anyway
+      // see remove(): nothing to be done
     }
   }
 
