@@ -35,6 +35,7 @@ public final class Linux {
   public static final int SO_REUSEADDR = 2;
   public static final int SO_TYPE = 3;
   public static final int SO_ERROR = 4;
+  public static final int SO_PEERCRED = 17;
   public static final int SO_ACCEPTCONN = 30;
   public static final int SO_DOMAIN = 39;
   public static final int SCM_RIGHTS = 1;

@@ -17,6 +17,11 @@ public final class Processes {
     return Libc.processes();
   }
 
+  /** This process's effective user id: the uid its files and sockets' peers see. */
+  public static int effectiveUid() {
+    return calls().geteuid();
+  }
+
   /**
    * Sends {@code signal} to {@code pid} (a negative pid names a process group).
    *

@@ -164,6 +164,21 @@ public final class Sockets {
     return option.getInt(0);
   }
 
+  /**
+   * Who is at the other end of connected AF_UNIX socket {@code fd} ({@code SO_PEERCRED}): the
+   * credentials the kernel recorded when the peer connected (or made the pair), which the peer
+   * cannot forge.
+   *
+   * @throws dev.tether.unix.NativeCallException EBADF if {@code fd} is not open, ENOTSOCK if it
+   *     is no socket
+   */
+  public PeerCredentials peerCredentials(int fd) {
+    option.putInt(PeerCredentials.BYTES, PeerCredentials.BYTES); // the length slot after them
+    check(libc.getsockopt(fd, Linux.SOL_SOCKET, Linux.SO_PEERCRED, optionAddress,
+        optionAddress + PeerCredentials.BYTES), "getsockopt(SO_PEERCRED)", fd);
+    return new PeerCredentials(option.getInt(0), option.getInt(4), option.getInt(8));
+  }
+
   /** Accepts one connection, non-blocking and close-on-exec; -1 if none is pending. */
   public int accept(int listenFd) {
     int fd = libc.accept4(listenFd, 0L, 0L, Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC);

@@ -9,6 +9,10 @@ import jnr.ffi.annotations.Out;
  * ({@code @IgnoreError}); structs are direct memory.
  */
 public interface ProcessCalls {
+  /** {@code geteuid(2)}: always succeeds. */
+  @IgnoreError
+  int geteuid();
+
   int kill(int pid, int sig);
 
   int waitpid(int pid, @Out int[] status, int options);

@@ -35,6 +35,33 @@ class NativeLayerTest {
   }
 
   @Test
+  void peerCredentialsNameThisProcessAndItsUid() throws Exception {
+    int[] pair = Sockets.pair();
+    try {
+      PeerCredentials peer = new Sockets().peerCredentials(pair[0]);
+      assertEquals(ProcessHandle.current().pid(), peer.pid());
+      assertEquals(Processes.effectiveUid(), peer.uid());
+      assertEquals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"), peer.uid());
+    } finally {
+      Io.close(pair[0]);
+      Io.close(pair[1]);
+    }
+  }
+
+  @Test
+  void peerCredentialsOfANonSocketFailWithENOTSOCK() {
+    int[] pipe = Io.pipe(true);
+    try {
+      NativeCallException e = assertThrows(NativeCallException.class,
+          () -> new Sockets().peerCredentials(pipe[0]));
+      assertEquals(Linux.ENOTSOCK, e.errno());
+    } finally {
+      Io.close(pipe[0]);
+      Io.close(pipe[1]);
+    }
+  }
+
+  @Test
   void socketPairsAreCloseOnExec() {
     int[] pair = Sockets.pair();
     try {
