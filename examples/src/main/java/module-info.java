@@ -4,6 +4,7 @@
  */
 module dev.tether.examples {
   requires dev.tether.server;
+  requires java.net.http; // PoolDemo's client
   requires org.slf4j;
 
   exports dev.tether.examples.channel;

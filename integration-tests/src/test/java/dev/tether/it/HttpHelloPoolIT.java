@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,6 +40,7 @@ class HttpHelloPoolIT {
       .connectTimeout(Duration.ofSeconds(30)).build();
   private Process pool;
   private URI uri;
+  private String statusSocket;
 
   @BeforeEach
   void startPool() throws Exception {
@@ -70,8 +72,9 @@ class HttpHelloPoolIT {
     reader.setDaemon(true);
     reader.start();
     String line = listening.get(90, TimeUnit.SECONDS);
-    String port = line.substring(line.lastIndexOf(':') + 1, line.indexOf(']'));
-    uri = URI.create("http://127.0.0.1:" + port + "/");
+    String address = line.substring(0, line.indexOf(']'));
+    uri = URI.create("http://127.0.0.1:" + address.substring(address.lastIndexOf(':') + 1) + "/");
+    statusSocket = line.substring(line.lastIndexOf(' ') + 1);
     serving.get(90, TimeUnit.SECONDS);
   }
 
@@ -102,6 +105,21 @@ class HttpHelloPoolIT {
     while (!condition.getAsBoolean()) {
       assertTrue(System.nanoTime() < deadline, "not within 90 s: " + what);
       Thread.sleep(20); // polls a condition, with a deadline
+    }
+  }
+
+  /** {@code scripts/tether-status SOCKET}'s output, which must exit 0. */
+  private String statusTable() {
+    try {
+      Process status = new ProcessBuilder(Path.of("..", "scripts", "tether-status")
+          .toAbsolutePath().normalize().toString(), statusSocket).redirectErrorStream(true)
+          .start();
+      String table = new String(status.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(status.waitFor(60, TimeUnit.SECONDS));
+      assertEquals(0, status.exitValue(), table);
+      return table;
+    } catch (IOException | InterruptedException e) {
+      throw new AssertionError(e);
     }
   }
 
@@ -164,6 +182,12 @@ class HttpHelloPoolIT {
       assertTrue(output.stream().anyMatch(l -> l.contains("killed by signal: Signaled[signal=9]")),
           "the kill's exit record is logged");
     }
+
+    // The replacement's process exists before it is ready: the operator's view says when.
+    await(() -> statusTable().startsWith("pool SERVING: 2 of 2 workers ready"),
+        "tether-status shows the pool serving");
+    String table = statusTable();
+    assertTrue(table.contains("killed by signal"), "the kill's exit record: " + table);
 
     signal("TERM", pool.pid());
     assertTrue(pool.waitFor(90, TimeUnit.SECONDS));

@@ -6,6 +6,7 @@ import dev.tether.server.internal.ServerAccess;
 import dev.tether.supervisor.internal.PoolConfig;
 import dev.tether.supervisor.internal.PoolLoop;
 import java.net.SocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,11 +57,14 @@ import java.util.function.Predicate;
 public final class WorkerPool {
   private final PoolConfig config;
   private final PoolLoop loop;
+  private final Path statusSocket; // null: none
+  private volatile StatusServer statusServer;
   private final Object stateLock = new Object();
   private PoolState state = PoolState.NEW; // guarded by stateLock
 
-  private WorkerPool(PoolConfig config) {
+  private WorkerPool(PoolConfig config, Path statusSocket) {
     this.config = config;
+    this.statusSocket = statusSocket;
     this.loop = new PoolLoop(config, this::stateChanged);
   }
 
@@ -76,9 +80,19 @@ public final class WorkerPool {
    * @throws IllegalStateException if started already
    * @throws dev.tether.unix.NativeCallException if an address cannot be bound (nothing is left
    *     open then)
+   * @throws StatusSocketException if the status socket cannot be served (the pool is stopped)
    */
   public void start() {
     loop.start();
+    if (statusSocket != null) {
+      try {
+        statusServer = StatusServer.start(statusSocket, loop::status,
+            Math.max(1, config.minSize()), StatusServer.DEFAULT_DEADLINE);
+      } catch (RuntimeException e) {
+        loop.stop();
+        throw e;
+      }
+    }
   }
 
   /**
@@ -184,7 +198,12 @@ public final class WorkerPool {
    */
   public void stop() {
     if (state() != PoolState.NEW) {
-      loop.stop();
+      loop.stop(); // meanwhile the status socket says: live, not ready (stopping)
+    }
+    StatusServer server = statusServer;
+    if (server != null) {
+      statusServer = null;
+      server.close();
     }
   }
 
@@ -233,6 +252,7 @@ public final class WorkerPool {
     private long recycleHeap;
     private int maxRecycling = 1;
     private int spares;
+    private Path statusSocket;
     private int maxHandoffs = 64;
     private final List<Integer> inheritedListenFds = new ArrayList<>();
     private boolean systemd = true;
@@ -420,6 +440,17 @@ public final class WorkerPool {
       return this;
     }
 
+    /**
+     * Serves the pool's status to operators at {@code socket} ({@link StatusServer}: 0600 in a
+     * 0700 directory, the peer's uid checked; {@code scripts/tether-status}) from
+     * {@link WorkerPool#start()} until {@link WorkerPool#stop()}. Ready means at least the pool's
+     * minimum size (at least 1) serves.
+     */
+    public Builder statusSocket(Path socket) {
+      this.statusSocket = Objects.requireNonNull(socket, "socket");
+      return this;
+    }
+
     /** The pool's events. */
     public Builder listener(PoolListener l) {
       this.listener = Objects.requireNonNull(l, "listener");
@@ -468,7 +499,7 @@ public final class WorkerPool {
           queueLimit, requestTimeout, drainTimeout, gracefulTimeout, termTimeout, outputLines,
           exitRecords, recycleRequests, recycleConnections, recycleHeap, maxRecycling,
           spares, List.copyOf(listen), List.copyOf(inheritedListenFds), systemd, maxHandoffs,
-          output, listener));
+          output, listener), statusSocket);
     }
 
     private static void atLeast(String what, int n, int min) {
