@@ -125,6 +125,19 @@ public abstract class Connection {
     return endpoint().writeCallback(callback);
   }
 
+  /**
+   * Leaves the reactor without closing the fd (EventMachine's {@code detach}, Danga::Socket's
+   * {@code steal_socket}): the fd is out of the poll set, {@link #unbind()} runs, and the fd is
+   * returned to the caller, who owns it from then on (to hand it to another process, say). The
+   * socket keeps what the peer sent that was not read yet.
+   *
+   * @throws IllegalStateException unless the connection is open and connected with nothing
+   *     queued to write and no proxy (the fd then stays here)
+   */
+  public final int detach() {
+    return endpoint().detach();
+  }
+
   /** Closes at once, dropping queued data; {@link #unbind()} follows. Idempotent. */
   public final void closeConnection() {
     endpoint().close(null);

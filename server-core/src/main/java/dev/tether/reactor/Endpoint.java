@@ -355,6 +355,12 @@ final class Endpoint extends Handle {
     }
   }
 
+  /** Delivers {@code data} as input that has just been read (an adopted connection's). */
+  void deliver(ByteBuffer data) {
+    touch();
+    reactor.callbacks().invoke(Callbacks.RECEIVE, connection, data);
+  }
+
   void closeAfterWriting() {
     if (state == CLOSED || state == CLOSING) {
       return;
@@ -369,8 +375,28 @@ final class Endpoint extends Handle {
     }
   }
 
+  /**
+   * Leaves the loop without closing the fd, which the caller owns from then on; unbind runs.
+   *
+   * @throws IllegalStateException unless open with nothing queued and no proxy
+   */
+  int detach() {
+    if (state != OPEN || !out.isEmpty() || proxyTarget != null || proxySource != null) {
+      throw new IllegalStateException("detach() of fd " + fd + " (expected: an open, connected"
+          + " connection with nothing queued and no proxy; it has " + out.bytes() + " bytes queued"
+          + (state == OPEN ? "" : " and is " + (state == CLOSING ? "closing" : "not open")) + ")");
+    }
+    int detached = fd;
+    release(null, false);
+    return detached;
+  }
+
   /** Releases the fd and the queue, unlinks proxies, then runs unbind. Idempotent. */
   void close(Throwable reason) {
+    release(reason, true);
+  }
+
+  private void release(Throwable reason, boolean closeFd) {
     if (state == CLOSED) {
       return;
     }
@@ -381,7 +407,9 @@ final class Endpoint extends Handle {
       connectTimer = null;
     }
     reactor.unregister(this);
-    Io.close(fd);
+    if (closeFd) {
+      Io.close(fd);
+    }
     out.release();
     if (inactivityNanos > 0) {
       reactor.trackInactivity(this, false);

@@ -8,6 +8,7 @@ import java.io.FileDescriptor;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -360,6 +361,20 @@ public final class Reactor {
   public <C extends Connection> C attach(int fd, C connection) {
     checkLoop();
     connector.attach(fd, connection);
+    return connection;
+  }
+
+  /**
+   * {@link #attach(int, Connection)}, then {@code alreadyRead} (bytes another process read from
+   * the fd and did not handle, such as a worker that handed the connection back) delivered to
+   * {@link Connection#receiveData} before anything the socket still holds. Takes ownership of
+   * {@code fd} as {@code attach} does.
+   */
+  public <C extends Connection> C attach(int fd, C connection, ByteBuffer alreadyRead) {
+    attach(fd, connection);
+    if (alreadyRead.hasRemaining() && connection.isOpen()) {
+      connection.endpoint.deliver(alreadyRead);
+    }
     return connection;
   }
 

@@ -239,6 +239,21 @@ public abstract class AbstractServer {
    */
   protected void drainConnections() throws Exception { }
 
+  /**
+   * Worker side, under a pool: hands {@code connection} (one the pool handed to this worker) back
+   * to the pool, with {@code unhandled} (bytes it read and did not handle, at most 32 KiB), for
+   * another worker to serve; its client keeps the connection. Meant for
+   * {@link #drainConnections()}: an idle keep-alive connection moves instead of closing. Reactor
+   * thread.
+   *
+   * @throws IllegalStateException if the connection cannot leave the reactor now (data still
+   *     queued to write: hand it back once written, see {@link Connection#write(Runnable)})
+   * @throws IllegalArgumentException if {@code unhandled} is above 32 KiB
+   */
+  protected final void handBack(Connection connection, java.nio.ByteBuffer unhandled) {
+    client().requests().handBack(connection, unhandled);
+  }
+
   /** Whether the pool has drained this worker ({@link #drainConnections()} was called). */
   protected final boolean isDraining() {
     return draining;

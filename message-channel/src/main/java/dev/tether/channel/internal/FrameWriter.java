@@ -52,12 +52,27 @@ public final class FrameWriter {
    * @throws IllegalArgumentException if the name is not reserved; nothing is written
    */
   public void writeTetherMessage(List<String> message) {
+    checkTetherName(message);
+    writeFrame(message);
+  }
+
+  /**
+   * Writes one of Tether's own messages with {@code fds} attached (on the carrier byte after its
+   * fd header frame, as {@link #writeMessage(List, FileDescriptor[])}); the caller keeps the fds.
+   */
+  public void writeTetherMessage(List<String> message, FileDescriptor... fds) {
+    checkTetherName(message);
+    checkFds(fds);
+    writeFrame(MessageEncoder.withFdHeader(message, fds.length));
+    writeFdByte(fds);
+  }
+
+  private static void checkTetherName(List<String> message) {
     String name = message.isEmpty() ? null : message.get(0);
     if (name == null || name.isEmpty() || name.charAt(0) != RESERVED) {
       throw new IllegalArgumentException("name : " + name + " (expected: a reserved name,"
           + " starting with U+0001)");
     }
-    writeFrame(message);
   }
 
   /**
@@ -74,19 +89,7 @@ public final class FrameWriter {
       writeMessage(message);
       return;
     }
-    if (fds.length > WireFormat.MAX_FDS_PER_MESSAGE) {
-      throw new TooManyFdsException("message carries " + fds.length + " fds (expected: <= "
-          + WireFormat.MAX_FDS_PER_MESSAGE + ")");
-    }
-    // Checked before the header goes out: a carrier byte refused after it would leave the
-    // peer's stream out of step.
-    for (int i = 0; i < fds.length; i++) {
-      int number = Fds.number(fds[i]);
-      if (number < 0 || !Io.isOpen(number)) {
-        throw new IllegalArgumentException("fds[" + i + "] : " + number
-            + " (expected: an open fd)");
-      }
-    }
+    checkFds(fds);
     checkName(message);
     writeFrame(MessageEncoder.withFdHeader(message, fds.length));
     writeFdByte(fds);
@@ -154,6 +157,24 @@ public final class FrameWriter {
       throw new ChannelIOException("cannot serialize " + message.getClass().getName(), e);
     }
     flush(out.flip());
+  }
+
+  /**
+   * Checked before the header goes out: a carrier byte refused after it would leave the peer's
+   * stream out of step.
+   */
+  private static void checkFds(FileDescriptor[] fds) {
+    if (fds.length > WireFormat.MAX_FDS_PER_MESSAGE) {
+      throw new TooManyFdsException("message carries " + fds.length + " fds (expected: <= "
+          + WireFormat.MAX_FDS_PER_MESSAGE + ")");
+    }
+    for (int i = 0; i < fds.length; i++) {
+      int number = Fds.number(fds[i]);
+      if (number < 0 || !Io.isOpen(number)) {
+        throw new IllegalArgumentException("fds[" + i + "] : " + number
+            + " (expected: an open fd)");
+      }
+    }
   }
 
   private void writeFrame(List<String> message) {

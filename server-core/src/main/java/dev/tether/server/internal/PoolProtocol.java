@@ -13,9 +13,12 @@ import java.util.List;
  * worker -&gt; pool   [U+0001 "reply", id, reply...]       its reply: the handler's first message
  * pool -&gt; worker   [U+0001 "beat", seq]                 a heartbeat
  * worker -&gt; pool   [U+0001 "beat", seq, lag us, in flight, connections, heap used, served]
- * pool -&gt; worker   [U+0001 "conn", id] + 1 fd           an accepted connection to serve
+ * pool -&gt; worker   [U+0001 "conn", id, read] + 1 fd     a connection to serve (read: base64 of
+ *                                                       bytes read before, handed back; or "")
  * worker -&gt; pool   [U+0001 "ack", id]                   it is served: the pool closes its copy
  * pool -&gt; worker   [U+0001 "drain"]                     no more work comes: finish what you have
+ * worker -&gt; pool   [U+0001 "back", read] + 1 fd         a connection handed back (draining),
+ *                                                       with the bytes it read, not handled
  * </pre>
  *
  * <p>Ids are the pool's: a reply names the request it answers, so a reply that comes after its
@@ -32,6 +35,10 @@ public final class PoolProtocol {
   public static final String CONN = "\u0001conn";
   /** Name of a worker's acknowledgement of a handed connection. */
   public static final String ACK = "\u0001ack";
+  /** Name of a connection a worker hands back to its pool (with its fd). */
+  public static final String BACK = "\u0001back";
+  /** Most bytes read and not handled that go with a connection handed back. */
+  public static final int MAX_HANDED_BACK_BYTES = 32 * 1024;
   /** Name of the pool's word that a worker gets no more work and is stopped once it is idle. */
   public static final String DRAIN = "\u0001drain";
   /** Second element of the error reply to a request whose handler wrote no reply. */

@@ -7,7 +7,10 @@ import dev.tether.reactor.Connection;
 import dev.tether.reactor.Reactor;
 import dev.tether.server.DeferredReply;
 import dev.tether.server.WorkerChannel;
+import dev.tether.unix.internal.Io;
 import java.io.FileDescriptor;
+import java.nio.ByteBuffer;
+import java.util.Base64;
 import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -106,6 +109,8 @@ public final class PoolRequests {
    */
   public void handedOver(List<String> args, List<FileDescriptor> fds, Reactor reactor,
       Supplier<? extends Connection> factory) {
+    ByteBuffer alreadyRead = ByteBuffer.wrap(args.size() > 1
+        ? Base64.getDecoder().decode(args.get(1)) : new byte[0]);
     try {
       for (FileDescriptor fd : fds) {
         if (factory == null) {
@@ -115,13 +120,40 @@ public final class PoolRequests {
           continue;
         }
         try {
-          reactor.attach(fd, factory.get()); // owns the fd from here, also if this fails
+          // Owns the fd from here, also if this fails.
+          reactor.attach(Fds.number(fd), factory.get(), alreadyRead);
         } catch (RuntimeException e) {
           log().error("a connection handed to this worker could not be served; closed", e);
         }
       }
     } finally {
       writer.writeTetherMessage(List.of(PoolProtocol.ACK, args.isEmpty() ? "" : args.get(0)));
+    }
+  }
+
+  /**
+   * Hands {@code connection} back to the pool, with {@code unhandled} (bytes it read and did not
+   * handle), for another worker to serve: the connection leaves this worker's reactor and its fd
+   * goes to the pool. The client keeps its connection.
+   *
+   * @throws IllegalArgumentException if {@code unhandled} exceeds
+   *     {@value PoolProtocol#MAX_HANDED_BACK_BYTES} bytes (nothing is done)
+   * @throws IllegalStateException if the connection cannot leave its reactor (data queued to
+   *     write, not open: see {@link Connection#detach()}); nothing is done
+   */
+  public void handBack(Connection connection, ByteBuffer unhandled) {
+    if (unhandled.remaining() > PoolProtocol.MAX_HANDED_BACK_BYTES) {
+      throw new IllegalArgumentException("unhandled : " + unhandled.remaining() + " bytes"
+          + " (expected: <= " + PoolProtocol.MAX_HANDED_BACK_BYTES + ")");
+    }
+    byte[] bytes = new byte[unhandled.remaining()];
+    unhandled.get(bytes);
+    int fd = connection.detach();
+    try {
+      writer.writeTetherMessage(List.of(PoolProtocol.BACK,
+          Base64.getEncoder().encodeToString(bytes)), Fds.wrap(fd));
+    } finally {
+      Io.close(fd); // the channel sent it, or queued a duplicate of its own
     }
   }
 
