@@ -2,21 +2,16 @@ package dev.tether.supervisor.internal;
 
 import dev.tether.channel.codec.MessageEncoder;
 import dev.tether.reactor.Reactor;
-import dev.tether.server.CallTimeoutException;
-import dev.tether.server.ErrorReplyException;
 import dev.tether.server.ExitStatus;
 import dev.tether.server.JavaCommand;
-import dev.tether.server.ServerErrorException;
 import dev.tether.server.SpawnException;
 import dev.tether.server.internal.ChildOutput;
-import dev.tether.server.internal.Dispatcher;
 import dev.tether.server.internal.PoolProtocol;
 import dev.tether.server.internal.ProcessSpawner;
 import dev.tether.server.internal.ServerAccess;
 import dev.tether.server.internal.SpawnRequest;
 import dev.tether.supervisor.ExitReason;
 import dev.tether.supervisor.ExitRecord;
-import dev.tether.supervisor.PoolRejectedException;
 import dev.tether.supervisor.PoolState;
 import dev.tether.supervisor.PoolStatus;
 import dev.tether.supervisor.WorkerStatus;
@@ -28,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +72,8 @@ public final class PoolLoop {
   private boolean sparesHeld; // a spare failed: the next waits for the restart delay
   private final List<Integer> restarts = new ArrayList<>(); // by slot
   private final ArrayDeque<Integer> toSpawn = new ArrayDeque<>();
-  private final ArrayDeque<PoolRequest> queue = new ArrayDeque<>();
+  private final ReadyWorkers readyWorkers = new ReadyWorkers(slots);
+  private final RequestRouter requests;
   // Requests handed over by other threads, not taken by the loop yet.
   private final ConcurrentLinkedQueue<PoolRequest> incoming = new ConcurrentLinkedQueue<>();
   private final ArrayDeque<ExitRecord> exits = new ArrayDeque<>();
@@ -90,8 +87,7 @@ public final class PoolLoop {
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private int size;
   private int booting;
-  private long nextId;
-  private int rotation; // where the search for the least loaded worker starts: ties take turns
+  private long nextId; // of requests and connections handed: unique per pool
   private PoolState state = PoolState.NEW;
   private boolean served; // SERVING was reached once: fewer ready since is DEGRADED
   private volatile Thread thread;
@@ -104,6 +100,8 @@ public final class PoolLoop {
     this.policy = new RestartPolicy(config.restartDelay(), config.maxRestartDelay(),
         config.maxFailures(), config.failurePeriod(), config.sameBootFailures(),
         ThreadLocalRandom.current());
+    this.requests = new RequestRouter(config, reactor, readyWorkers, () -> state, policy::gaveUp,
+        () -> ++nextId, this::checkLimits, this::stopIfDrained);
   }
 
   /** Starts the loop's thread and the first workers. Once. */
@@ -174,7 +172,7 @@ public final class PoolLoop {
     MessageEncoder.messageSize(PoolProtocol.tagged(PoolProtocol.CALL, LONGEST_ID, message));
     PoolRequest request = new PoolRequest(List.copyOf(message), timeout);
     if (thread == null) {
-      reject(request, "the pool is not started");
+      request.reject(config.serverClass(), "the pool is not started");
       return request.reply;
     }
     incoming.add(request);
@@ -188,14 +186,14 @@ public final class PoolLoop {
   private void takeIncoming() {
     PoolRequest request;
     while ((request = incoming.poll()) != null) {
-      submit(request);
+      requests.submit(request);
     }
   }
 
   private void rejectIncoming() {
     PoolRequest request;
     while ((request = incoming.poll()) != null) {
-      reject(request, "the pool is stopped");
+      request.reject(config.serverClass(), "the pool is stopped");
     }
   }
 
@@ -257,7 +255,7 @@ public final class PoolLoop {
       workers.add(w.status());
     }
     workers.sort(java.util.Comparator.comparingInt(WorkerStatus::slot));
-    return new PoolStatus(state, size, queue.size(), workers, new ArrayList<>(exits));
+    return new PoolStatus(state, size, requests.queued(), workers, new ArrayList<>(exits));
   }
 
   // ---- slots and spawning ----
@@ -410,7 +408,7 @@ public final class PoolLoop {
     fillFromSpares();
     spawnDue();
     updateState();
-    dispatchQueued();
+    requests.dispatchQueued();
     rehomeOrphans();
     recycleDue();
   }
@@ -490,7 +488,7 @@ public final class PoolLoop {
   private void received(PooledWorker w, List<String> message) {
     String name = message.isEmpty() ? "" : message.get(0);
     if (name.equals(PoolProtocol.REPLY) && message.size() >= 2) {
-      replied(w, message);
+      requests.replied(w, message);
     } else if (name.equals(PoolProtocol.ACK) && message.size() == 2) {
       acknowledged(w, message.get(1));
     } else if (name.equals(PoolProtocol.BEAT)
@@ -501,33 +499,6 @@ public final class PoolLoop {
           w.pid(), message);
       notifyListener(() -> config.listener().workerMessage(w.pid(), message));
     }
-  }
-
-  private void replied(PooledWorker w, List<String> message) {
-    long id;
-    try {
-      id = Long.parseLong(message.get(1));
-    } catch (NumberFormatException e) {
-      id = -1;
-    }
-    PoolRequest request = w.inFlight.remove(id);
-    if (request == null) {
-      LOG.warn("pool of {}: worker {} answered request {}, which is not in flight; dropped",
-          config.serverClass(), w.pid(), message.get(1));
-      return;
-    }
-    w.served++;
-    checkLimits(w);
-    cancelDeadline(request);
-    List<String> reply = List.copyOf(message.subList(2, message.size()));
-    if (!reply.isEmpty() && reply.get(0).equals(Dispatcher.ERROR)) {
-      request.reply.completeExceptionally(
-          new ErrorReplyException(config.serverClass(), request.name(), reply));
-    } else {
-      request.reply.complete(reply); // a request that timed out is done already: dropped
-    }
-    stopIfDrained(w);
-    dispatchQueued();
   }
 
   private void beatAnswered(PooledWorker w, List<String> message) {
@@ -680,12 +651,7 @@ public final class PoolLoop {
     ExitReason reason = w.endedBy != null ? w.endedBy : classify(how, w.output.lines());
     ExitRecord record = new ExitRecord(w.slot, w.pid(), reason, how, w.wasReady, w.startedAt,
         Instant.now(), w.served, w.output.lines(), w.threadDump);
-    for (PoolRequest request : w.inFlight.values()) {
-      cancelDeadline(request);
-      request.reply.completeExceptionally(new ServerErrorException(config.serverClass(),
-          w.pid(), how, "while handling '" + request.name() + "'", null));
-    }
-    w.inFlight.clear();
+    requests.failInFlight(w, how);
     orphanHandoffs(w);
     live.remove(w);
     boolean spare = spares.remove(w);
@@ -715,7 +681,7 @@ public final class PoolLoop {
     fillFromSpares();
     spawnDue();
     updateState();
-    dispatchQueued();
+    requests.dispatchQueued();
     recycleDue();
   }
 
@@ -738,7 +704,7 @@ public final class PoolLoop {
       setState(PoolState.GAVE_UP);
       String why = policy.gaveUp();
       notifyListener(() -> config.listener().gaveUp(why));
-      rejectQueuedIfNoneServes();
+      requests.rejectQueuedIfNoneServes();
       return;
     }
     if (slot == SPARE) {
@@ -768,102 +734,6 @@ public final class PoolLoop {
               record.lastOutput().size()));
     }
     notifyListener(() -> config.listener().workerExited(record));
-  }
-
-  // ---- requests ----
-
-  private void submit(PoolRequest request) {
-    if (state == PoolState.STOPPING || state == PoolState.STOPPED) {
-      reject(request, "the pool is " + state.name().toLowerCase());
-      return;
-    }
-    if (request.timeout != null) {
-      request.deadline = reactor.addTimer(request.timeout, () -> timedOut(request));
-    }
-    PooledWorker w = leastLoaded();
-    if (w != null) {
-      send(w, request);
-    } else if (state == PoolState.GAVE_UP && readyWorkers() == 0) {
-      reject(request, "the pool gave up respawning workers (" + policy.gaveUp()
-          + ") and none is left");
-    } else if (queue.size() < config.queueLimit()) {
-      queue.addLast(request);
-    } else {
-      reject(request, "every worker has " + config.maxInFlight() + " requests in flight and "
-          + queue.size() + " requests are queued (limit: " + config.queueLimit() + ")");
-    }
-  }
-
-  private void reject(PoolRequest request, String why) {
-    cancelDeadline(request);
-    request.reply.completeExceptionally(new PoolRejectedException("pool of "
-        + config.serverClass() + " rejected '" + request.name() + "': " + why));
-  }
-
-  private void send(PooledWorker w, PoolRequest request) {
-    request.id = ++nextId;
-    request.worker = w;
-    w.inFlight.put(request.id, request);
-    w.link.send(PoolProtocol.tagged(PoolProtocol.CALL, Long.toString(request.id),
-        request.message));
-  }
-
-  private void dispatchQueued() {
-    PooledWorker w;
-    while (!queue.isEmpty() && (w = leastLoaded()) != null) {
-      send(w, queue.pollFirst());
-    }
-  }
-
-  /**
-   * The ready worker with the fewest requests in flight, then the least loop lag, below the
-   * in-flight limit; ties take turns. Null if none has room.
-   */
-  private PooledWorker leastLoaded() {
-    PooledWorker best = null;
-    int n = slots.size();
-    for (int i = 0; i < n; i++) {
-      PooledWorker w = slots.get((rotation + i) % n);
-      if (w == null || w.state != PooledWorker.State.READY
-          || w.inFlight.size() >= config.maxInFlight()) {
-        continue;
-      }
-      if (best == null || w.inFlight.size() < best.inFlight.size()
-          || (w.inFlight.size() == best.inFlight.size() && w.lagMicros < best.lagMicros)) {
-        best = w;
-      }
-    }
-    if (best != null) {
-      rotation = (best.slot + 1) % n;
-    }
-    return best;
-  }
-
-  private void timedOut(PoolRequest request) {
-    request.deadline = null;
-    if (request.worker == null) {
-      queue.remove(request);
-    }
-    // Still in flight on its worker (it counts against its load) until the late reply comes.
-    request.reply.completeExceptionally(new CallTimeoutException(config.serverClass(),
-        request.worker == null ? 0 : request.worker.pid(), request.name(), request.timeout,
-        false));
-  }
-
-  private static void cancelDeadline(PoolRequest request) {
-    if (request.deadline != null) {
-      request.deadline.cancel();
-      request.deadline = null;
-    }
-  }
-
-  private void rejectQueuedIfNoneServes() {
-    if (readyWorkers() == 0) {
-      PoolRequest request;
-      while ((request = queue.pollFirst()) != null) {
-        reject(request, "the pool gave up respawning workers (" + policy.gaveUp() + ")");
-      }
-    }
   }
 
   // ---- connections handed to workers ----
@@ -937,26 +807,11 @@ public final class PoolLoop {
 
   /**
    * The ready worker with the fewest connections (its last heartbeat's count plus those handed
-   * since), below the limit of connections not acknowledged; ties take turns. Null if none.
+   * since), below the limit of connections not acknowledged; null if none.
    */
   private PooledWorker leastLoadedForConnections() {
-    PooledWorker best = null;
-    int n = slots.size();
-    for (int i = 0; i < n; i++) {
-      PooledWorker w = slots.get((rotation + i) % n);
-      if (w == null || w.state != PooledWorker.State.READY
-          || w.handoffs.size() >= config.maxHandoffs()) {
-        continue;
-      }
-      if (best == null || w.connections + w.handedSinceBeat
-          < best.connections + best.handedSinceBeat) {
-        best = w;
-      }
-    }
-    if (best != null) {
-      rotation = (best.slot + 1) % n;
-    }
-    return best;
+    return readyWorkers.leastLoaded(w -> w.handoffs.size() < config.maxHandoffs(),
+        Comparator.comparingInt(w -> w.connections + w.handedSinceBeat));
   }
 
   private void updateAccepting() {
@@ -977,22 +832,12 @@ public final class PoolLoop {
 
   // ---- state and stop ----
 
-  private int readyWorkers() {
-    int ready = 0;
-    for (PooledWorker w : slots) {
-      if (w != null && w.state == PooledWorker.State.READY) {
-        ready++;
-      }
-    }
-    return ready;
-  }
-
   private void updateState() {
     if (state == PoolState.STOPPING || state == PoolState.STOPPED
         || state == PoolState.GAVE_UP) {
       return;
     }
-    if (readyWorkers() >= size) {
+    if (readyWorkers.count() >= size) {
       served = true;
       setState(PoolState.SERVING);
     } else {
@@ -1005,7 +850,7 @@ public final class PoolLoop {
       state = next;
       onState.accept(next);
       if (systemd != null) {
-        systemd.changed(next, readyWorkers(), size, policy.gaveUp());
+        systemd.changed(next, readyWorkers.count(), size, policy.gaveUp());
       }
     }
     updateAccepting();
@@ -1020,10 +865,7 @@ public final class PoolLoop {
     orphans.forEach(Io::close); // no worker will take them now: their clients see them close
     orphans.clear();
     toSpawn.clear();
-    PoolRequest request;
-    while ((request = queue.pollFirst()) != null) {
-      reject(request, "the pool stopped before a worker took it");
-    }
+    requests.rejectQueued("the pool stopped before a worker took it");
     successors.clear();
     spares.clear();
     for (PooledWorker w : List.copyOf(live)) {
