@@ -15,15 +15,12 @@ import dev.tether.supervisor.ExitRecord;
 import dev.tether.supervisor.PoolState;
 import dev.tether.supervisor.PoolStatus;
 import dev.tether.supervisor.WorkerStatus;
-import dev.tether.unix.internal.Io;
 import dev.tether.unix.internal.Linux;
-import dev.tether.unix.internal.Sockets;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +34,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The engine of a {@code WorkerPool}: one reactor on one thread ({@code tether-pool}) owns every
- * worker's channel, process events, timers and the request queue, so the pool's state needs no
- * lock. Other threads hand work over with {@link Reactor#schedule}.
+ * worker's channel, process events, timers, the request queue and the listening sockets, so the
+ * pool's state needs no lock. Other threads hand work over with {@link Reactor#schedule}. This
+ * class keeps the workers' lives; requests go through its {@link RequestRouter}, connections
+ * through its {@link ConnectionHandoff}, each to the least loaded of the {@link ReadyWorkers}.
  *
  * <p>A worker's life: spawned (paced: at most {@code bootConcurrency} booting at once) with one
  * heartbeat queued; ready when it answers it (after its {@code initializeServer}); a heartbeat
@@ -74,20 +73,17 @@ public final class PoolLoop {
   private final ArrayDeque<Integer> toSpawn = new ArrayDeque<>();
   private final ReadyWorkers readyWorkers = new ReadyWorkers(slots);
   private final RequestRouter requests;
+  private final ConnectionHandoff connections;
   // Requests handed over by other threads, not taken by the loop yet.
   private final ConcurrentLinkedQueue<PoolRequest> incoming = new ConcurrentLinkedQueue<>();
   private final ArrayDeque<ExitRecord> exits = new ArrayDeque<>();
   private final Consumer<PoolState> onState;
-  private final List<PoolListenSocket> listenSockets = new ArrayList<>();
-  // Accepted connections whose worker ended before acknowledging them: the next worker's.
-  private final ArrayDeque<Integer> orphans = new ArrayDeque<>();
-  private Sockets sockets; // the loop thread's
   private volatile List<SocketAddress> addresses = List.of();
   private SystemdStatus systemd; // null unless systemd is told
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private int size;
   private int booting;
-  private long nextId; // of requests and connections handed: unique per pool
+  private long nextId;
   private PoolState state = PoolState.NEW;
   private boolean served; // SERVING was reached once: fewer ready since is DEGRADED
   private volatile Thread thread;
@@ -101,7 +97,14 @@ public final class PoolLoop {
         config.maxFailures(), config.failurePeriod(), config.sameBootFailures(),
         ThreadLocalRandom.current());
     this.requests = new RequestRouter(config, reactor, readyWorkers, () -> state, policy::gaveUp,
-        () -> ++nextId, this::checkLimits, this::stopIfDrained);
+        this::nextId, this::checkLimits, this::stopIfDrained);
+    this.connections = new ConnectionHandoff(config, readyWorkers, () -> state, this::nextId,
+        this::checkLimits, this::stopIfDrained);
+  }
+
+  /** The next id of a request or a connection handed over: one sequence per pool. */
+  private long nextId() {
+    return ++nextId;
   }
 
   /** Starts the loop's thread and the first workers. Once. */
@@ -109,32 +112,23 @@ public final class PoolLoop {
     if (thread != null) {
       throw new IllegalStateException("pool of " + config.serverClass() + " : started already");
     }
+    List<SocketAddress> listening;
     try {
-      for (SocketAddress address : config.listen()) {
-        listenSockets.add(PoolListenSocket.open(address));
-      }
-      for (int fd : config.inheritedListenFds()) {
-        listenSockets.add(PoolListenSocket.adopt(fd));
-      }
+      listening = connections.listen();
       if (config.systemd()) {
         systemd = SystemdStatus.fromEnvironment(config.serverClass()).orElse(null);
       }
     } catch (RuntimeException e) {
-      listenSockets.forEach(PoolListenSocket::close);
-      listenSockets.clear();
+      connections.close();
       throw e;
     }
-    addresses = listenSockets.stream().map(PoolListenSocket::localAddress).toList();
+    addresses = listening;
     CompletableFuture<Void> running = new CompletableFuture<>();
     thread = new Thread(() -> {
       try {
         reactor.run(() -> {
           running.complete(null);
-          sockets = new Sockets();
-          for (PoolListenSocket socket : listenSockets) {
-            reactor.watch(socket.listenFd(), socket);
-            socket.serve(sockets, fd -> hasRoomForConnection(), this::handOff);
-          }
+          connections.watch(reactor);
           reactor.addPeriodicTimer(config.heartbeatInterval(), this::heartbeat);
           if (systemd != null) {
             systemd.startWatchdog(reactor);
@@ -149,9 +143,7 @@ public final class PoolLoop {
         if (systemd != null) {
           systemd.close();
         }
-        closeListenSockets(); // if the loop ended otherwise than by stop()
-        orphans.forEach(Io::close);
-        orphans.clear();
+        connections.close(); // if the loop ended otherwise than by stop()
         stopped.complete(null);
         rejectIncoming();
       }
@@ -409,7 +401,7 @@ public final class PoolLoop {
     spawnDue();
     updateState();
     requests.dispatchQueued();
-    rehomeOrphans();
+    connections.rehomeOrphans();
     recycleDue();
   }
 
@@ -490,7 +482,7 @@ public final class PoolLoop {
     if (name.equals(PoolProtocol.REPLY) && message.size() >= 2) {
       requests.replied(w, message);
     } else if (name.equals(PoolProtocol.ACK) && message.size() == 2) {
-      acknowledged(w, message.get(1));
+      connections.acknowledged(w, message.get(1));
     } else if (name.equals(PoolProtocol.BEAT)
         && message.size() == PoolProtocol.BEAT_ANSWER_SIZE) {
       beatAnswered(w, message);
@@ -523,7 +515,7 @@ public final class PoolLoop {
   // ---- heartbeats, hangs, kills ----
 
   private void heartbeat() {
-    updateAccepting(); // resumes a listener that rested after an accept failure
+    connections.updateAccepting(); // resumes a listener that rested after an accept failure
     long now = System.nanoTime();
     for (PooledWorker w : List.copyOf(live)) {
       if (w.state != PooledWorker.State.READY && w.state != PooledWorker.State.DRAINING) {
@@ -633,7 +625,7 @@ public final class PoolLoop {
     if (w.state != PooledWorker.State.GONE) {
       stopWorker(w); // the channel is closed: this only arms the escalation
     }
-    orphanHandoffs(w);
+    connections.orphanHandoffs(w);
   }
 
   // ---- exits ----
@@ -652,7 +644,7 @@ public final class PoolLoop {
     ExitRecord record = new ExitRecord(w.slot, w.pid(), reason, how, w.wasReady, w.startedAt,
         Instant.now(), w.served, w.output.lines(), w.threadDump);
     requests.failInFlight(w, how);
-    orphanHandoffs(w);
+    connections.orphanHandoffs(w);
     live.remove(w);
     boolean spare = spares.remove(w);
     boolean serving = w.slot >= 0 && slots.get(w.slot) == w;
@@ -736,100 +728,6 @@ public final class PoolLoop {
     notifyListener(() -> config.listener().workerExited(record));
   }
 
-  // ---- connections handed to workers ----
-
-  private boolean hasRoomForConnection() {
-    return state != PoolState.STOPPING && state != PoolState.STOPPED && orphans.isEmpty()
-        && leastLoadedForConnections() != null;
-  }
-
-  /** Loop thread: {@code fd} was accepted (or its worker died): hand it to a worker. */
-  private void handOff(int fd) {
-    PooledWorker w = leastLoadedForConnections();
-    if (w == null) {
-      orphans.addLast(fd);
-      updateAccepting();
-      return;
-    }
-    long id = ++nextId;
-    try {
-      w.link.sendWithFd(List.of(PoolProtocol.CONN, Long.toString(id)), fd);
-    } catch (RuntimeException e) { // EMFILE for the queued duplicate: the client sees a close
-      LOG.error("pool of {}: a connection could not be handed to worker {}; closed",
-          config.serverClass(), w.pid(), e);
-      Io.close(fd);
-      return;
-    }
-    w.handoffs.put(id, fd);
-    w.handedSinceBeat++;
-    w.handedTotal++;
-    checkLimits(w);
-    updateAccepting();
-  }
-
-  private void acknowledged(PooledWorker w, String id) {
-    Integer fd;
-    try {
-      fd = w.handoffs.remove(Long.parseLong(id));
-    } catch (NumberFormatException e) {
-      fd = null;
-    }
-    if (fd == null) {
-      LOG.warn("pool of {}: worker {} acknowledged connection {}, which it was not handed",
-          config.serverClass(), w.pid(), id);
-      return;
-    }
-    Io.close(fd); // the worker serves its own copy
-    stopIfDrained(w);
-    rehomeOrphans();
-    updateAccepting();
-  }
-
-  /** {@code w} will acknowledge nothing more: what it was handed goes to other workers. */
-  private void orphanHandoffs(PooledWorker w) {
-    if (w.handoffs.isEmpty()) {
-      return;
-    }
-    LOG.info("pool of {}: worker {} ended with {} connection(s) not acknowledged; handing them"
-        + " to other workers", config.serverClass(), w.pid(), w.handoffs.size());
-    orphans.addAll(w.handoffs.values());
-    w.handoffs.clear();
-    rehomeOrphans();
-  }
-
-  private void rehomeOrphans() {
-    int n = orphans.size();
-    for (int i = 0; i < n && leastLoadedForConnections() != null; i++) {
-      handOff(orphans.pollFirst());
-    }
-    updateAccepting();
-  }
-
-  /**
-   * The ready worker with the fewest connections (its last heartbeat's count plus those handed
-   * since), below the limit of connections not acknowledged; null if none.
-   */
-  private PooledWorker leastLoadedForConnections() {
-    return readyWorkers.leastLoaded(w -> w.handoffs.size() < config.maxHandoffs(),
-        Comparator.comparingInt(w -> w.connections + w.handedSinceBeat));
-  }
-
-  private void updateAccepting() {
-    if (!listenSockets.isEmpty()) {
-      boolean room = hasRoomForConnection();
-      for (PoolListenSocket socket : listenSockets) {
-        socket.accepting(room);
-      }
-    }
-  }
-
-  private void closeListenSockets() {
-    for (PoolListenSocket socket : listenSockets) {
-      socket.close();
-    }
-    listenSockets.clear();
-  }
-
   // ---- state and stop ----
 
   private void updateState() {
@@ -853,7 +751,7 @@ public final class PoolLoop {
         systemd.changed(next, readyWorkers.count(), size, policy.gaveUp());
       }
     }
-    updateAccepting();
+    connections.updateAccepting();
   }
 
   private void beginStop() {
@@ -861,9 +759,7 @@ public final class PoolLoop {
       return;
     }
     setState(PoolState.STOPPING);
-    closeListenSockets();
-    orphans.forEach(Io::close); // no worker will take them now: their clients see them close
-    orphans.clear();
+    connections.close(); // no worker will take the orphans now: their clients see them close
     toSpawn.clear();
     requests.rejectQueued("the pool stopped before a worker took it");
     successors.clear();
