@@ -2,27 +2,20 @@ package dev.tether.supervisor.internal;
 
 import dev.tether.channel.codec.MessageEncoder;
 import dev.tether.reactor.Reactor;
-import dev.tether.server.CallTimeoutException;
-import dev.tether.server.ErrorReplyException;
 import dev.tether.server.ExitStatus;
 import dev.tether.server.JavaCommand;
-import dev.tether.server.ServerErrorException;
 import dev.tether.server.SpawnException;
 import dev.tether.server.internal.ChildOutput;
-import dev.tether.server.internal.Dispatcher;
 import dev.tether.server.internal.PoolProtocol;
 import dev.tether.server.internal.ProcessSpawner;
 import dev.tether.server.internal.ServerAccess;
 import dev.tether.server.internal.SpawnRequest;
 import dev.tether.supervisor.ExitReason;
 import dev.tether.supervisor.ExitRecord;
-import dev.tether.supervisor.PoolRejectedException;
 import dev.tether.supervisor.PoolState;
 import dev.tether.supervisor.PoolStatus;
 import dev.tether.supervisor.WorkerStatus;
-import dev.tether.unix.internal.Io;
 import dev.tether.unix.internal.Linux;
-import dev.tether.unix.internal.Sockets;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,8 +34,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The engine of a {@code WorkerPool}: one reactor on one thread ({@code tether-pool}) owns every
- * worker's channel, process events, timers and the request queue, so the pool's state needs no
- * lock. Other threads hand work over with {@link Reactor#schedule}.
+ * worker's channel, process events, timers, the request queue and the listening sockets, so the
+ * pool's state needs no lock. Other threads hand work over with {@link Reactor#schedule}. This
+ * class keeps the workers' lives; requests go through its {@link RequestRouter}, connections
+ * through its {@link ConnectionHandoff}, each to the least loaded of the {@link ReadyWorkers}.
  *
  * <p>A worker's life: spawned (paced: at most {@code bootConcurrency} booting at once) with one
  * heartbeat queued; ready when it answers it (after its {@code initializeServer}); a heartbeat
@@ -76,22 +71,19 @@ public final class PoolLoop {
   private boolean sparesHeld; // a spare failed: the next waits for the restart delay
   private final List<Integer> restarts = new ArrayList<>(); // by slot
   private final ArrayDeque<Integer> toSpawn = new ArrayDeque<>();
-  private final ArrayDeque<PoolRequest> queue = new ArrayDeque<>();
+  private final ReadyWorkers readyWorkers = new ReadyWorkers(slots);
+  private final RequestRouter requests;
+  private final ConnectionHandoff connections;
   // Requests handed over by other threads, not taken by the loop yet.
   private final ConcurrentLinkedQueue<PoolRequest> incoming = new ConcurrentLinkedQueue<>();
   private final ArrayDeque<ExitRecord> exits = new ArrayDeque<>();
   private final Consumer<PoolState> onState;
-  private final List<PoolListenSocket> listenSockets = new ArrayList<>();
-  // Accepted connections whose worker ended before acknowledging them: the next worker's.
-  private final ArrayDeque<Integer> orphans = new ArrayDeque<>();
-  private Sockets sockets; // the loop thread's
   private volatile List<SocketAddress> addresses = List.of();
   private SystemdStatus systemd; // null unless systemd is told
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private int size;
   private int booting;
   private long nextId;
-  private int rotation; // where the search for the least loaded worker starts: ties take turns
   private PoolState state = PoolState.NEW;
   private boolean served; // SERVING was reached once: fewer ready since is DEGRADED
   private volatile Thread thread;
@@ -104,6 +96,15 @@ public final class PoolLoop {
     this.policy = new RestartPolicy(config.restartDelay(), config.maxRestartDelay(),
         config.maxFailures(), config.failurePeriod(), config.sameBootFailures(),
         ThreadLocalRandom.current());
+    this.requests = new RequestRouter(config, reactor, readyWorkers, () -> state, policy::gaveUp,
+        this::nextId, this::checkLimits, this::stopIfDrained);
+    this.connections = new ConnectionHandoff(config, readyWorkers, () -> state, this::nextId,
+        this::checkLimits, this::stopIfDrained);
+  }
+
+  /** The next id of a request or a connection handed over: one sequence per pool. */
+  private long nextId() {
+    return ++nextId;
   }
 
   /** Starts the loop's thread and the first workers. Once. */
@@ -111,32 +112,23 @@ public final class PoolLoop {
     if (thread != null) {
       throw new IllegalStateException("pool of " + config.serverClass() + " : started already");
     }
+    List<SocketAddress> listening;
     try {
-      for (SocketAddress address : config.listen()) {
-        listenSockets.add(PoolListenSocket.open(address));
-      }
-      for (int fd : config.inheritedListenFds()) {
-        listenSockets.add(PoolListenSocket.adopt(fd));
-      }
+      listening = connections.listen();
       if (config.systemd()) {
         systemd = SystemdStatus.fromEnvironment(config.serverClass()).orElse(null);
       }
     } catch (RuntimeException e) {
-      listenSockets.forEach(PoolListenSocket::close);
-      listenSockets.clear();
+      connections.close();
       throw e;
     }
-    addresses = listenSockets.stream().map(PoolListenSocket::localAddress).toList();
+    addresses = listening;
     CompletableFuture<Void> running = new CompletableFuture<>();
     thread = new Thread(() -> {
       try {
         reactor.run(() -> {
           running.complete(null);
-          sockets = new Sockets();
-          for (PoolListenSocket socket : listenSockets) {
-            reactor.watch(socket.listenFd(), socket);
-            socket.serve(sockets, fd -> hasRoomForConnection(), this::handOff);
-          }
+          connections.watch(reactor);
           reactor.addPeriodicTimer(config.heartbeatInterval(), this::heartbeat);
           if (systemd != null) {
             systemd.startWatchdog(reactor);
@@ -151,9 +143,7 @@ public final class PoolLoop {
         if (systemd != null) {
           systemd.close();
         }
-        closeListenSockets(); // if the loop ended otherwise than by stop()
-        orphans.forEach(Io::close);
-        orphans.clear();
+        connections.close(); // if the loop ended otherwise than by stop()
         stopped.complete(null);
         rejectIncoming();
       }
@@ -174,7 +164,7 @@ public final class PoolLoop {
     MessageEncoder.messageSize(PoolProtocol.tagged(PoolProtocol.CALL, LONGEST_ID, message));
     PoolRequest request = new PoolRequest(List.copyOf(message), timeout);
     if (thread == null) {
-      reject(request, "the pool is not started");
+      request.reject(config.serverClass(), "the pool is not started");
       return request.reply;
     }
     incoming.add(request);
@@ -188,14 +178,14 @@ public final class PoolLoop {
   private void takeIncoming() {
     PoolRequest request;
     while ((request = incoming.poll()) != null) {
-      submit(request);
+      requests.submit(request);
     }
   }
 
   private void rejectIncoming() {
     PoolRequest request;
     while ((request = incoming.poll()) != null) {
-      reject(request, "the pool is stopped");
+      request.reject(config.serverClass(), "the pool is stopped");
     }
   }
 
@@ -257,7 +247,7 @@ public final class PoolLoop {
       workers.add(w.status());
     }
     workers.sort(java.util.Comparator.comparingInt(WorkerStatus::slot));
-    return new PoolStatus(state, size, queue.size(), workers, new ArrayList<>(exits));
+    return new PoolStatus(state, size, requests.queued(), workers, new ArrayList<>(exits));
   }
 
   // ---- slots and spawning ----
@@ -410,8 +400,8 @@ public final class PoolLoop {
     fillFromSpares();
     spawnDue();
     updateState();
-    dispatchQueued();
-    rehomeOrphans();
+    requests.dispatchQueued();
+    connections.rehomeOrphans();
     recycleDue();
   }
 
@@ -490,9 +480,9 @@ public final class PoolLoop {
   private void received(PooledWorker w, List<String> message) {
     String name = message.isEmpty() ? "" : message.get(0);
     if (name.equals(PoolProtocol.REPLY) && message.size() >= 2) {
-      replied(w, message);
+      requests.replied(w, message);
     } else if (name.equals(PoolProtocol.ACK) && message.size() == 2) {
-      acknowledged(w, message.get(1));
+      connections.acknowledged(w, message.get(1));
     } else if (name.equals(PoolProtocol.BEAT)
         && message.size() == PoolProtocol.BEAT_ANSWER_SIZE) {
       beatAnswered(w, message);
@@ -501,33 +491,6 @@ public final class PoolLoop {
           w.pid(), message);
       notifyListener(() -> config.listener().workerMessage(w.pid(), message));
     }
-  }
-
-  private void replied(PooledWorker w, List<String> message) {
-    long id;
-    try {
-      id = Long.parseLong(message.get(1));
-    } catch (NumberFormatException e) {
-      id = -1;
-    }
-    PoolRequest request = w.inFlight.remove(id);
-    if (request == null) {
-      LOG.warn("pool of {}: worker {} answered request {}, which is not in flight; dropped",
-          config.serverClass(), w.pid(), message.get(1));
-      return;
-    }
-    w.served++;
-    checkLimits(w);
-    cancelDeadline(request);
-    List<String> reply = List.copyOf(message.subList(2, message.size()));
-    if (!reply.isEmpty() && reply.get(0).equals(Dispatcher.ERROR)) {
-      request.reply.completeExceptionally(
-          new ErrorReplyException(config.serverClass(), request.name(), reply));
-    } else {
-      request.reply.complete(reply); // a request that timed out is done already: dropped
-    }
-    stopIfDrained(w);
-    dispatchQueued();
   }
 
   private void beatAnswered(PooledWorker w, List<String> message) {
@@ -552,7 +515,7 @@ public final class PoolLoop {
   // ---- heartbeats, hangs, kills ----
 
   private void heartbeat() {
-    updateAccepting(); // resumes a listener that rested after an accept failure
+    connections.updateAccepting(); // resumes a listener that rested after an accept failure
     long now = System.nanoTime();
     for (PooledWorker w : List.copyOf(live)) {
       if (w.state != PooledWorker.State.READY && w.state != PooledWorker.State.DRAINING) {
@@ -662,7 +625,7 @@ public final class PoolLoop {
     if (w.state != PooledWorker.State.GONE) {
       stopWorker(w); // the channel is closed: this only arms the escalation
     }
-    orphanHandoffs(w);
+    connections.orphanHandoffs(w);
   }
 
   // ---- exits ----
@@ -680,13 +643,8 @@ public final class PoolLoop {
     ExitReason reason = w.endedBy != null ? w.endedBy : classify(how, w.output.lines());
     ExitRecord record = new ExitRecord(w.slot, w.pid(), reason, how, w.wasReady, w.startedAt,
         Instant.now(), w.served, w.output.lines(), w.threadDump);
-    for (PoolRequest request : w.inFlight.values()) {
-      cancelDeadline(request);
-      request.reply.completeExceptionally(new ServerErrorException(config.serverClass(),
-          w.pid(), how, "while handling '" + request.name() + "'", null));
-    }
-    w.inFlight.clear();
-    orphanHandoffs(w);
+    requests.failInFlight(w, how);
+    connections.orphanHandoffs(w);
     live.remove(w);
     boolean spare = spares.remove(w);
     boolean serving = w.slot >= 0 && slots.get(w.slot) == w;
@@ -715,7 +673,7 @@ public final class PoolLoop {
     fillFromSpares();
     spawnDue();
     updateState();
-    dispatchQueued();
+    requests.dispatchQueued();
     recycleDue();
   }
 
@@ -738,7 +696,7 @@ public final class PoolLoop {
       setState(PoolState.GAVE_UP);
       String why = policy.gaveUp();
       notifyListener(() -> config.listener().gaveUp(why));
-      rejectQueuedIfNoneServes();
+      requests.rejectQueuedIfNoneServes();
       return;
     }
     if (slot == SPARE) {
@@ -770,229 +728,14 @@ public final class PoolLoop {
     notifyListener(() -> config.listener().workerExited(record));
   }
 
-  // ---- requests ----
-
-  private void submit(PoolRequest request) {
-    if (state == PoolState.STOPPING || state == PoolState.STOPPED) {
-      reject(request, "the pool is " + state.name().toLowerCase());
-      return;
-    }
-    if (request.timeout != null) {
-      request.deadline = reactor.addTimer(request.timeout, () -> timedOut(request));
-    }
-    PooledWorker w = leastLoaded();
-    if (w != null) {
-      send(w, request);
-    } else if (state == PoolState.GAVE_UP && readyWorkers() == 0) {
-      reject(request, "the pool gave up respawning workers (" + policy.gaveUp()
-          + ") and none is left");
-    } else if (queue.size() < config.queueLimit()) {
-      queue.addLast(request);
-    } else {
-      reject(request, "every worker has " + config.maxInFlight() + " requests in flight and "
-          + queue.size() + " requests are queued (limit: " + config.queueLimit() + ")");
-    }
-  }
-
-  private void reject(PoolRequest request, String why) {
-    cancelDeadline(request);
-    request.reply.completeExceptionally(new PoolRejectedException("pool of "
-        + config.serverClass() + " rejected '" + request.name() + "': " + why));
-  }
-
-  private void send(PooledWorker w, PoolRequest request) {
-    request.id = ++nextId;
-    request.worker = w;
-    w.inFlight.put(request.id, request);
-    w.link.send(PoolProtocol.tagged(PoolProtocol.CALL, Long.toString(request.id),
-        request.message));
-  }
-
-  private void dispatchQueued() {
-    PooledWorker w;
-    while (!queue.isEmpty() && (w = leastLoaded()) != null) {
-      send(w, queue.pollFirst());
-    }
-  }
-
-  /**
-   * The ready worker with the fewest requests in flight, then the least loop lag, below the
-   * in-flight limit; ties take turns. Null if none has room.
-   */
-  private PooledWorker leastLoaded() {
-    PooledWorker best = null;
-    int n = slots.size();
-    for (int i = 0; i < n; i++) {
-      PooledWorker w = slots.get((rotation + i) % n);
-      if (w == null || w.state != PooledWorker.State.READY
-          || w.inFlight.size() >= config.maxInFlight()) {
-        continue;
-      }
-      if (best == null || w.inFlight.size() < best.inFlight.size()
-          || (w.inFlight.size() == best.inFlight.size() && w.lagMicros < best.lagMicros)) {
-        best = w;
-      }
-    }
-    if (best != null) {
-      rotation = (best.slot + 1) % n;
-    }
-    return best;
-  }
-
-  private void timedOut(PoolRequest request) {
-    request.deadline = null;
-    if (request.worker == null) {
-      queue.remove(request);
-    }
-    // Still in flight on its worker (it counts against its load) until the late reply comes.
-    request.reply.completeExceptionally(new CallTimeoutException(config.serverClass(),
-        request.worker == null ? 0 : request.worker.pid(), request.name(), request.timeout,
-        false));
-  }
-
-  private static void cancelDeadline(PoolRequest request) {
-    if (request.deadline != null) {
-      request.deadline.cancel();
-      request.deadline = null;
-    }
-  }
-
-  private void rejectQueuedIfNoneServes() {
-    if (readyWorkers() == 0) {
-      PoolRequest request;
-      while ((request = queue.pollFirst()) != null) {
-        reject(request, "the pool gave up respawning workers (" + policy.gaveUp() + ")");
-      }
-    }
-  }
-
-  // ---- connections handed to workers ----
-
-  private boolean hasRoomForConnection() {
-    return state != PoolState.STOPPING && state != PoolState.STOPPED && orphans.isEmpty()
-        && leastLoadedForConnections() != null;
-  }
-
-  /** Loop thread: {@code fd} was accepted (or its worker died): hand it to a worker. */
-  private void handOff(int fd) {
-    PooledWorker w = leastLoadedForConnections();
-    if (w == null) {
-      orphans.addLast(fd);
-      updateAccepting();
-      return;
-    }
-    long id = ++nextId;
-    try {
-      w.link.sendWithFd(List.of(PoolProtocol.CONN, Long.toString(id)), fd);
-    } catch (RuntimeException e) { // EMFILE for the queued duplicate: the client sees a close
-      LOG.error("pool of {}: a connection could not be handed to worker {}; closed",
-          config.serverClass(), w.pid(), e);
-      Io.close(fd);
-      return;
-    }
-    w.handoffs.put(id, fd);
-    w.handedSinceBeat++;
-    w.handedTotal++;
-    checkLimits(w);
-    updateAccepting();
-  }
-
-  private void acknowledged(PooledWorker w, String id) {
-    Integer fd;
-    try {
-      fd = w.handoffs.remove(Long.parseLong(id));
-    } catch (NumberFormatException e) {
-      fd = null;
-    }
-    if (fd == null) {
-      LOG.warn("pool of {}: worker {} acknowledged connection {}, which it was not handed",
-          config.serverClass(), w.pid(), id);
-      return;
-    }
-    Io.close(fd); // the worker serves its own copy
-    stopIfDrained(w);
-    rehomeOrphans();
-    updateAccepting();
-  }
-
-  /** {@code w} will acknowledge nothing more: what it was handed goes to other workers. */
-  private void orphanHandoffs(PooledWorker w) {
-    if (w.handoffs.isEmpty()) {
-      return;
-    }
-    LOG.info("pool of {}: worker {} ended with {} connection(s) not acknowledged; handing them"
-        + " to other workers", config.serverClass(), w.pid(), w.handoffs.size());
-    orphans.addAll(w.handoffs.values());
-    w.handoffs.clear();
-    rehomeOrphans();
-  }
-
-  private void rehomeOrphans() {
-    int n = orphans.size();
-    for (int i = 0; i < n && leastLoadedForConnections() != null; i++) {
-      handOff(orphans.pollFirst());
-    }
-    updateAccepting();
-  }
-
-  /**
-   * The ready worker with the fewest connections (its last heartbeat's count plus those handed
-   * since), below the limit of connections not acknowledged; ties take turns. Null if none.
-   */
-  private PooledWorker leastLoadedForConnections() {
-    PooledWorker best = null;
-    int n = slots.size();
-    for (int i = 0; i < n; i++) {
-      PooledWorker w = slots.get((rotation + i) % n);
-      if (w == null || w.state != PooledWorker.State.READY
-          || w.handoffs.size() >= config.maxHandoffs()) {
-        continue;
-      }
-      if (best == null || w.connections + w.handedSinceBeat
-          < best.connections + best.handedSinceBeat) {
-        best = w;
-      }
-    }
-    if (best != null) {
-      rotation = (best.slot + 1) % n;
-    }
-    return best;
-  }
-
-  private void updateAccepting() {
-    if (!listenSockets.isEmpty()) {
-      boolean room = hasRoomForConnection();
-      for (PoolListenSocket socket : listenSockets) {
-        socket.accepting(room);
-      }
-    }
-  }
-
-  private void closeListenSockets() {
-    for (PoolListenSocket socket : listenSockets) {
-      socket.close();
-    }
-    listenSockets.clear();
-  }
-
   // ---- state and stop ----
-
-  private int readyWorkers() {
-    int ready = 0;
-    for (PooledWorker w : slots) {
-      if (w != null && w.state == PooledWorker.State.READY) {
-        ready++;
-      }
-    }
-    return ready;
-  }
 
   private void updateState() {
     if (state == PoolState.STOPPING || state == PoolState.STOPPED
         || state == PoolState.GAVE_UP) {
       return;
     }
-    if (readyWorkers() >= size) {
+    if (readyWorkers.count() >= size) {
       served = true;
       setState(PoolState.SERVING);
     } else {
@@ -1005,10 +748,10 @@ public final class PoolLoop {
       state = next;
       onState.accept(next);
       if (systemd != null) {
-        systemd.changed(next, readyWorkers(), size, policy.gaveUp());
+        systemd.changed(next, readyWorkers.count(), size, policy.gaveUp());
       }
     }
-    updateAccepting();
+    connections.updateAccepting();
   }
 
   private void beginStop() {
@@ -1016,14 +759,9 @@ public final class PoolLoop {
       return;
     }
     setState(PoolState.STOPPING);
-    closeListenSockets();
-    orphans.forEach(Io::close); // no worker will take them now: their clients see them close
-    orphans.clear();
+    connections.close(); // no worker will take the orphans now: their clients see them close
     toSpawn.clear();
-    PoolRequest request;
-    while ((request = queue.pollFirst()) != null) {
-      reject(request, "the pool stopped before a worker took it");
-    }
+    requests.rejectQueued("the pool stopped before a worker took it");
     successors.clear();
     spares.clear();
     for (PooledWorker w : List.copyOf(live)) {

@@ -1,6 +1,7 @@
 package dev.tether.supervisor.internal;
 
 import dev.tether.reactor.Timer;
+import dev.tether.supervisor.PoolRejectedException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,5 +25,23 @@ final class PoolRequest {
 
   String name() {
     return message.get(0);
+  }
+
+  /** Cancels its deadline, if any, so that it cannot time out any more. */
+  void cancelDeadline() {
+    if (deadline != null) {
+      deadline.cancel();
+      deadline = null;
+    }
+  }
+
+  /**
+   * Fails it with a {@link PoolRejectedException} saying {@code why}. Also from another thread
+   * for a request the loop never took: it has no deadline then.
+   */
+  void reject(String serverClass, String why) {
+    cancelDeadline();
+    reply.completeExceptionally(new PoolRejectedException("pool of " + serverClass
+        + " rejected '" + name() + "': " + why));
   }
 }
