@@ -53,8 +53,9 @@ class ConnectionHandoffIT {
   private WorkerPool serving(int size, SocketAddress address) throws InterruptedException {
     PoolEchoServer prototype = new PoolEchoServer();
     prototype.configureCommand(b -> b.jvmOptions(Workers.QUICK_JVM));
+    // Echo connections never end on their own: a stop waits the drain timeout for them.
     pool = WorkerPool.builder(prototype).size(size).bootConcurrency(2).output(output::add)
-        .listen(address).build();
+        .drainTimeout(Duration.ofSeconds(2)).listen(address).build();
     pool.start();
     assertTrue(pool.awaitState(PoolState.SERVING, READY), pool.status().toString());
     return pool;
@@ -74,9 +75,10 @@ class ConnectionHandoffIT {
     return readLine(s);
   }
 
-  private static void send(Socket s, String line) throws IOException {
+  private static void send(Socket s, String text) throws IOException {
     OutputStream out = s.getOutputStream();
-    out.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+    out.write((text.endsWith("\r\n\r\n") ? text : text + "\n")
+        .getBytes(StandardCharsets.US_ASCII));
     out.flush();
   }
 
@@ -156,6 +158,61 @@ class ConnectionHandoffIT {
     pool.stop();
     try (Socket s = new Socket()) {
       assertThrows(ConnectException.class, () -> s.connect(address, READ_TIMEOUT_MS));
+    }
+  }
+
+  private static final String GET = "GET / HTTP/1.1\r\nHost: pool\r\n\r\n";
+
+  /** Reads one HTTP answer of the hello (head, then its 14-byte body) and returns its head. */
+  private static String readAnswer(Socket s) throws IOException {
+    java.io.InputStream in = s.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      assertTrue(b >= 0, "end of stream after " + head);
+      head.append((char) b);
+    }
+    assertEquals("Hello, world!\n", new String(in.readNBytes(14), StandardCharsets.US_ASCII));
+    return head.toString();
+  }
+
+  @Test
+  void aRollingRestartHandsIdleKeepAliveConnectionsToTheNewWorkers() throws Exception {
+    dev.tether.examples.http.HttpHelloWorker prototype =
+        new dev.tether.examples.http.HttpHelloWorker();
+    prototype.configureCommand(b -> b.jvmOptions(Workers.QUICK_JVM));
+    java.util.concurrent.LinkedBlockingQueue<dev.tether.supervisor.ExitRecord> exits =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    pool = WorkerPool.builder(prototype).size(2).bootConcurrency(2).output(output::add)
+        .listen(new InetSocketAddress("127.0.0.1", 0))
+        .listener(new dev.tether.supervisor.PoolListener() {
+          @Override
+          public void workerExited(dev.tether.supervisor.ExitRecord record) {
+            exits.add(record);
+          }
+        }).build();
+    pool.start();
+    assertTrue(pool.awaitState(PoolState.SERVING, READY), pool.status().toString());
+    List<Integer> before = workerPids();
+    List<Socket> kept = new ArrayList<>();
+    for (int i = 0; i < 6; i++) { // spread over both workers, each kept alive, idle
+      Socket s = connect();
+      send(s, GET);
+      assertTrue(readAnswer(s).startsWith("HTTP/1.1 200 OK"));
+      kept.add(s);
+    }
+    pool.restart();
+    for (int i = 0; i < 2; i++) {
+      dev.tether.supervisor.ExitRecord r = exits.poll(READY.toSeconds(), TimeUnit.SECONDS);
+      assertTrue(r != null && before.contains(r.pid()), "old worker exit: " + r);
+      assertEquals(dev.tether.supervisor.ExitReason.RECYCLED, r.reason());
+      assertEquals(new dev.tether.server.ExitStatus.Exited(0), r.status());
+    }
+    assertTrue(java.util.Collections.disjoint(before, workerPids()), workerPids().toString());
+    for (Socket s : kept) { // the same connections, now served by the new workers
+      send(s, GET);
+      String head = readAnswer(s);
+      assertTrue(head.startsWith("HTTP/1.1 200 OK") && !head.contains("close"), head);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.tether.examples.http;
 import dev.tether.reactor.Connection;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * An HTTP/1.1 server connection that answers every request with {@code 200 OK} and the body
@@ -40,7 +41,7 @@ public class HttpHelloConnection extends Connection {
 
   private final HttpRequestParser parser = new HttpRequestParser();
   private final Duration idleTimeout;
-  private boolean closeAfterAnswer; // draining: the answer under way is the last
+  private Consumer<ByteBuffer> leave; // draining: where it goes once between requests, or null
 
   /** A connection with the {@link #DEFAULT_IDLE_TIMEOUT}. */
   public HttpHelloConnection() {
@@ -69,7 +70,8 @@ public class HttpHelloConnection extends Connection {
     HelloResponses responses = HelloResponses.current();
     ByteBuffer out = OUT.get().clear();
     boolean closing = false;
-    while (!closing && data.hasRemaining()) {
+    boolean leaving = false;
+    while (!closing && !leaving && data.hasRemaining()) {
       switch (parser.parse(data)) {
         case INCOMPLETE:
           break;
@@ -77,7 +79,8 @@ public class HttpHelloConnection extends Connection {
           append(out, HelloResponses.CONTINUE, HelloResponses.CONTINUE.length);
           break;
         case REQUEST:
-          closing = !parser.keepAlive() || closeAfterAnswer;
+          closing = !parser.keepAlive();
+          leaving = !closing && leave != null;
           byte[] ok = responses.ok(!closing, parser.http10());
           append(out, ok, parser.isHead() ? ok.length - HelloResponses.BODY.length
               : ok.length);
@@ -92,20 +95,24 @@ public class HttpHelloConnection extends Connection {
     flush(out);
     if (closing) {
       closeConnectionAfterWriting();
+    } else if (leaving) { // what follows the answered request was read, not handled: it goes too
+      ByteBuffer unhandled = ByteBuffer.allocate(data.remaining()).put(data).flip();
+      Consumer<ByteBuffer> to = leave;
+      write(() -> to.accept(unhandled)); // once the answers are written: nothing left queued
     }
   }
 
   /**
-   * Ends the connection politely for a draining worker: at once if it waits between requests
-   * (what is queued is written first), else after the answer to the request under way, which
-   * carries {@code Connection: close}. A client that sends its next request just as an idle
-   * connection closes sees the close, as with any keep-alive server; it retries on a new one.
+   * For a draining worker: once the connection is between requests (now, if it is) and its
+   * answers are written, {@code to} gets what it read and did not handle (pipelined requests
+   * after the last one answered); a pool worker hands the connection back there, so its client
+   * keeps it and another worker answers what comes next. Reactor thread.
    */
-  public void closeWhenIdle() {
+  public void leaveWhenIdle(Consumer<ByteBuffer> to) {
     if (parser.betweenRequests()) {
-      closeConnectionAfterWriting();
+      write(() -> to.accept(ByteBuffer.allocate(0)));
     } else {
-      closeAfterAnswer = true;
+      leave = to;
     }
   }
 

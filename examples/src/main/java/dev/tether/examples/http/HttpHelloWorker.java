@@ -6,8 +6,10 @@ import java.util.Set;
 
 /**
  * A pool worker serving {@link HttpHelloConnection}s handed to it by its pool. When the pool
- * drains it (stop, recycling, rolling restart), idle keep-alive connections close at once and busy
- * ones after their current answer, so the pool stops it as soon as its clients are answered.
+ * drains it (stop, recycling, rolling restart), each keep-alive connection goes back to the pool
+ * once it is between requests (at once if idle, else after its current answer), with any
+ * pipelined bytes it read and did not answer; the pool hands it to another worker, so clients
+ * keep their connections, and this worker is stopped as soon as it serves none.
  */
 public class HttpHelloWorker extends AbstractServer {
   private final Set<HttpHelloConnection> connections = new LinkedHashSet<>(); // reactor thread
@@ -19,7 +21,7 @@ public class HttpHelloWorker extends AbstractServer {
         super.postInit();
         connections.add(this);
         if (isDraining()) { // handed over just before the drain began
-          closeWhenIdle();
+          leave(this);
         }
       }
 
@@ -33,7 +35,17 @@ public class HttpHelloWorker extends AbstractServer {
   @Override
   protected void drainConnections() {
     for (HttpHelloConnection c : Set.copyOf(connections)) {
-      c.closeWhenIdle();
+      leave(c);
     }
+  }
+
+  private void leave(HttpHelloConnection c) {
+    c.leaveWhenIdle(unhandled -> {
+      try {
+        handBack(c, unhandled);
+      } catch (IllegalStateException | IllegalArgumentException e) { // closed meanwhile, or
+        c.closeConnection(); // more pipelined bytes than a hand-back carries: the client retries
+      }
+    });
   }
 }

@@ -8,6 +8,7 @@ import dev.tether.unix.internal.Sockets;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ConnectionHandoff {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandoff.class);
+  private static final byte[] NOTHING_READ = {};
   /** Fewest connections: the last heartbeat's count plus those handed since. */
   private static final Comparator<PooledWorker> LIGHTER =
       Comparator.comparingInt(w -> w.connections + w.handedSinceBeat);
@@ -43,8 +45,9 @@ final class ConnectionHandoff {
   private final Consumer<PooledWorker> checkLimits;
   private final Consumer<PooledWorker> stopIfDrained;
   private final List<PoolListenSocket> listenSockets = new ArrayList<>();
-  // Accepted connections whose worker ended before acknowledging them: the next worker's.
-  private final ArrayDeque<Integer> orphans = new ArrayDeque<>();
+  // Connections whose worker ended before acknowledging them, or handed back while no worker had
+  // room: the next worker's.
+  private final ArrayDeque<PooledWorker.Handoff> orphans = new ArrayDeque<>();
 
   /**
    * Hand-off to {@code workers}; {@code state} is the pool's, {@code ids} its message ids. It
@@ -83,27 +86,48 @@ final class ConnectionHandoff {
     Sockets sockets = new Sockets();
     for (PoolListenSocket socket : listenSockets) {
       reactor.watch(socket.listenFd(), socket);
-      socket.serve(sockets, fd -> hasRoomForConnection(), this::handOff);
+      socket.serve(sockets, fd -> hasRoomForConnection(),
+          fd -> handOff(new PooledWorker.Handoff(fd, NOTHING_READ)));
     }
   }
 
   /** {@code w} acknowledged connection {@code id}: the pool's copy is closed. */
   void acknowledged(PooledWorker w, String id) {
-    Integer fd;
+    PooledWorker.Handoff handed;
     try {
-      fd = w.handoffs.remove(Long.parseLong(id));
+      handed = w.handoffs.remove(Long.parseLong(id));
     } catch (NumberFormatException e) {
-      fd = null;
+      handed = null;
     }
-    if (fd == null) {
+    if (handed == null) {
       LOG.warn("pool of {}: worker {} acknowledged connection {}, which it was not handed",
           config.serverClass(), w.pid(), id);
       return;
     }
-    Io.close(fd); // the worker serves its own copy
+    Io.close(handed.fd()); // the worker serves its own copy
     stopIfDrained.accept(w);
     rehomeOrphans();
     updateAccepting();
+  }
+
+  /**
+   * {@code from} (draining) handed back connection {@code fd} (owned here from now on) with the
+   * bytes it read and did not handle, base64 in {@code read}: it goes to another worker, and the
+   * client keeps its connection.
+   */
+  void handedBack(PooledWorker from, String read, int fd) {
+    byte[] alreadyRead;
+    try {
+      alreadyRead = Base64.getDecoder().decode(read);
+    } catch (IllegalArgumentException e) {
+      LOG.error("pool of {}: worker {} handed back fd {} with bytes that are not base64; closed",
+          config.serverClass(), from.pid(), fd);
+      Io.close(fd);
+      return;
+    }
+    LOG.debug("pool of {}: worker {} handed back a connection ({} bytes read)",
+        config.serverClass(), from.pid(), alreadyRead.length);
+    handOff(new PooledWorker.Handoff(fd, alreadyRead));
   }
 
   /** {@code w} will acknowledge nothing more: what it was handed goes to other workers. */
@@ -143,7 +167,7 @@ final class ConnectionHandoff {
       socket.close();
     }
     listenSockets.clear();
-    orphans.forEach(Io::close);
+    orphans.forEach(h -> Io.close(h.fd()));
     orphans.clear();
   }
 
@@ -153,24 +177,25 @@ final class ConnectionHandoff {
         && leastLoaded() != null;
   }
 
-  /** {@code fd} was accepted (or its worker died): hand it to a worker. */
-  private void handOff(int fd) {
+  /** A connection was accepted, handed back, or its worker died: hand it to a worker. */
+  private void handOff(PooledWorker.Handoff handed) {
     PooledWorker w = leastLoaded();
     if (w == null) {
-      orphans.addLast(fd);
+      orphans.addLast(handed);
       updateAccepting();
       return;
     }
     long id = ids.getAsLong();
     try {
-      w.link.sendWithFd(List.of(PoolProtocol.CONN, Long.toString(id)), fd);
+      w.link.sendWithFd(List.of(PoolProtocol.CONN, Long.toString(id),
+          Base64.getEncoder().encodeToString(handed.alreadyRead())), handed.fd());
     } catch (RuntimeException e) { // EMFILE for the queued duplicate: the client sees a close
       LOG.error("pool of {}: a connection could not be handed to worker {}; closed",
           config.serverClass(), w.pid(), e);
-      Io.close(fd);
+      Io.close(handed.fd());
       return;
     }
-    w.handoffs.put(id, fd);
+    w.handoffs.put(id, handed);
     w.handedSinceBeat++;
     w.handedTotal++;
     checkLimits.accept(w);

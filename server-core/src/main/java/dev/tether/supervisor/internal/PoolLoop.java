@@ -15,6 +15,7 @@ import dev.tether.supervisor.ExitRecord;
 import dev.tether.supervisor.PoolState;
 import dev.tether.supervisor.PoolStatus;
 import dev.tether.supervisor.WorkerStatus;
+import dev.tether.unix.internal.Io;
 import dev.tether.unix.internal.Linux;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -367,7 +368,8 @@ public final class PoolLoop {
     }
     booting++;
     w.link = reactor.attach(spawned.channelFd(),
-        new WorkerLink(message -> received(w, message), reason -> channelEnded(w, reason)));
+        new WorkerLink((message, fds) -> received(w, message, fds),
+            reason -> channelEnded(w, reason)));
     sendBeat(w);
     w.timer = reactor.addTimer(config.bootTimeout(), () -> kill(w, ExitReason.BOOT_TIMEOUT));
     w.process.onExit().whenComplete((status, e) -> w.process.outputDrained()
@@ -477,8 +479,17 @@ public final class PoolLoop {
 
   // ---- messages from workers ----
 
-  private void received(PooledWorker w, List<String> message) {
+  private void received(PooledWorker w, List<String> message, int[] fds) {
     String name = message.isEmpty() ? "" : message.get(0);
+    if (name.equals(PoolProtocol.BACK) && message.size() == 2 && fds.length == 1) {
+      connections.handedBack(w, message.get(1), fds[0]);
+      return;
+    }
+    for (int fd : fds) {
+      LOG.warn("pool of {}: worker {} passed fd {} with {}; closed", config.serverClass(),
+          w.pid(), fd, message);
+      Io.close(fd);
+    }
     if (name.equals(PoolProtocol.REPLY) && message.size() >= 2) {
       requests.replied(w, message);
     } else if (name.equals(PoolProtocol.ACK) && message.size() == 2) {

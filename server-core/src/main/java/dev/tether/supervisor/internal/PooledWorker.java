@@ -31,8 +31,11 @@ final class PooledWorker {
   final Instant startedAt = Instant.now();
   final long startedNanos = System.nanoTime();
   final Map<Long, PoolRequest> inFlight = new LinkedHashMap<>();
-  /** Connections handed over and not acknowledged: id to the pool's copy of the fd. */
-  final Map<Long, Integer> handoffs = new LinkedHashMap<>();
+  /** A connection handed over: the pool's copy of its fd, and bytes read before (handed back). */
+  record Handoff(int fd, byte[] alreadyRead) {}
+
+  /** Connections handed over and not acknowledged, by id. */
+  final Map<Long, Handoff> handoffs = new LinkedHashMap<>();
   /** Connections handed over since the last heartbeat answer counted its connections. */
   int handedSinceBeat;
   WorkerLink link;

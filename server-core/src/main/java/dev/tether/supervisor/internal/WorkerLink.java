@@ -10,6 +10,7 @@ import dev.tether.unix.internal.Io;
 import java.io.FileDescriptor;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -21,17 +22,22 @@ import java.util.function.Consumer;
  * stream (or a reset), with the failure if the worker wrote something that is not the wire
  * format (the connection is closed then, nothing after it decoded).
  *
- * <p>Reactor thread only. The reactor owns the fd; fds that come with a message are closed here
- * (workers do not pass fds to the pool's request path).
+ * <p>Reactor thread only. The reactor owns the fd; fds that come with a message (a connection
+ * handed back) go to {@code onMessage} with it; those of a unit left unread are closed here.
  */
 final class WorkerLink extends Connection {
   private final FrameReader reader = FrameReader.pushed();
-  private final Consumer<List<String>> onMessage;
+  private final BiConsumer<List<String>, int[]> onMessage;
   private final Consumer<Throwable> onEnd;
   private int[] arrived = {};
   private Throwable failure;
 
-  WorkerLink(Consumer<List<String>> onMessage, Consumer<Throwable> onEnd) {
+  /**
+   * @param onMessage takes each message and the fds that came with it, which it owns (and must
+   *     close if it does not keep them)
+   * @param onEnd called once, after {@link #unbind()}: null, or what broke the stream
+   */
+  WorkerLink(BiConsumer<List<String>, int[]> onMessage, Consumer<Throwable> onEnd) {
     this.onMessage = onMessage;
     this.onEnd = onEnd;
   }
@@ -57,10 +63,12 @@ final class WorkerLink extends Connection {
         reader.push(data);
         List<String> message;
         while (isOpen() && (message = reader.pollElements()) != null) {
-          for (FileDescriptor fd : reader.takePolledFds()) {
-            Fds.close(fd);
+          List<FileDescriptor> fds = reader.takePolledFds();
+          int[] numbers = new int[fds.size()];
+          for (int i = 0; i < numbers.length; i++) {
+            numbers[i] = Fds.number(fds.get(i));
           }
-          onMessage.accept(message);
+          onMessage.accept(message, numbers);
         }
       } while (data.hasRemaining() && isOpen());
     } catch (ChannelException e) {
