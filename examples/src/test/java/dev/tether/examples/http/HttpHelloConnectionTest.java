@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -136,6 +137,41 @@ class HttpHelloConnectionTest {
       assertEquals(200, read(s.getInputStream(), false).status());
       // The socket's read timeout is only the test's deadline: the server closes after IDLE.
       assertEquals(-1, s.getInputStream().read());
+    }
+  }
+
+  @Test
+  void leavingWhenIdleAnswersTheRequestUnderWayAndGivesUpWhatFollowsIt() throws Exception {
+    CountDownLatch partialRead = new CountDownLatch(1);
+    CompletableFuture<String> left = new CompletableFuture<>();
+    CompletableFuture<Server> started = new CompletableFuture<>();
+    reactor.schedule(() -> started.complete(reactor.startServer("127.0.0.1", 0,
+        () -> new HttpHelloConnection(IDLE) {
+          @Override
+          protected void receiveData(java.nio.ByteBuffer data) {
+            super.receiveData(data);
+            if (partialRead.getCount() > 0) { // a drain begins in the middle of a request
+              partialRead.countDown();
+              leaveWhenIdle(rest -> {
+                left.complete(StandardCharsets.US_ASCII.decode(rest).toString());
+                closeConnection();
+              });
+            }
+          }
+        })));
+    int leavingPort = ((InetSocketAddress) started.get(30, TimeUnit.SECONDS).localAddress())
+        .getPort();
+    try (Socket s = new Socket("127.0.0.1", leavingPort)) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(ascii("GET / HTTP/1.1\r\nHo"));
+      assertTrue(partialRead.await(10, TimeUnit.SECONDS));
+      String pipelined = "GET /next HTTP/1.1\r\nHost: t\r\n\r\n";
+      s.getOutputStream().write(ascii("st: t\r\n\r\n" + pipelined));
+      Response answered = read(s.getInputStream(), false);
+      assertEquals(200, answered.status());
+      assertFalse(answered.headers().containsKey("connection"), "kept alive for the next worker");
+      assertEquals(pipelined, left.get(10, TimeUnit.SECONDS), "read, not answered: it goes along");
+      assertEquals(-1, s.getInputStream().read(), "nothing answered after the leave");
     }
   }
 
