@@ -262,6 +262,11 @@ class WorkerPoolIT {
       assertTrue(r.lastOutput().stream().anyMatch(l -> l.contains("fails on purpose")),
           r.lastOutput().toString());
     }
+    pool.retry(); // an operator's "try again": the failures are forgotten, and counted anew
+    why = gaveUp.poll(WAIT_S, TimeUnit.SECONDS);
+    assertTrue(why != null && why.contains("same boot failure 3 times"), why);
+    assertEquals(PoolState.GAVE_UP, pool.state());
+    assertEquals(6, pool.status().recentExits().size());
   }
 
   @Test

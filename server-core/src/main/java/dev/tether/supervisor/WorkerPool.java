@@ -184,7 +184,11 @@ public final class WorkerPool {
     return loop.localAddresses();
   }
 
-  /** The pool's workers, queue and recent exit records now. */
+  /**
+   * The pool's workers, queue and recent exit records now (after {@link #stop()}: as it ended).
+   *
+   * @throws dev.tether.server.TetherException if the pool's loop does not answer within 5 s
+   */
   public PoolStatus status() {
     return loop.status();
   }

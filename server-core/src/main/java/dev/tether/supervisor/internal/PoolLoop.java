@@ -5,6 +5,7 @@ import dev.tether.reactor.Reactor;
 import dev.tether.server.ExitStatus;
 import dev.tether.server.JavaCommand;
 import dev.tether.server.SpawnException;
+import dev.tether.server.TetherException;
 import dev.tether.server.internal.ChildOutput;
 import dev.tether.server.internal.PoolProtocol;
 import dev.tether.server.internal.ProcessSpawner;
@@ -55,6 +56,7 @@ public final class PoolLoop {
   /** The longest id a request can get, to check a request's size before it is queued. */
   private static final String LONGEST_ID = Long.toString(Long.MAX_VALUE);
   private static final Duration OUTPUT_DRAIN_TIMEOUT = Duration.ofSeconds(1);
+  private static final Duration STATUS_WAIT = Duration.ofSeconds(5);
   /** The slot of a spare. */
   private static final int SPARE = -1;
   /** A JVM past an OutOfMemoryError is in no known state: it exits, and the pool replaces it. */
@@ -205,7 +207,7 @@ public final class PoolLoop {
     reactor.schedule(() -> {
       if (state == PoolState.GAVE_UP) {
         policy.reset();
-        state = PoolState.STARTING;
+        setState(served ? PoolState.DEGRADED : PoolState.STARTING); // told, then corrected
         updateState();
         resizeTo(size);
       }
@@ -225,20 +227,31 @@ public final class PoolLoop {
     stopped.join();
   }
 
-  /** The pool's status now. Any thread; waits for the loop (at most 5 s) unless it ended. */
+  /**
+   * The pool's status now. Any thread: taken on the loop (waiting at most 5 s for it), or, once
+   * the loop ended, from its final state.
+   *
+   * @throws TetherException if the loop does not answer within 5 s (it is stuck), or if
+   *     interrupted
+   */
   public PoolStatus status() {
-    if (reactor.inReactorThread()) {
-      return snapshot();
+    if (reactor.inReactorThread() || stopped.isDone()) {
+      return snapshot(); // the loop's own thread, or a loop that ended: its state is final
     }
     CompletableFuture<PoolStatus> status = new CompletableFuture<>();
     reactor.schedule(() -> status.complete(snapshot()));
     try {
-      return status.get(5, TimeUnit.SECONDS);
+      return status.get(STATUS_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return snapshot();
+      throw new TetherException("interrupted while waiting for the status of the pool of "
+          + config.serverClass(), e);
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      return snapshot(); // the loop ended (its state is final) or is stuck: a racy read is all
+      if (stopped.isDone()) { // the loop ended meanwhile, dropping the task
+        return snapshot();
+      }
+      throw new TetherException("the loop of the pool of " + config.serverClass()
+          + " did not answer within " + STATUS_WAIT.toMillis() + " ms", e);
     }
   }
 
@@ -271,8 +284,8 @@ public final class PoolLoop {
           drain(w, ExitReason.STOPPED);
         }
         PooledWorker successor = successors.remove(slot);
-        if (successor != null) {
-          drain(successor, ExitReason.STOPPED);
+        if (successor != null && successor.state.compareTo(PooledWorker.State.DRAINING) < 0) {
+          drain(successor, ExitReason.STOPPED); // one being killed keeps its reason
         }
       }
     }
@@ -563,8 +576,10 @@ public final class PoolLoop {
     w.endedBy = reason;
     w.state = PooledWorker.State.STOPPING;
     CompletableFuture<List<String>> dump = w.output.expectDump();
-    if (!w.process.signal(Linux.SIGQUIT)) {
-      return; // reaped already: its exit is on its way
+    if (!w.process.signal(Linux.SIGQUIT)) { // reaped already: its exit is on its way
+      spawnDue();
+      updateState();
+      return;
     }
     dump.completeOnTimeout(List.of(), config.dumpTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .thenAccept(lines -> reactor.schedule(() -> {
