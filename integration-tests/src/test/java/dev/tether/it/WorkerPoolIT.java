@@ -391,6 +391,18 @@ class WorkerPoolIT {
   }
 
   @Test
+  void aRecycledWorkerThatDoesNotDrainIsStoppedAtTheDrainTimeout() throws Exception {
+    serving(builder(Map.of()).size(1).drainTimeout(Duration.ofSeconds(2)));
+    int old = Integer.parseInt(get(pool.call("ping")).get(1));
+    CompletableFuture<List<String>> endless = pool.call("later", "600000");
+    pool.restart();
+    ExitRecord r = nextExit(x -> x.pid() == old);
+    assertEquals(ExitReason.RECYCLED, r.reason());
+    assertInstanceOf(ServerErrorException.class, failure(endless));
+    assertNotEquals(Integer.toString(old), get(pool.call("ping")).get(1));
+  }
+
+  @Test
   void aWarmSpareTakesOverAtOnceAndAnotherBoots() throws Exception {
     serving(builder(Map.of()).size(1).spares(1));
     awaitCondition(() -> pool.status().workers().stream().anyMatch(w -> w.state().equals("spare")),

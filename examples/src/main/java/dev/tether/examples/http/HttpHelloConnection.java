@@ -97,8 +97,7 @@ public class HttpHelloConnection extends Connection {
       closeConnectionAfterWriting();
     } else if (leaving) { // what follows the answered request was read, not handled: it goes too
       ByteBuffer unhandled = ByteBuffer.allocate(data.remaining()).put(data).flip();
-      Consumer<ByteBuffer> to = leave;
-      write(() -> to.accept(unhandled)); // once the answers are written: nothing left queued
+      leaveOnceWritten(unhandled);
     }
   }
 
@@ -109,11 +108,20 @@ public class HttpHelloConnection extends Connection {
    * keeps it and another worker answers what comes next. Reactor thread.
    */
   public void leaveWhenIdle(Consumer<ByteBuffer> to) {
+    leave = to;
     if (parser.betweenRequests()) {
-      write(() -> to.accept(ByteBuffer.allocate(0)));
-    } else {
-      leave = to;
+      leaveOnceWritten(ByteBuffer.allocate(0));
     }
+  }
+
+  /**
+   * Reads nothing more (what comes stays in the socket, after {@code unhandled}: the order of the
+   * client's bytes holds) and leaves once the answers are written, with nothing left queued.
+   */
+  private void leaveOnceWritten(ByteBuffer unhandled) {
+    pause();
+    Consumer<ByteBuffer> to = leave;
+    write(() -> to.accept(unhandled));
   }
 
   /** Appends {@code bytes[0, length)} to {@code out}, writing {@code out} first if it is full. */

@@ -81,6 +81,11 @@ final class ConnectionHandoff {
     return listenSockets.stream().map(PoolListenSocket::localAddress).toList();
   }
 
+  /** Whether the pool serves connections at all (also once its sockets closed at stop). */
+  boolean listens() {
+    return !config.listen().isEmpty() || !config.inheritedListenFds().isEmpty();
+  }
+
   /** Starts accepting: the listening sockets are watched by {@code reactor}, the loop's. */
   void watch(Reactor reactor) {
     Sockets sockets = new Sockets();
@@ -116,6 +121,11 @@ final class ConnectionHandoff {
    * client keeps its connection.
    */
   void handedBack(PooledWorker from, String read, int fd) {
+    PoolState now = state.get();
+    if (now == PoolState.STOPPING || now == PoolState.STOPPED) { // no worker takes it any more
+      Io.close(fd);
+      return;
+    }
     byte[] alreadyRead;
     try {
       alreadyRead = Base64.getDecoder().decode(read);

@@ -8,8 +8,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A worker's last lines of output, bounded, and the thread dump the pool asked for with SIGQUIT:
  * HotSpot prints it on the worker's stdout, from a {@code "Full thread dump"} line (after a line
- * with the time) to a {@code "JNI global refs"} line. Dump lines are kept apart from the tail, so
- * a dump never pushes the lines that told why the worker went wrong out of it.
+ * with the time) to a {@code "JNI global refs"} line, then a heap summary (a blank line,
+ * {@code "Heap"}, indented lines). Dump lines are kept apart from the tail, so a dump never pushes
+ * the lines that told why the worker went wrong out of it; the heap summary is dropped (the dump
+ * is complete, and the kill goes ahead, at its last line of threads).
  *
  * <p>Thread-safe: lines come on the worker's output threads, the pool reads on its own.
  */
@@ -24,6 +26,7 @@ public final class OutputTail {
   private final int maxLines;
   private final ArrayDeque<String> lines = new ArrayDeque<>();
   private String previous; // the line before a dump's first: its time
+  private boolean heapSummary; // a dump just ended: its heap summary lines follow
   private List<String> dump; // the dump being taken, or null
   private CompletableFuture<List<String>> dumped; // asked for, not complete yet; or null
 
@@ -38,6 +41,12 @@ public final class OutputTail {
   /** Takes one line of output. */
   public synchronized void add(String line) {
     String kept = line.length() > MAX_LINE ? line.substring(0, MAX_LINE) + "..." : line;
+    if (heapSummary) {
+      if (kept.isEmpty() || kept.equals("Heap") || kept.startsWith(" ")) {
+        return;
+      }
+      heapSummary = false;
+    }
     if (dump == null && dumped != null && kept.startsWith(DUMP_START)) {
       dump = new ArrayList<>();
       if (previous != null) {
@@ -51,6 +60,7 @@ public final class OutputTail {
       }
       if (kept.startsWith(DUMP_END)) {
         dumped.complete(List.copyOf(dump));
+        heapSummary = true;
         dump = null;
         dumped = null;
       }

@@ -130,13 +130,13 @@ public final class PoolLoop {
     thread = new Thread(() -> {
       try {
         reactor.run(() -> {
-          running.complete(null);
           connections.watch(reactor);
           reactor.addPeriodicTimer(config.heartbeatInterval(), this::heartbeat);
           if (systemd != null) {
             systemd.startWatchdog(reactor);
           }
-          setState(PoolState.STARTING);
+          setState(PoolState.STARTING); // before start() returns: a stop() right after sees it
+          running.complete(null);
           resizeTo(size);
         });
       } catch (RuntimeException | Error e) {
@@ -343,19 +343,19 @@ public final class PoolLoop {
   /** Spawns a worker for {@code slot}: to serve in it, or as its serving worker's successor. */
   private void spawn(int slot, boolean successor) {
     OutputTail output = new OutputTail(config.outputLines());
-    JavaCommand command = ServerAccess.spawning().command(config.server(),
-        b -> b.jvmOptions(EXIT_ON_OOM));
-    ChildOutput lines = ChildOutput.lines(line -> {
-      int prefixEnd = line.indexOf("] ");
-      output.add(prefixEnd >= 0 ? line.substring(prefixEnd + 2) : line);
-      config.output().accept(line);
-    });
-    SpawnRequest.Builder request = SpawnRequest.builder(command.argv())
-        .environment(command.environment()).stdout(lines).stderr(lines);
-    command.workingDirectory().ifPresent(request::workingDirectory);
     Instant startedAt = Instant.now();
     ProcessSpawner.WithChannel spawned;
-    try {
+    try { // the user's command customizer runs here too: its failure is the slot's
+      JavaCommand command = ServerAccess.spawning().command(config.server(),
+          b -> b.jvmOptions(EXIT_ON_OOM));
+      ChildOutput lines = ChildOutput.lines(line -> {
+        int prefixEnd = line.indexOf("] ");
+        output.add(prefixEnd >= 0 ? line.substring(prefixEnd + 2) : line);
+        config.output().accept(line);
+      });
+      SpawnRequest.Builder request = SpawnRequest.builder(command.argv())
+          .environment(command.environment()).stdout(lines).stderr(lines);
+      command.workingDirectory().ifPresent(request::workingDirectory);
       spawned = ProcessSpawner.spawnWithChannel(request,
           () -> ServerAccess.spawning().beforeFork(config.server()));
     } catch (RuntimeException e) {
@@ -399,8 +399,8 @@ public final class PoolLoop {
     if (successors.get(w.slot) == w) { // it serves now; the worker it replaces drains
       successors.remove(w.slot);
       PooledWorker old = slots.set(w.slot, w);
-      if (old != null) {
-        drain(old, ExitReason.RECYCLED);
+      if (old != null && old.state.compareTo(PooledWorker.State.DRAINING) < 0) {
+        drain(old, ExitReason.RECYCLED); // one being killed or ending meanwhile keeps its reason
       }
     }
     policy.booted();
@@ -523,6 +523,7 @@ public final class PoolLoop {
       w.lagMicros = Long.parseLong(message.get(2));
       w.connections = Integer.parseInt(message.get(4));
       w.handedSinceBeat = 0;
+      w.answeredBeat = Long.parseLong(message.get(1));
       w.heapUsed = Long.parseLong(message.get(5));
     } catch (NumberFormatException e) {
       LOG.warn("pool of {}: worker {}: malformed heartbeat answer {}", config.serverClass(),
@@ -601,7 +602,16 @@ public final class PoolLoop {
     } else {
       w.state = PooledWorker.State.DRAINING;
       w.link.send(List.of(PoolProtocol.DRAIN));
-      w.connections += w.handedSinceBeat; // until its next heartbeat answer counts them
+      // Only an answer to a heartbeat sent after DRAIN counts every connection the worker holds:
+      // an earlier one may predate a connection handed to it just before the drain.
+      sendBeat(w);
+      w.drainBeat = w.beatsSent;
+      w.timer = reactor.addTimer(config.drainTimeout(), () -> {
+        LOG.warn("pool of {}: worker {} still has {} request(s) in flight and {} connection(s)"
+            + " after {} ms of draining; stopping it", config.serverClass(), w.pid(),
+            w.inFlight.size(), w.connections, config.drainTimeout().toMillis());
+        stopWorker(w);
+      });
       stopIfDrained(w);
     }
   }
@@ -611,8 +621,9 @@ public final class PoolLoop {
    * and not acknowledged, none served (by its last heartbeat answer).
    */
   private void stopIfDrained(PooledWorker w) {
-    if (w.state == PooledWorker.State.DRAINING && w.inFlight.isEmpty() && w.handoffs.isEmpty()
-        && w.connections == 0) {
+    boolean connectionsDone = !connections.listens()
+        || (w.answeredBeat >= w.drainBeat && w.connections == 0 && w.handoffs.isEmpty());
+    if (w.state == PooledWorker.State.DRAINING && w.inFlight.isEmpty() && connectionsDone) {
       stopWorker(w);
     }
   }
@@ -684,17 +695,22 @@ public final class PoolLoop {
       return;
     }
     boolean failure = reason != ExitReason.STOPPED && reason != ExitReason.RECYCLED;
+    // What tells this boot failure from others. A boot timeout's last lines are whatever the
+    // hung boot printed last, or the dump's trailer: the reason alone tells it.
+    String bootFailure = w.wasReady ? null : reason == ExitReason.BOOT_TIMEOUT ? reason.name()
+        : reason + " " + how + ": " + w.output.lastLine();
     if (serving && w.slot < size) {
       restarts.set(w.slot, restarts.get(w.slot) + 1);
+      fillFromSpares(); // before a give-up would reject the queue: a spare serves it
       if (failure) {
-        failed(w.slot, w.wasReady ? null : reason + " " + how + ": " + w.output.lastLine());
+        failed(w.slot, bootFailure);
       } else {
         toSpawn.add(w.slot);
       }
     } else if (successor && failure) { // the old worker serves on; its recycling is tried again
-      failed(w.slot, reason + " " + how + ": " + w.output.lastLine());
+      failed(w.slot, bootFailure);
     } else if (spare && failure) {
-      failed(SPARE, w.wasReady ? null : reason + " " + how + ": " + w.output.lastLine());
+      failed(SPARE, bootFailure);
     }
     fillFromSpares();
     spawnDue();
@@ -715,7 +731,11 @@ public final class PoolLoop {
 
   /** Slot {@code slot} failed: its replacement comes after the policy's delay, or never. */
   private void failed(int slot, String bootFailure) {
+    boolean gaveUpBefore = policy.gaveUp() != null;
     long delay = policy.failed(slot, System.nanoTime(), bootFailure);
+    if (delay < 0 && gaveUpBefore) {
+      return; // said once
+    }
     if (delay < 0) {
       LOG.error("pool of {}: gave up respawning workers: {}", config.serverClass(),
           policy.gaveUp());
@@ -795,16 +815,6 @@ public final class PoolLoop {
         drain(w, ExitReason.STOPPED);
       }
     }
-    reactor.addTimer(config.drainTimeout(), () -> {
-      for (PooledWorker w : List.copyOf(live)) {
-        if (w.state == PooledWorker.State.DRAINING) {
-          LOG.warn("pool of {}: worker {} still has {} request(s) in flight and {} connection(s)"
-              + " after {} ms; stopping it", config.serverClass(), w.pid(), w.inFlight.size(),
-              w.connections, config.drainTimeout().toMillis());
-          stopWorker(w);
-        }
-      }
-    });
     finishStopIfDone();
   }
 

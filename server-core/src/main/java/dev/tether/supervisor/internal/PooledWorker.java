@@ -46,6 +46,9 @@ final class PooledWorker {
   long lastAnswerNanos = System.nanoTime();
   boolean wasReady;
   long beatsSent;
+  /** Sequence number of the last heartbeat answered, and of the first sent after DRAIN. */
+  long answeredBeat;
+  long drainBeat = Long.MAX_VALUE;
   long lagMicros;
   int connections;
   long heapUsed;

@@ -92,7 +92,12 @@ final class WorkerLink extends Connection {
   /** Queues {@code message} with {@code fd} attached; the caller keeps {@code fd}. */
   void sendWithFd(List<String> message, int fd) {
     send(MessageEncoder.withFdHeader(message, 1));
-    sendFileDescriptors(fd); // the carrier byte the header announces
+    try {
+      sendFileDescriptors(fd); // the carrier byte the header announces
+    } catch (RuntimeException e) { // EMFILE for a queued duplicate: the header is out alone, and
+      closeConnection(); // the worker's stream would be out of step: it ends, its fds re-homed
+      throw e;
+    }
   }
 
   @Override

@@ -33,6 +33,10 @@ class OutputTailTest {
     assertEquals(List.of("2026-12-03 15:53:52",
         "Full thread dump OpenJDK 64-Bit Server VM (17.0.15+6 mixed mode, sharing):",
         "\"main\" #1 prio=5 os_prio=0", "JNI global refs: 7, weak refs: 0"), dump.join());
+    tail.add(""); // the heap summary HotSpot prints after the dump (measured on JDK 17)
+    tail.add("Heap");
+    tail.add(" garbage-first heap   total 397312K, used 17291K [0x0000000687400000, ...)");
+    tail.add("  class space    used 1062K, committed 1152K, reserved 1048576K");
     tail.add("after the dump");
     assertEquals(List.of("the worker's own line", "after the dump"), tail.lines());
   }
