@@ -46,13 +46,27 @@ import java.util.function.Predicate;
  * dropped. Above {@code maxInFlight} requests per worker, requests wait in a bounded queue; past
  * it they are rejected with {@link PoolRejectedException}.
  *
- * <p><b>Threading.</b> All methods are thread-safe. The pool runs one thread of its own
- * ({@code tether-pool}) that owns every worker's channel and timers; futures and the
- * {@link PoolListener} complete and run on it, so a dependent action added without an executor
- * runs there: keep it short, and never wait on the pool from it.
+ * <p><b>Connections.</b> With {@code listen(address)} or {@code listenFd(fd)} the pool accepts
+ * connections and hands each to the ready worker serving the fewest, as an fd, for the
+ * prototype's {@code serveConnections} factory; the pool's copy is closed once the worker
+ * acknowledges it, and a worker that ends first has its connections handed to another. A
+ * draining worker may hand connections back ({@code AbstractServer.handBack}) for another worker
+ * to serve: clients keep them across recycling and rolling restarts.
  *
- * <p><b>Fds.</b> The pool owns each worker's channel (closed when the worker is stopped) and its
- * output pipes; a worker inherits nothing but 0-2 and its channel at fd 3.
+ * <p><b>Draining.</b> A worker stopped by the pool (stop, shrink, recycling, {@link #restart()})
+ * first drains: it gets no new work, is told ({@code drainConnections()}), and is stopped once it
+ * has no request in flight and serves no connection, or at the drain timeout (30 s); then its
+ * channel closes, then SIGTERM, then SIGKILL.
+ *
+ * <p><b>Threading.</b> All methods are thread-safe. The pool runs one thread of its own
+ * ({@code tether-pool}) that owns every worker's channel, the listening sockets and the timers;
+ * futures and the {@link PoolListener} complete and run on it, so a dependent action added without
+ * an executor runs there: keep it short, and never wait on the pool from it.
+ *
+ * <p><b>Fds.</b> The pool owns each worker's channel (closed when the worker is stopped), its
+ * output pipes, its listening sockets (inherited ones from {@link #start()} on) and its copies of
+ * connections not yet acknowledged; all are closed by {@link #stop()}. A worker inherits nothing
+ * but 0-2 and its channel at fd 3.
  */
 public final class WorkerPool {
   private final PoolConfig config;
