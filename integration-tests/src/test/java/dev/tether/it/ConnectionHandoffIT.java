@@ -27,6 +27,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -214,6 +216,66 @@ class ConnectionHandoffIT {
       String head = readAnswer(s);
       assertTrue(head.startsWith("HTTP/1.1 200 OK") && !head.contains("close"), head);
     }
+  }
+
+  @Test
+  void aRollingRestartUnderSteadyKeepAliveLoadFailsNothingAndKeepsEveryConnection()
+      throws Exception {
+    dev.tether.examples.http.HttpHelloWorker prototype =
+        new dev.tether.examples.http.HttpHelloWorker();
+    prototype.configureCommand(b -> b.jvmOptions(Workers.QUICK_JVM));
+    java.util.concurrent.LinkedBlockingQueue<dev.tether.supervisor.ExitRecord> exits =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    pool = WorkerPool.builder(prototype).size(2).bootConcurrency(2).output(output::add)
+        .listen(new InetSocketAddress("127.0.0.1", 0))
+        .listener(new dev.tether.supervisor.PoolListener() {
+          @Override
+          public void workerExited(dev.tether.supervisor.ExitRecord record) {
+            exits.add(record);
+          }
+        }).build();
+    pool.start();
+    assertTrue(pool.awaitState(PoolState.SERVING, READY), pool.status().toString());
+    List<Integer> before = workerPids();
+    AtomicBoolean done = new AtomicBoolean();
+    AtomicLong answered = new AtomicLong();
+    List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Thread> clients = new ArrayList<>();
+    for (int c = 0; c < 4; c++) {
+      Socket s = connect(); // each client keeps this one connection throughout
+      Thread t = new Thread(() -> {
+        try {
+          while (!done.get()) {
+            send(s, GET);
+            String head = readAnswer(s);
+            assertTrue(head.startsWith("HTTP/1.1 200 OK") && !head.contains("close"), head);
+            answered.incrementAndGet();
+          }
+        } catch (Throwable e) {
+          failures.add(e);
+        }
+      });
+      t.start();
+      clients.add(t);
+    }
+    try {
+      awaitCondition(() -> answered.get() > 200, "answers before the restart");
+      pool.restart();
+      for (int i = 0; i < 2; i++) {
+        dev.tether.supervisor.ExitRecord r = exits.poll(READY.toSeconds(), TimeUnit.SECONDS);
+        assertTrue(r != null && before.contains(r.pid()), "old worker exit: " + r);
+        assertEquals(dev.tether.supervisor.ExitReason.RECYCLED, r.reason());
+      }
+      long afterRestart = answered.get();
+      awaitCondition(() -> answered.get() > afterRestart + 200, "answers after the restart");
+    } finally {
+      done.set(true);
+      for (Thread t : clients) {
+        t.join(60_000);
+      }
+    }
+    assertEquals(List.of(), List.copyOf(failures), "a request failed or a connection ended");
+    assertTrue(java.util.Collections.disjoint(before, workerPids()), workerPids().toString());
   }
 
   @Test
