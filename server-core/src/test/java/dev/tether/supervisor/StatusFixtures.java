@@ -17,9 +17,9 @@ public final class StatusFixtures {
   public static PoolStatus sample(PoolState state) {
     Instant t0 = Instant.parse("2026-01-02T03:04:05Z");
     return new PoolStatus(state, 2, 3, List.of(
-        new WorkerStatus(0, 101, "ready", Duration.ofMillis(3_723_456), 42, 1, 2, 0,
+        new WorkerStatus(0, 101, "ready", Duration.ofMillis(3_723_456), 42, 1, 2, 17, 0,
             5L * 1024 * 1024 + 512 * 1024, Duration.ofMillis(7), 1),
-        new WorkerStatus(1, 102, "booting", Duration.ofMillis(900), 0, 0, 0, 0, 0,
+        new WorkerStatus(1, 102, "booting", Duration.ofMillis(900), 0, 0, 0, 0, 0, 0,
             Duration.ZERO, 0)),
         List.of(new ExitRecord(0, 99, ExitReason.CRASHED, new ExitStatus.Exited(3), true, t0,
                 t0.plusMillis(1500), 7, List.of("first", NASTY), List.of()),

@@ -88,6 +88,6 @@ final class PooledWorker {
     return new WorkerStatus(slot, pid(), slot < 0 && state == State.READY ? "spare"
         : state.label(),
         Duration.ofNanos(System.nanoTime() - startedNanos), served, inFlight.size(), connections,
-        handoffs.size(), heapUsed, Duration.ofNanos(lagMicros * 1000), restarts);
+        handedTotal, handoffs.size(), heapUsed, Duration.ofNanos(lagMicros * 1000), restarts);
   }
 }

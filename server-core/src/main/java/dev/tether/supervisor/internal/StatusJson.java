@@ -49,6 +49,7 @@ public final class StatusJson {
         .append(",\"requestsServed\":").append(w.requestsServed())
         .append(",\"inFlight\":").append(w.inFlight())
         .append(",\"connections\":").append(w.connections())
+        .append(",\"connectionsHanded\":").append(w.connectionsHanded())
         .append(",\"handoffs\":").append(w.handoffs())
         .append(",\"heapUsedBytes\":").append(w.heapUsed())
         .append(",\"loopLagMs\":").append(w.loopLag().toMillis())

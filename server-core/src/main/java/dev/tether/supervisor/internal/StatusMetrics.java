@@ -50,6 +50,8 @@ public final class StatusMetrics {
         "Requests sent to the worker and not answered yet.", WorkerStatus::inFlight);
     worker(b, status, "tether_worker_connections", "gauge",
         "Connections the worker's reactor serves (last heartbeat).", WorkerStatus::connections);
+    worker(b, status, "tether_worker_connections_handed_total", "counter",
+        "Connections the pool handed to the worker.", WorkerStatus::connectionsHanded);
     worker(b, status, "tether_worker_heap_used_bytes", "gauge",
         "Heap in use (last heartbeat).", WorkerStatus::heapUsed);
     worker(b, status, "tether_worker_loop_lag_seconds", "gauge",

@@ -16,7 +16,8 @@ import java.util.Locale;
 public final class StatusTable {
   /** Exit records shown; the JSON has them all. */
   static final int EXITS_SHOWN = 10;
-  private static final String ROW = "%4s  %-8s  %-8s  %9s  %8s  %9s  %5s  %8s  %6s  %8s%n";
+  private static final String ROW =
+      "%4s  %-8s  %-8s  %9s  %8s  %9s  %5s  %7s  %8s  %6s  %8s%n";
 
   private StatusTable() {}
 
@@ -26,10 +27,11 @@ public final class StatusTable {
     b.append(String.format(Locale.ROOT, "pool %s: %d of %d workers ready, %d requests queued%n",
         status.state(), status.ready(), status.size(), status.queued()));
     b.append(String.format(Locale.ROOT, ROW, "slot", "pid", "state", "uptime", "served",
-        "in flight", "conns", "heap MiB", "lag ms", "restarts"));
+        "in flight", "conns", "handed", "heap MiB", "lag ms", "restarts"));
     for (WorkerStatus w : status.workers()) {
       b.append(String.format(Locale.ROOT, ROW, w.slot(), w.pid(), w.state(),
           uptime(w.uptime()), w.requestsServed(), w.inFlight(), w.connections(),
+          w.connectionsHanded(),
           String.format(Locale.ROOT, "%.1f", w.heapUsed() / (1024.0 * 1024.0)),
           w.loopLag().toMillis(), w.restarts()));
     }

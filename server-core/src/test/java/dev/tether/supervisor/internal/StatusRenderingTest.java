@@ -20,10 +20,12 @@ class StatusRenderingTest {
     String json = status.toJson();
     assertEquals("{\"state\":\"SERVING\",\"size\":2,\"ready\":1,\"queued\":3,\"workers\":["
         + "{\"slot\":0,\"pid\":101,\"state\":\"ready\",\"uptimeMs\":3723456,"
-        + "\"requestsServed\":42,\"inFlight\":1,\"connections\":2,\"handoffs\":0,"
+        + "\"requestsServed\":42,\"inFlight\":1,\"connections\":2,\"connectionsHanded\":17,"
+        + "\"handoffs\":0,"
         + "\"heapUsedBytes\":5767168,\"loopLagMs\":7,\"restarts\":1},"
         + "{\"slot\":1,\"pid\":102,\"state\":\"booting\",\"uptimeMs\":900,"
-        + "\"requestsServed\":0,\"inFlight\":0,\"connections\":0,\"handoffs\":0,"
+        + "\"requestsServed\":0,\"inFlight\":0,\"connections\":0,\"connectionsHanded\":0,"
+        + "\"handoffs\":0,"
         + "\"heapUsedBytes\":0,\"loopLagMs\":0,\"restarts\":0}],\"recentExits\":[",
         json.substring(0, json.indexOf("\"recentExits\":[") + 15));
     Map<?, ?> parsed = (Map<?, ?>) new TinyJson(json).value();
@@ -56,10 +58,10 @@ class StatusRenderingTest {
     String table = status.toTable();
     String[] lines = table.split("\n");
     assertEquals("pool SERVING: 1 of 2 workers ready, 3 requests queued", lines[0]);
-    assertEquals("slot  pid       state        uptime    served  in flight  conns  heap MiB"
-        + "  lag ms  restarts", lines[1]);
-    assertEquals("   0  101       ready         1h02m        42          1      2       5.5"
-        + "       7         1", lines[2]);
+    assertEquals("slot  pid       state        uptime    served  in flight  conns   handed"
+        + "  heap MiB  lag ms  restarts", lines[1]);
+    assertEquals("   0  101       ready         1h02m        42          1      2       17"
+        + "       5.5       7         1", lines[2]);
     assertTrue(lines[3].contains("booting") && lines[3].contains("0s"), lines[3]);
     assertEquals("recent exits: 2 (last 2, newest last)", lines[4]);
     assertTrue(lines[5].startsWith("  worker 99 (slot 0) crashed"), lines[5]);
