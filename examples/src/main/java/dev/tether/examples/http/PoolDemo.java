@@ -134,7 +134,8 @@ public final class PoolDemo {
       say("  " + r.summary());
     }
     say("rolling restart done: " + answered.get() + " requests answered, " + failed.get()
-        + " failed; never fewer than 2 workers served");
+        + " failed; each old worker served until its replacement was ready, then handed its"
+        + " keep-alive connections back to the pool for the new workers");
     check(failed.get() == 0, "no request failed during the rolling restart");
   }
 
