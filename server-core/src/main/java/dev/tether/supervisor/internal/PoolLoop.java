@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * worker's channel, process events, timers, the request queue and the listening sockets, so the
  * pool's state needs no lock. Other threads hand work over with {@link Reactor#schedule}. This
  * class keeps the workers' lives; where each stands (serving a slot, a successor, a spare, a
- * slot waiting to be spawned) is kept in its {@link SlotTable}. Requests go through its {@link
- * RequestRouter}, connections through its {@link ConnectionHandoff}, each to the least loaded of
- * the {@link ReadyWorkers}.
+ * slot waiting to be spawned) is kept in its {@link SlotTable}, and its {@link Recycler} decides
+ * which to replace, and when, for recycling. Requests go through its {@link RequestRouter},
+ * connections through its {@link ConnectionHandoff}, each to the least loaded of the {@link
+ * ReadyWorkers}.
  *
  * <p>A worker's life: spawned (paced: at most {@code bootConcurrency} booting at once) with one
  * heartbeat queued; ready when it answers it (after its {@code initializeServer}); a heartbeat
@@ -66,6 +67,7 @@ public final class PoolLoop {
   private final SlotTable slots;
   private boolean sparesHeld; // a spare failed: the next waits for the restart delay
   private final ReadyWorkers readyWorkers;
+  private final Recycler recycler;
   private final RequestRouter requests;
   private final ConnectionHandoff connections;
   // Requests handed over by other threads, not taken by the loop yet.
@@ -90,10 +92,12 @@ public final class PoolLoop {
     this.policy = new RestartPolicy(config.restartDelay(), config.maxRestartDelay(),
         config.maxFailures(), config.failurePeriod(), config.sameBootFailures(),
         ThreadLocalRandom.current());
+    this.recycler = new Recycler(config, slots, () -> state, () -> booting, this::takeOver,
+        slot -> spawn(slot, true));
     this.requests = new RequestRouter(config, reactor, readyWorkers, () -> state, policy::gaveUp,
-        this::nextId, this::checkLimits, this::stopIfDrained);
+        this::nextId, recycler::checkLimits, this::stopIfDrained);
     this.connections = new ConnectionHandoff(config, readyWorkers, () -> state, this::nextId,
-        this::checkLimits, this::stopIfDrained);
+        recycler::checkLimits, this::stopIfDrained);
   }
 
   /** The next id of a request or a connection handed over: one sequence per pool. */
@@ -206,6 +210,14 @@ public final class PoolLoop {
   }
 
   /**
+   * Rolling restart: every serving worker is recycled, {@code maxRecycling} at a time. Any
+   * thread.
+   */
+  public void restart() {
+    reactor.schedule(recycler::restart);
+  }
+
+  /**
    * Stops the pool: rejects what is queued, lets workers finish their requests (up to the drain
    * timeout), then stops them; returns once all have ended and the loop stopped. Any thread but
    * the loop's.
@@ -314,6 +326,12 @@ public final class PoolLoop {
     }
   }
 
+  /** Recycling: a ready spare takes over {@code slot} now, and the worker there drains. */
+  private void takeOver(PooledWorker spare, int slot) {
+    drain(place(spare, slot), ExitReason.RECYCLED);
+    spawnDue();
+  }
+
   /** Spawns a worker for {@code slot}: to serve in it, or as its serving worker's successor. */
   private void spawn(int slot, boolean successor) {
     OutputTail output = new OutputTail(config.outputLines());
@@ -344,7 +362,7 @@ public final class PoolLoop {
     }
     PooledWorker w = new PooledWorker(slot, slot == SlotTable.SPARE ? 0 : slots.restarts(slot),
         spawned.process(), output,
-        recycleLimit(config.recycleRequests()), recycleLimit(config.recycleConnections()));
+        Recycler.limit(config.recycleRequests()), Recycler.limit(config.recycleConnections()));
     slots.add(w, successor);
     booting++;
     w.link = reactor.attach(spawned.channelFd(),
@@ -381,77 +399,7 @@ public final class PoolLoop {
     updateState();
     requests.dispatchQueued();
     connections.rehomeOrphans();
-    recycleDue();
-  }
-
-  // ---- recycling ----
-
-  /**
-   * A worker's own limit: {@code limit} plus up to a tenth more, so that workers never recycle
-   * in lockstep (the jitter cannot be turned off); 0 (off) stays 0.
-   */
-  private static long recycleLimit(long limit) {
-    return limit <= 0 ? 0
-        : limit + ThreadLocalRandom.current().nextLong(Math.max(1, limit / 10) + 1);
-  }
-
-  /** Marks {@code w} for recycling if it passed one of its limits. */
-  private void checkLimits(PooledWorker w) {
-    if (!w.recycle && w.state == PooledWorker.State.READY
-        && ((w.requestLimit > 0 && w.served >= w.requestLimit)
-            || (w.connectionLimit > 0 && w.handedTotal >= w.connectionLimit)
-            || (config.recycleHeap() > 0 && w.heapUsed > config.recycleHeap()))) {
-      LOG.info("pool of {}: slot {}: worker {} reached a recycling limit ({} requests, {}"
-          + " connections, {} bytes of heap)", config.serverClass(), w.slot, w.pid(), w.served,
-          w.handedTotal, w.heapUsed);
-      w.recycle = true;
-      recycleDue();
-    }
-  }
-
-  /**
-   * Starts successors for workers marked for recycling, while fewer than {@code maxRecycling}
-   * slots recycle (a successor booting, or a recycled worker draining) and the boot pacing
-   * allows: the old worker serves until its successor is ready.
-   */
-  private void recycleDue() {
-    if (state == PoolState.STOPPING || state == PoolState.STOPPED
-        || state == PoolState.GAVE_UP) {
-      return;
-    }
-    int recycling = slots.successors();
-    for (PooledWorker w : slots.live()) {
-      if (w.endedBy == ExitReason.RECYCLED) {
-        recycling++;
-      }
-    }
-    for (int slot = 0; slot < slots.size() && recycling < config.maxRecycling()
-        && booting < config.bootConcurrency(); slot++) {
-      PooledWorker w = slots.serving(slot);
-      if (w != null && w.recycle && w.state == PooledWorker.State.READY
-          && !slots.hasSuccessor(slot)) {
-        PooledWorker spare = slots.readySpare();
-        if (spare != null) { // takes over now; the recycled worker drains
-          drain(place(spare, slot), ExitReason.RECYCLED);
-          spawnDue();
-        } else {
-          spawn(slot, true);
-        }
-        recycling++;
-      }
-    }
-  }
-
-  /** Rolling restart: every serving worker is recycled, {@code maxRecycling} at a time. */
-  public void restart() {
-    reactor.schedule(() -> {
-      for (PooledWorker w : slots.serving()) {
-        if (w != null && w.state == PooledWorker.State.READY) {
-          w.recycle = true;
-        }
-      }
-      recycleDue();
-    });
+    recycler.recycleDue();
   }
 
   // ---- messages from workers ----
@@ -496,7 +444,7 @@ public final class PoolLoop {
     if (w.state == PooledWorker.State.BOOTING) {
       ready(w);
     } else {
-      checkLimits(w);
+      recycler.checkLimits(w);
       stopIfDrained(w);
     }
   }
@@ -674,7 +622,7 @@ public final class PoolLoop {
     spawnDue();
     updateState();
     requests.dispatchQueued();
-    recycleDue();
+    recycler.recycleDue();
   }
 
   private static ExitReason classify(ExitStatus status, List<String> output) {
@@ -713,7 +661,7 @@ public final class PoolLoop {
         slots.queueSpawn(slot);
       }
       spawnDue();
-      recycleDue();
+      recycler.recycleDue();
     });
   }
 
