@@ -276,9 +276,9 @@ public final class PoolLoop {
     slots.resize(newSize);
     for (int slot = 0; slot < slots.listed(); slot++) {
       PooledWorker w = slots.serving(slot);
-      if (slot < newSize && w == null && !slots.spawnQueued(slot)) {
-        slots.queueSpawn(slot);
-      } else if (slot >= newSize) {
+      if (slot < newSize) {
+        slots.queueSpawnIfEmpty(slot);
+      } else {
         if (w != null && w.state.compareTo(PooledWorker.State.DRAINING) < 0) {
           drain(w, ExitReason.STOPPED);
         }
@@ -657,8 +657,8 @@ public final class PoolLoop {
     reactor.addTimer(Duration.ofNanos(delay), () -> {
       if (slot == SlotTable.SPARE) {
         sparesHeld = false;
-      } else if (slots.serving(slot) == null && !slots.spawnQueued(slot)) {
-        slots.queueSpawn(slot);
+      } else {
+        slots.queueSpawnIfEmpty(slot);
       }
       spawnDue();
       recycler.recycleDue();

@@ -44,7 +44,7 @@ final class SlotTable {
   private final ArrayDeque<Integer> toSpawn = new ArrayDeque<>();
   private final List<PooledWorker> live = new ArrayList<>(); // every worker not reaped yet
   private final List<PooledWorker> liveView = Collections.unmodifiableList(live);
-  private final ReadyWorkers ready = new ReadyWorkers(serving);
+  private final ReadyWorkers ready = new ReadyWorkers(slots);
   private int size;
 
   /** A table of {@code size} slots, listed once {@link #resize} is called. */
@@ -182,9 +182,11 @@ final class SlotTable {
     toSpawn.add(slot);
   }
 
-  /** Whether {@code slot} is queued to be spawned. */
-  boolean spawnQueued(int slot) {
-    return toSpawn.contains(slot);
+  /** Queues {@code slot} to be spawned unless a worker serves it or it is queued already. */
+  void queueSpawnIfEmpty(int slot) {
+    if (slots.get(slot) == null && !toSpawn.contains(slot)) {
+      toSpawn.add(slot);
+    }
   }
 
   /** Whether a slot is queued to be spawned. */
