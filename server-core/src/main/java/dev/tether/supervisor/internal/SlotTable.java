@@ -32,7 +32,7 @@ final class SlotTable {
     SUCCESSOR,
     /** It waited, in no slot, to take one over. */
     SPARE,
-    /** None of those: it had been replaced in its slot already. */
+    /** None of those any more: replaced in its slot, or dropped by a resize or the stop. */
     REPLACED
   }
 
