@@ -23,9 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -38,8 +36,11 @@ import org.slf4j.LoggerFactory;
  * The engine of a {@code WorkerPool}: one reactor on one thread ({@code tether-pool}) owns every
  * worker's channel, process events, timers, the request queue and the listening sockets, so the
  * pool's state needs no lock. Other threads hand work over with {@link Reactor#schedule}. This
- * class keeps the workers' lives; requests go through its {@link RequestRouter}, connections
- * through its {@link ConnectionHandoff}, each to the least loaded of the {@link ReadyWorkers}.
+ * class keeps the workers' lives; where each stands (serving a slot, a successor, a spare, a
+ * slot waiting to be spawned) is kept in its {@link SlotTable}, and its {@link Recycler} decides
+ * which to replace, and when, for recycling. Requests go through its {@link RequestRouter},
+ * connections through its {@link ConnectionHandoff}, each to the least loaded of the {@link
+ * ReadyWorkers}.
  *
  * <p>A worker's life: spawned (paced: at most {@code bootConcurrency} booting at once) with one
  * heartbeat queued; ready when it answers it (after its {@code initializeServer}); a heartbeat
@@ -57,24 +58,16 @@ public final class PoolLoop {
   private static final String LONGEST_ID = Long.toString(Long.MAX_VALUE);
   private static final Duration OUTPUT_DRAIN_TIMEOUT = Duration.ofSeconds(1);
   private static final Duration STATUS_WAIT = Duration.ofSeconds(5);
-  /** The slot of a spare. */
-  private static final int SPARE = -1;
   /** A JVM past an OutOfMemoryError is in no known state: it exits, and the pool replaces it. */
   private static final String EXIT_ON_OOM = "-XX:+ExitOnOutOfMemoryError";
 
   private final PoolConfig config;
   private final Reactor reactor = new Reactor("tether-pool");
   private final RestartPolicy policy;
-  private final List<PooledWorker> slots = new ArrayList<>(); // serving, by slot; null: empty
-  private final List<PooledWorker> live = new ArrayList<>(); // every worker not reaped yet
-  // A slot's replacement while it boots (recycling): it takes the slot once ready.
-  private final Map<Integer, PooledWorker> successors = new HashMap<>();
-  // Warm spares: booted (or booting) workers in no slot, which take one over at once.
-  private final List<PooledWorker> spares = new ArrayList<>();
+  private final SlotTable slots;
   private boolean sparesHeld; // a spare failed: the next waits for the restart delay
-  private final List<Integer> restarts = new ArrayList<>(); // by slot
-  private final ArrayDeque<Integer> toSpawn = new ArrayDeque<>();
-  private final ReadyWorkers readyWorkers = new ReadyWorkers(slots);
+  private final ReadyWorkers readyWorkers;
+  private final Recycler recycler;
   private final RequestRouter requests;
   private final ConnectionHandoff connections;
   // Requests handed over by other threads, not taken by the loop yet.
@@ -84,7 +77,6 @@ public final class PoolLoop {
   private volatile List<SocketAddress> addresses = List.of();
   private SystemdStatus systemd; // null unless systemd is told
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
-  private int size;
   private int booting;
   private long nextId;
   private PoolState state = PoolState.NEW;
@@ -95,14 +87,17 @@ public final class PoolLoop {
   public PoolLoop(PoolConfig config, Consumer<PoolState> onState) {
     this.config = config;
     this.onState = onState;
-    this.size = config.size();
+    this.slots = new SlotTable(config.size());
+    this.readyWorkers = slots.ready();
     this.policy = new RestartPolicy(config.restartDelay(), config.maxRestartDelay(),
         config.maxFailures(), config.failurePeriod(), config.sameBootFailures(),
         ThreadLocalRandom.current());
+    this.recycler = new Recycler(config, slots, () -> state, () -> booting, this::takeOver,
+        slot -> spawn(slot, true));
     this.requests = new RequestRouter(config, reactor, readyWorkers, () -> state, policy::gaveUp,
-        this::nextId, this::checkLimits, this::stopIfDrained);
+        this::nextId, recycler::checkLimits, this::stopIfDrained);
     this.connections = new ConnectionHandoff(config, readyWorkers, () -> state, this::nextId,
-        this::checkLimits, this::stopIfDrained);
+        recycler::checkLimits, this::stopIfDrained);
   }
 
   /** The next id of a request or a connection handed over: one sequence per pool. */
@@ -137,7 +132,7 @@ public final class PoolLoop {
           }
           setState(PoolState.STARTING); // before start() returns: a stop() right after sees it
           running.complete(null);
-          resizeTo(size);
+          resizeTo(slots.size());
         });
       } catch (RuntimeException | Error e) {
         running.completeExceptionally(e);
@@ -209,9 +204,17 @@ public final class PoolLoop {
         policy.reset();
         setState(served ? PoolState.DEGRADED : PoolState.STARTING); // told, then corrected
         updateState();
-        resizeTo(size);
+        resizeTo(slots.size());
       }
     });
+  }
+
+  /**
+   * Rolling restart: every serving worker is recycled, {@code maxRecycling} at a time. Any
+   * thread.
+   */
+  public void restart() {
+    reactor.schedule(recycler::restart);
   }
 
   /**
@@ -257,11 +260,11 @@ public final class PoolLoop {
 
   private PoolStatus snapshot() {
     List<WorkerStatus> workers = new ArrayList<>();
-    for (PooledWorker w : live) {
+    for (PooledWorker w : slots.live()) {
       workers.add(w.status());
     }
     workers.sort(java.util.Comparator.comparingInt(WorkerStatus::slot));
-    return new PoolStatus(state, size, requests.queued(), workers, new ArrayList<>(exits));
+    return new PoolStatus(state, slots.size(), requests.queued(), workers, new ArrayList<>(exits));
   }
 
   // ---- slots and spawning ----
@@ -270,20 +273,16 @@ public final class PoolLoop {
     if (state == PoolState.STOPPING || state == PoolState.STOPPED) {
       return;
     }
-    size = newSize;
-    for (int slot = 0; slot < Math.max(size, slots.size()); slot++) {
-      if (slot >= slots.size()) {
-        slots.add(null);
-        restarts.add(0);
-      }
-      PooledWorker w = slots.get(slot);
-      if (slot < size && w == null && !toSpawn.contains(slot)) {
-        toSpawn.add(slot);
-      } else if (slot >= size) {
+    slots.resize(newSize);
+    for (int slot = 0; slot < slots.listed(); slot++) {
+      PooledWorker w = slots.serving(slot);
+      if (slot < newSize) {
+        slots.queueSpawnIfEmpty(slot);
+      } else {
         if (w != null && w.state.compareTo(PooledWorker.State.DRAINING) < 0) {
           drain(w, ExitReason.STOPPED);
         }
-        PooledWorker successor = successors.remove(slot);
+        PooledWorker successor = slots.removeSuccessor(slot);
         if (successor != null && successor.state.compareTo(PooledWorker.State.DRAINING) < 0) {
           drain(successor, ExitReason.STOPPED); // one being killed keeps its reason
         }
@@ -295,49 +294,42 @@ public final class PoolLoop {
 
   /** Spawns waiting slots while fewer than bootConcurrency workers boot. */
   private void spawnDue() {
-    while (booting < config.bootConcurrency() && !toSpawn.isEmpty()) {
-      int slot = toSpawn.poll();
-      if (slot < size && slots.get(slot) == null && !successors.containsKey(slot)
-          && policy.gaveUp() == null && state != PoolState.STOPPING) {
+    while (booting < config.bootConcurrency() && slots.anySpawnQueued()) {
+      int slot = slots.nextToSpawn();
+      if (slot < slots.size() && slots.vacant(slot) && policy.gaveUp() == null
+          && state != PoolState.STOPPING) {
         spawn(slot, false);
       }
     }
-    while (booting < config.bootConcurrency() && spares.size() < config.spares() && !sparesHeld
+    while (booting < config.bootConcurrency() && slots.spares() < config.spares() && !sparesHeld
         && policy.gaveUp() == null && state != PoolState.STOPPING
         && state != PoolState.STOPPED) {
-      spawn(SPARE, false);
+      spawn(SlotTable.SPARE, false);
     }
-  }
-
-  /** A ready spare, or null. */
-  private PooledWorker readySpare() {
-    for (PooledWorker w : spares) {
-      if (w.state == PooledWorker.State.READY) {
-        return w;
-      }
-    }
-    return null;
   }
 
   /** Puts {@code spare} in {@code slot} and returns the worker it replaces there, or null. */
   private PooledWorker place(PooledWorker spare, int slot) {
-    spares.remove(spare);
-    spare.slot = slot;
-    toSpawn.remove((Integer) slot);
+    PooledWorker replaced = slots.place(spare, slot);
     LOG.info("pool of {}: slot {}: spare worker {} takes over", config.serverClass(), slot,
         spare.pid());
-    return slots.set(slot, spare);
+    return replaced;
   }
 
   /** Fills empty slots with ready spares: no boot to wait for. */
   private void fillFromSpares() {
-    for (int slot = 0; slot < size; slot++) {
+    for (int slot = 0; slot < slots.size(); slot++) {
       PooledWorker spare;
-      if (slots.get(slot) == null && !successors.containsKey(slot)
-          && (spare = readySpare()) != null) {
+      if (slots.vacant(slot) && (spare = slots.readySpare()) != null) {
         place(spare, slot);
       }
     }
+  }
+
+  /** Recycling: a ready spare takes over {@code slot} now, and the worker there drains. */
+  private void takeOver(PooledWorker spare, int slot) {
+    drain(place(spare, slot), ExitReason.RECYCLED);
+    spawnDue();
   }
 
   /** Spawns a worker for {@code slot}: to serve in it, or as its serving worker's successor. */
@@ -368,17 +360,10 @@ public final class PoolLoop {
           : e.getClass().getName()));
       return;
     }
-    PooledWorker w = new PooledWorker(slot, slot == SPARE ? 0 : restarts.get(slot),
+    PooledWorker w = new PooledWorker(slot, slot == SlotTable.SPARE ? 0 : slots.restarts(slot),
         spawned.process(), output,
-        recycleLimit(config.recycleRequests()), recycleLimit(config.recycleConnections()));
-    live.add(w);
-    if (slot == SPARE) {
-      spares.add(w);
-    } else if (successor) {
-      successors.put(slot, w);
-    } else {
-      slots.set(slot, w);
-    }
+        Recycler.limit(config.recycleRequests()), Recycler.limit(config.recycleConnections()));
+    slots.add(w, successor);
     booting++;
     w.link = reactor.attach(spawned.channelFd(),
         new WorkerLink((message, fds) -> received(w, message, fds),
@@ -396,12 +381,9 @@ public final class PoolLoop {
     w.state = PooledWorker.State.READY;
     w.wasReady = true;
     booting--;
-    if (successors.get(w.slot) == w) { // it serves now; the worker it replaces drains
-      successors.remove(w.slot);
-      PooledWorker old = slots.set(w.slot, w);
-      if (old != null && old.state.compareTo(PooledWorker.State.DRAINING) < 0) {
-        drain(old, ExitReason.RECYCLED); // one being killed or ending meanwhile keeps its reason
-      }
+    PooledWorker old = slots.promote(w); // a successor serves now; the one it replaces drains
+    if (old != null && old.state.compareTo(PooledWorker.State.DRAINING) < 0) {
+      drain(old, ExitReason.RECYCLED); // one being killed or ending meanwhile keeps its reason
     }
     policy.booted();
     reactor.addTimer(Duration.ofNanos(policy.periodNanos()), () -> {
@@ -417,77 +399,7 @@ public final class PoolLoop {
     updateState();
     requests.dispatchQueued();
     connections.rehomeOrphans();
-    recycleDue();
-  }
-
-  // ---- recycling ----
-
-  /**
-   * A worker's own limit: {@code limit} plus up to a tenth more, so that workers never recycle
-   * in lockstep (the jitter cannot be turned off); 0 (off) stays 0.
-   */
-  private static long recycleLimit(long limit) {
-    return limit <= 0 ? 0
-        : limit + ThreadLocalRandom.current().nextLong(Math.max(1, limit / 10) + 1);
-  }
-
-  /** Marks {@code w} for recycling if it passed one of its limits. */
-  private void checkLimits(PooledWorker w) {
-    if (!w.recycle && w.state == PooledWorker.State.READY
-        && ((w.requestLimit > 0 && w.served >= w.requestLimit)
-            || (w.connectionLimit > 0 && w.handedTotal >= w.connectionLimit)
-            || (config.recycleHeap() > 0 && w.heapUsed > config.recycleHeap()))) {
-      LOG.info("pool of {}: slot {}: worker {} reached a recycling limit ({} requests, {}"
-          + " connections, {} bytes of heap)", config.serverClass(), w.slot, w.pid(), w.served,
-          w.handedTotal, w.heapUsed);
-      w.recycle = true;
-      recycleDue();
-    }
-  }
-
-  /**
-   * Starts successors for workers marked for recycling, while fewer than {@code maxRecycling}
-   * slots recycle (a successor booting, or a recycled worker draining) and the boot pacing
-   * allows: the old worker serves until its successor is ready.
-   */
-  private void recycleDue() {
-    if (state == PoolState.STOPPING || state == PoolState.STOPPED
-        || state == PoolState.GAVE_UP) {
-      return;
-    }
-    int recycling = successors.size();
-    for (PooledWorker w : live) {
-      if (w.endedBy == ExitReason.RECYCLED) {
-        recycling++;
-      }
-    }
-    for (int slot = 0; slot < size && recycling < config.maxRecycling()
-        && booting < config.bootConcurrency(); slot++) {
-      PooledWorker w = slots.get(slot);
-      if (w != null && w.recycle && w.state == PooledWorker.State.READY
-          && !successors.containsKey(slot)) {
-        PooledWorker spare = readySpare();
-        if (spare != null) { // takes over now; the recycled worker drains
-          drain(place(spare, slot), ExitReason.RECYCLED);
-          spawnDue();
-        } else {
-          spawn(slot, true);
-        }
-        recycling++;
-      }
-    }
-  }
-
-  /** Rolling restart: every serving worker is recycled, {@code maxRecycling} at a time. */
-  public void restart() {
-    reactor.schedule(() -> {
-      for (PooledWorker w : slots) {
-        if (w != null && w.state == PooledWorker.State.READY) {
-          w.recycle = true;
-        }
-      }
-      recycleDue();
-    });
+    recycler.recycleDue();
   }
 
   // ---- messages from workers ----
@@ -532,7 +444,7 @@ public final class PoolLoop {
     if (w.state == PooledWorker.State.BOOTING) {
       ready(w);
     } else {
-      checkLimits(w);
+      recycler.checkLimits(w);
       stopIfDrained(w);
     }
   }
@@ -542,7 +454,7 @@ public final class PoolLoop {
   private void heartbeat() {
     connections.updateAccepting(); // resumes a listener that rested after an accept failure
     long now = System.nanoTime();
-    for (PooledWorker w : List.copyOf(live)) {
+    for (PooledWorker w : List.copyOf(slots.live())) {
       if (w.state != PooledWorker.State.READY && w.state != PooledWorker.State.DRAINING) {
         continue;
       }
@@ -682,13 +594,7 @@ public final class PoolLoop {
         Instant.now(), w.served, w.output.lines(), w.threadDump);
     requests.failInFlight(w, how);
     connections.orphanHandoffs(w);
-    live.remove(w);
-    boolean spare = spares.remove(w);
-    boolean serving = w.slot >= 0 && slots.get(w.slot) == w;
-    if (serving) {
-      slots.set(w.slot, null);
-    }
-    boolean successor = successors.remove(w.slot, w);
+    SlotTable.Role was = slots.remove(w);
     recordExit(record);
     if (state == PoolState.STOPPING) {
       finishStopIfDone();
@@ -699,24 +605,24 @@ public final class PoolLoop {
     // hung boot printed last, or the dump's trailer: the reason alone tells it.
     String bootFailure = w.wasReady ? null : reason == ExitReason.BOOT_TIMEOUT ? reason.name()
         : reason + " " + how + ": " + w.output.lastLine();
-    if (serving && w.slot < size) {
-      restarts.set(w.slot, restarts.get(w.slot) + 1);
+    if (was == SlotTable.Role.SERVING && w.slot < slots.size()) {
+      slots.countRestart(w.slot);
       fillFromSpares(); // before a give-up would reject the queue: a spare serves it
       if (failure) {
         failed(w.slot, bootFailure);
       } else {
-        toSpawn.add(w.slot);
+        slots.queueSpawn(w.slot);
       }
-    } else if (successor && failure) { // the old worker serves on; its recycling is tried again
-      failed(w.slot, bootFailure);
-    } else if (spare && failure) {
-      failed(SPARE, bootFailure);
+    } else if (was == SlotTable.Role.SUCCESSOR && failure) {
+      failed(w.slot, bootFailure); // the old worker serves on; its recycling is tried again
+    } else if (was == SlotTable.Role.SPARE && failure) {
+      failed(SlotTable.SPARE, bootFailure);
     }
     fillFromSpares();
     spawnDue();
     updateState();
     requests.dispatchQueued();
-    recycleDue();
+    recycler.recycleDue();
   }
 
   private static ExitReason classify(ExitStatus status, List<String> output) {
@@ -745,17 +651,17 @@ public final class PoolLoop {
       requests.rejectQueuedIfNoneServes();
       return;
     }
-    if (slot == SPARE) {
+    if (slot == SlotTable.SPARE) {
       sparesHeld = true;
     }
     reactor.addTimer(Duration.ofNanos(delay), () -> {
-      if (slot == SPARE) {
+      if (slot == SlotTable.SPARE) {
         sparesHeld = false;
-      } else if (slots.get(slot) == null && !toSpawn.contains(slot)) {
-        toSpawn.add(slot);
+      } else {
+        slots.queueSpawnIfEmpty(slot);
       }
       spawnDue();
-      recycleDue();
+      recycler.recycleDue();
     });
   }
 
@@ -781,7 +687,7 @@ public final class PoolLoop {
         || state == PoolState.GAVE_UP) {
       return;
     }
-    if (readyWorkers.count() >= size) {
+    if (readyWorkers.count() >= slots.size()) {
       served = true;
       setState(PoolState.SERVING);
     } else {
@@ -794,7 +700,7 @@ public final class PoolLoop {
       state = next;
       onState.accept(next);
       if (systemd != null) {
-        systemd.changed(next, readyWorkers.count(), size, policy.gaveUp());
+        systemd.changed(next, readyWorkers.count(), slots.size(), policy.gaveUp());
       }
     }
     connections.updateAccepting();
@@ -806,11 +712,9 @@ public final class PoolLoop {
     }
     setState(PoolState.STOPPING);
     connections.close(); // no worker will take the orphans now: their clients see them close
-    toSpawn.clear();
+    slots.forgetWaiting();
     requests.rejectQueued("the pool stopped before a worker took it");
-    successors.clear();
-    spares.clear();
-    for (PooledWorker w : List.copyOf(live)) {
+    for (PooledWorker w : List.copyOf(slots.live())) {
       if (w.state.compareTo(PooledWorker.State.DRAINING) < 0) {
         drain(w, ExitReason.STOPPED);
       }
@@ -819,7 +723,7 @@ public final class PoolLoop {
   }
 
   private void finishStopIfDone() {
-    if (!live.isEmpty()) {
+    if (!slots.live().isEmpty()) {
       return;
     }
     setState(PoolState.STOPPED);
