@@ -43,6 +43,7 @@ import java.util.stream.Stream;
  *       {@code writable=} and {@code queued=} on stderr, then [flood_done];
  *   <li>{@code later ms}: answers [later, ms] after ms through a deferred reply, the loop free
  *       meanwhile; {@code silent}: answers nothing; {@code oom}: allocates until the heap runs out;
+ *       {@code retain N}: keeps N MiB alive and runs a full GC [retained, N];
  *   <li>{@code say TEXT}: prints TEXT on stderr [said]; {@code corrupt}: [corrupt, bytes
  *       C3 28] (not UTF-8);
  *   <li>proto {@code proto_echo} (StringValue) [proto, value]; {@code greet A B} (annotation)
@@ -65,6 +66,7 @@ public class FaultyServer extends AbstractServer {
   private int handled;
   private final CountDownLatch release = new CountDownLatch(1);
   private final List<ServerSocket> inheritable = new ArrayList<>();
+  private final List<byte[]> retained = new ArrayList<>();
   volatile boolean initialized;
   volatile boolean finalized;
 
@@ -158,6 +160,13 @@ public class FaultyServer extends AbstractServer {
           () -> reply.send("later", a.get(0)));
     });
     on("silent", a -> { });
+    on("retain", a -> { // keeps N MiB alive, then collects: the heap after GC holds them
+      for (int i = 0; i < Integer.parseInt(a.get(0)); i++) {
+        retained.add(new byte[1 << 20]);
+      }
+      System.gc();
+      client().write("retained", a.get(0));
+    });
     on("oom", a -> {
       List<long[]> hog = new ArrayList<>();
       while (true) {

@@ -403,6 +403,17 @@ class WorkerPoolIT {
   }
 
   @Test
+  void aWorkerWhoseHeapAfterGcPassesTheLimitIsRecycled() throws Exception {
+    serving(builder(Map.of()).size(1).recycleAboveHeap(16L << 20)
+        .heartbeat(Duration.ofMillis(200), Duration.ofSeconds(30)));
+    int bloated = Integer.parseInt(get(pool.call("ping")).get(1));
+    assertEquals(List.of("retained", "24"), get(pool.call("retain", "24")));
+    ExitRecord r = nextExit(x -> x.pid() == bloated);
+    assertEquals(ExitReason.RECYCLED, r.reason());
+    assertNotEquals(Integer.toString(bloated), get(pool.call("ping")).get(1));
+  }
+
+  @Test
   void aWarmSpareTakesOverAtOnceAndAnotherBoots() throws Exception {
     serving(builder(Map.of()).size(1).spares(1));
     awaitCondition(() -> pool.status().workers().stream().anyMatch(w -> w.state().equals("spare")),

@@ -436,7 +436,11 @@ public final class WorkerPool {
       return this;
     }
 
-    /** Recycles a worker whose heap in use exceeds {@code bytes} at a heartbeat (0: never). */
+    /**
+     * Recycles a worker whose heap in use after its last garbage collection exceeds
+     * {@code bytes} (0: never), as its heartbeat reports it: garbage not collected yet does not
+     * count.
+     */
     public Builder recycleAboveHeap(long bytes) {
       this.recycleHeap = bytes;
       return this;

@@ -12,7 +12,8 @@ import java.util.List;
  * pool -&gt; worker   [U+0001 "call", id, name, args...]   a request
  * worker -&gt; pool   [U+0001 "reply", id, reply...]       its reply: the handler's first message
  * pool -&gt; worker   [U+0001 "beat", seq]                 a heartbeat
- * worker -&gt; pool   [U+0001 "beat", seq, lag us, in flight, connections, heap used, served]
+ * worker -&gt; pool   [U+0001 "beat", seq, lag us, in flight, connections, heap used, served,
+ *                   heap used after the last GC or -1]
  * pool -&gt; worker   [U+0001 "conn", id, read] + 1 fd     a connection to serve (read: base64 of
  *                                                       bytes read before, handed back; or "")
  * worker -&gt; pool   [U+0001 "ack", id]                   it is served: the pool closes its copy
@@ -46,7 +47,7 @@ public final class PoolProtocol {
   /** Second element of the error reply to a request for a handler that takes a payload. */
   public static final String TAKES_PAYLOAD = "handler takes a payload";
   /** Elements of a heartbeat's answer. */
-  public static final int BEAT_ANSWER_SIZE = 7;
+  public static final int BEAT_ANSWER_SIZE = 8;
 
   private PoolProtocol() {}
 

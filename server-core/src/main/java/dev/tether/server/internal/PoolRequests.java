@@ -31,6 +31,7 @@ public final class PoolRequests {
   private long inFlight; // requests received and not answered yet
   private long served; // requests answered
   private LoopLag lag; // started by the first heartbeat once the reactor runs
+  private final HeapAfterGc heapAfterGc = new HeapAfterGc();
 
   public PoolRequests(FrameWriter writer) {
     this.writer = writer;
@@ -97,7 +98,8 @@ public final class PoolRequests {
     writer.writeTetherMessage(List.of(PoolProtocol.BEAT, args.isEmpty() ? "" : args.get(0),
         Long.toString(lag == null ? 0 : lag.takeWorstMicros()), Long.toString(inFlight),
         Integer.toString(reactor == null ? 0 : Math.max(0, reactor.connectionCount() - 1)),
-        Long.toString(rt.totalMemory() - rt.freeMemory()), Long.toString(served)));
+        Long.toString(rt.totalMemory() - rt.freeMemory()), Long.toString(served),
+        Long.toString(reactor == null ? -1 : heapAfterGc.bytes(reactor))));
   }
 
   /**

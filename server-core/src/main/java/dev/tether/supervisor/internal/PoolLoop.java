@@ -437,6 +437,7 @@ public final class PoolLoop {
       w.handedSinceBeat = 0;
       w.answeredBeat = Long.parseLong(message.get(1));
       w.heapUsed = Long.parseLong(message.get(5));
+      w.heapAfterGc = Long.parseLong(message.get(7));
     } catch (NumberFormatException e) {
       LOG.warn("pool of {}: worker {}: malformed heartbeat answer {}", config.serverClass(),
           w.pid(), message);

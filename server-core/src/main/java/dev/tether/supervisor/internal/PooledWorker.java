@@ -52,6 +52,8 @@ final class PooledWorker {
   long lagMicros;
   int connections;
   long heapUsed;
+  /** Heap in use after the worker's last GC (last heartbeat), or -1 while not known. */
+  long heapAfterGc = -1;
   long served;
   /** Boot timeout, then the stop escalation's next step; null if none. */
   Timer timer;

@@ -58,10 +58,10 @@ final class Recycler {
     if (!w.recycle && w.state == PooledWorker.State.READY
         && ((w.requestLimit > 0 && w.served >= w.requestLimit)
             || (w.connectionLimit > 0 && w.handedTotal >= w.connectionLimit)
-            || (config.recycleHeap() > 0 && w.heapUsed > config.recycleHeap()))) {
+            || (config.recycleHeap() > 0 && w.heapAfterGc > config.recycleHeap()))) {
       LOG.info("pool of {}: slot {}: worker {} reached a recycling limit ({} requests, {}"
-          + " connections, {} bytes of heap)", config.serverClass(), w.slot, w.pid(), w.served,
-          w.handedTotal, w.heapUsed);
+          + " connections, {} bytes of heap after GC)", config.serverClass(), w.slot, w.pid(),
+          w.served, w.handedTotal, w.heapAfterGc);
       w.recycle = true;
       recycleDue();
     }
