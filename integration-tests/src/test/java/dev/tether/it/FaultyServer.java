@@ -52,7 +52,8 @@ import java.util.stream.Stream;
  * Signal handlers ({@link SignalServer} adds USR1 and USR2): TERM is handled (ignored, replying
  * [signal, TERM]) when {@code -Dfaulty.ignoreTerm=true}. {@code -Dfaulty.exitAfter=N} halts with
  * status 3 after the N-th handled message; {@code -Dfaulty.failInit=true} makes initializeServer
- * throw; {@code -Dfaulty.initSleepMs=N} makes it sleep N ms first;
+ * throw ({@code -Dfaulty.failInitIfExists=PATH}: if PATH exists); {@code -Dfaulty.initSleepMs=N}
+ * makes it sleep N ms first;
  * {@code -Dfaulty.finalizeMarker=PATH} makes finalizeServer write "finalized" there;
  * {@code -Dfaulty.finalizeReply=true} makes it write [finalized, whether on the reactor thread].
  */
@@ -209,7 +210,9 @@ public class FaultyServer extends AbstractServer {
 
   @Override
   protected void initializeServer() throws InterruptedException {
-    if (Boolean.getBoolean("faulty.failInit")) {
+    String failIfExists = System.getProperty("faulty.failInitIfExists");
+    if (Boolean.getBoolean("faulty.failInit")
+        || (failIfExists != null && Files.exists(Path.of(failIfExists)))) {
       throw new IllegalStateException("initializeServer fails on purpose");
     }
     Thread.sleep(Long.getLong("faulty.initSleepMs", 0));

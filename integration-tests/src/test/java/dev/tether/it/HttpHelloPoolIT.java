@@ -130,7 +130,7 @@ class HttpHelloPoolIT {
   }
 
   @Test
-  void aRollingRestartUnderKeepAliveLoadFailsNoRequestAndAKilledWorkerIsReplaced()
+  void rollingRestartUnderLoadKilledWorkerTtinTtouAndInt()
       throws Exception {
     assertEquals("Hello, world!\n", get());
     Set<Long> first = workers();
@@ -189,7 +189,13 @@ class HttpHelloPoolIT {
     String table = statusTable();
     assertTrue(table.contains("killed by signal"), "the kill's exit record: " + table);
 
-    signal("TERM", pool.pid());
+    signal("TTIN", pool.pid()); // one worker more, then one less, as Unicorn's users expect
+    await(() -> statusTable().startsWith("pool SERVING: 3 of 3 workers ready"), "a third worker");
+    signal("TTOU", pool.pid());
+    await(() -> statusTable().startsWith("pool SERVING: 2 of 2 workers ready")
+        && workers().size() == 2, "back to two workers");
+
+    signal("INT", pool.pid()); // as TERM: a graceful stop
     assertTrue(pool.waitFor(90, TimeUnit.SECONDS));
     assertEquals(0, pool.exitValue());
     assertTrue(output.contains("http hello pool stopped"), output.toString());

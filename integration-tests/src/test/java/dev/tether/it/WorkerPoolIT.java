@@ -19,6 +19,8 @@ import dev.tether.supervisor.PoolState;
 import dev.tether.supervisor.PoolStatus;
 import dev.tether.supervisor.WorkerPool;
 import dev.tether.supervisor.WorkerStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,6 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A pool of real worker JVMs: routing, restarts, limits, hangs, exit records, stop. */
 class WorkerPoolIT {
@@ -227,7 +230,7 @@ class WorkerPoolIT {
   }
 
   @Test
-  void aCrashLoopIsStoppedByTheIntensityLimitAndLiveWorkersServeOn() throws Exception {
+  void aCrashLoopIsStoppedByTheIntensityLimitAndLaterRequestsAreRejected() throws Exception {
     // Each worker halts after its first request: ready, then dead. Not a boot failure.
     serving(builder(Map.of("faulty.exitAfter", "1")).size(1)
         .restartIntensity(3, Duration.ofMinutes(5)));
@@ -245,6 +248,22 @@ class WorkerPoolIT {
     assertTrue(why != null && why.contains("4 worker failures"), why);
     assertInstanceOf(PoolRejectedException.class, failure(pool.call("ping")));
     assertTrue(pool.status().workers().isEmpty());
+  }
+
+  @Test
+  void oneSlotsBootFailuresNeverStopTheOtherWorkers(@TempDir Path dir) throws Exception {
+    Path broken = dir.resolve("broken"); // from now on, a new worker cannot boot
+    serving(builder(Map.of("faulty.failInitIfExists", broken.toString())).size(2));
+    int survivor = Integer.parseInt(get(pool.call("ping")).get(1));
+    int victim = pool.status().workers().stream().mapToInt(WorkerStatus::pid)
+        .filter(p -> p != survivor).findFirst().orElseThrow();
+    Files.createFile(broken);
+    ProcessHandle.of(victim).orElseThrow().destroyForcibly();
+    assertTrue(pool.awaitState(PoolState.GAVE_UP, READY), pool.status().toString());
+    for (int i = 0; i < 5; i++) { // the live worker serves on
+      assertEquals(List.of("pong", Integer.toString(survivor)), get(pool.call("ping")));
+    }
+    assertEquals(1, pool.status().ready());
   }
 
   @Test
