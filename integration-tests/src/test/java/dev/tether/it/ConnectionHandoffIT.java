@@ -314,10 +314,6 @@ class ConnectionHandoffIT {
 
   private static void awaitCondition(java.util.function.BooleanSupplier condition, String what)
       throws InterruptedException {
-    long deadline = System.nanoTime() + READY.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, "no " + what + " within " + READY);
-      Thread.sleep(20); // polls a condition, with a deadline
-    }
+    Workers.await(condition, READY, () -> what);
   }
 }

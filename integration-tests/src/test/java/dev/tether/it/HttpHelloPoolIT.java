@@ -101,11 +101,7 @@ class HttpHelloPoolIT {
   }
 
   private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT_NANOS;
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, "not within 90 s: " + what);
-      Thread.sleep(20); // polls a condition, with a deadline
-    }
+    Workers.await(condition, Duration.ofNanos(WAIT_NANOS), () -> what);
   }
 
   /** {@code scripts/tether-status SOCKET}'s output, which must exit 0. */

@@ -126,11 +126,7 @@ class WorkerPoolIT {
 
   private void awaitCondition(java.util.function.BooleanSupplier condition, String what)
       throws InterruptedException {
-    long deadline = System.nanoTime() + READY.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, "not " + what + ": " + pool.status());
-      Thread.sleep(20); // polls a condition, with a deadline
-    }
+    Workers.await(condition, READY, () -> what + ": " + pool.status());
   }
 
   @Test

@@ -40,6 +40,21 @@ final class Workers {
     return quick(server, output, Map.of());
   }
 
+  /**
+   * Waits until {@code condition} holds, polling it every 20 ms, and fails with {@code what}'s
+   * text if it does not within {@code timeout}.
+   */
+  static void await(java.util.function.BooleanSupplier condition, Duration timeout,
+      java.util.function.Supplier<String> what) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("not within " + timeout.toSeconds() + " s: " + what.get());
+      }
+      Thread.sleep(20); // polls a condition, with a deadline
+    }
+  }
+
   /** True while {@code pid} exists and is not a zombie (a zombie runs nothing any more). */
   static boolean running(long pid) {
     try {
