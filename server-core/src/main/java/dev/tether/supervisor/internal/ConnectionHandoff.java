@@ -155,7 +155,7 @@ final class ConnectionHandoff {
   /** Hands orphans to workers with room, then accepts again if none is left waiting. */
   void rehomeOrphans() {
     int n = orphans.size();
-    for (int i = 0; i < n && leastLoaded() != null; i++) {
+    for (int i = 0; i < n && workers.anyHasRoom(this::hasRoom); i++) {
       handOff(orphans.pollFirst());
     }
     updateAccepting();
@@ -184,7 +184,7 @@ final class ConnectionHandoff {
   private boolean hasRoomForConnection() {
     PoolState now = state.get();
     return now != PoolState.STOPPING && now != PoolState.STOPPED && orphans.isEmpty()
-        && leastLoaded() != null;
+        && workers.anyHasRoom(this::hasRoom);
   }
 
   /** A connection was accepted, handed back, or its worker died: hand it to a worker. */
@@ -214,6 +214,11 @@ final class ConnectionHandoff {
 
   /** The ready worker with the fewest connections, below the limit not acknowledged, or null. */
   private PooledWorker leastLoaded() {
-    return workers.leastLoaded(w -> w.handoffs.size() < config.maxHandoffs(), LIGHTER);
+    return workers.leastLoaded(this::hasRoom, LIGHTER);
+  }
+
+  /** Below the limit of connections not acknowledged. */
+  private boolean hasRoom(PooledWorker w) {
+    return w.handoffs.size() < config.maxHandoffs();
   }
 }

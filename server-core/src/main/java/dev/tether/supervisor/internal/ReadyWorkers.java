@@ -32,6 +32,16 @@ final class ReadyWorkers {
     return ready;
   }
 
+  /** Whether a ready worker has room; moves nothing (a check, not a choice). */
+  boolean anyHasRoom(Predicate<PooledWorker> hasRoom) {
+    for (PooledWorker w : slots) {
+      if (w != null && w.state == PooledWorker.State.READY && hasRoom.test(w)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * The ready worker with room that no other is {@code lighter} than, the first from where the
    * last choice left off among equals; null if none has room. Each choice moves the start past
