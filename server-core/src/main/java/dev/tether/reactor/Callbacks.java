@@ -29,11 +29,17 @@ final class Callbacks {
   static final int DEFERRED = 14;
   static final int POST_LOOP = 15;
   static final int FDS = 16;
+  static final int DATAGRAM_POST_INIT = 17;
+  static final int DATAGRAM_RECEIVE = 18;
+  static final int DATAGRAM_DRAINED = 19;
+  static final int DATAGRAM_UNBIND = 20;
+  static final int SEND_FAILED = 21;
 
   private static final String[] NAMES = {
     "postInit", "receiveData", "connectionCompleted", "unbind", "drained", "proxyTargetUnbound",
     "notifyReadable", "notifyWritable", "unbind", "timer", "task", "writeCallback",
-    "shutdownHook", "init", "deferCallback", "postLoop", "receiveFileDescriptors"
+    "shutdownHook", "init", "deferCallback", "postLoop", "receiveFileDescriptors",
+    "postInit", "receiveData", "drained", "unbind", "sendFailed"
   };
 
 
@@ -120,6 +126,18 @@ final class Callbacks {
         break;
       case WATCH_UNBIND:
         ((Watcher) target).unbind();
+        break;
+      case DATAGRAM_POST_INIT:
+        ((DatagramConnection) target).postInit();
+        break;
+      case DATAGRAM_RECEIVE:
+        ((DatagramConnection) target).receiveData(data);
+        break;
+      case DATAGRAM_DRAINED:
+        ((DatagramConnection) target).drained();
+        break;
+      case DATAGRAM_UNBIND:
+        ((DatagramConnection) target).unbind();
         break;
       default:
         ((Runnable) target).run();

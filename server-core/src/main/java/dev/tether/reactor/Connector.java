@@ -1,6 +1,7 @@
 package dev.tether.reactor;
 
 import dev.tether.channel.internal.Fds;
+import dev.tether.unix.internal.Datagrams;
 import dev.tether.unix.internal.Io;
 import dev.tether.unix.internal.Poller;
 import java.io.FileDescriptor;
@@ -104,6 +105,30 @@ final class Connector {
     reactor.connectionOpened();
     reactor.callbacks().invoke(Callbacks.POST_INIT, connection, null);
     return endpoint;
+  }
+
+  /**
+   * Binds a datagram socket to {@code local} and serves it with {@code connection}; a Unix
+   * socket's {@code path} is removed when it closes.
+   */
+  void openDatagram(SocketAddress local, Path path, DatagramConnection connection) {
+    Objects.requireNonNull(connection, "connection");
+    if (connection.handle != null) {
+      throw new ReactorException("datagram connection " + connection.getClass().getName()
+          + " is already bound (expected: a new DatagramConnection object per socket)");
+    }
+    int fd = Datagrams.open(local);
+    try {
+      table.register(new DatagramHandle(reactor, connection, fd, path), Poller.READ);
+    } catch (RuntimeException e) {
+      connection.handle = null;
+      Io.close(fd);
+      if (path != null) {
+        path.toFile().delete();
+      }
+      throw e;
+    }
+    reactor.callbacks().invoke(Callbacks.DATAGRAM_POST_INIT, connection, null);
   }
 
   void proxy(Connection from, Connection to) {

@@ -308,6 +308,45 @@ public final class Reactor {
     return connector.listenUnix(path, factory);
   }
 
+  /**
+   * Opens a UDP socket bound to {@code host:port} and serves it with {@code connection}
+   * (EventMachine's {@code open_datagram_socket}): {@link DatagramConnection#receiveData} gets
+   * each datagram. {@code host} is a literal IPv4 or IPv6 address ({@code 127.0.0.1}, {@code
+   * ::1}, {@code 0.0.0.0}, {@code ::}, which on Linux also receives IPv4); names are refused,
+   * since resolving one would block the loop. Port 0 picks a free port ({@link
+   * DatagramConnection#localAddress()}). The reactor owns the socket from here (see {@link
+   * DatagramConnection}). Returns {@code connection}, after its postInit.
+   *
+   * @throws IllegalArgumentException if {@code host} is not a literal address or {@code port}
+   *     is not in 0..65535
+   * @throws NativeCallException if the socket cannot be made or bound (EADDRINUSE, ...)
+   */
+  public <D extends DatagramConnection> D openDatagramSocket(String host, int port,
+      D connection) {
+    checkLoop();
+    Objects.requireNonNull(connection, "connection");
+    connector.openDatagram(LiteralAddress.of(host, port), null, connection);
+    return connection;
+  }
+
+  /**
+   * Opens an AF_UNIX datagram socket bound to {@code path} (which must not exist; removed when
+   * the socket closes) and serves it as {@link #openDatagramSocket}. Its peers are Unix sockets
+   * ({@link DatagramConnection#sendDatagram(ByteBuffer, SocketAddress)} with a {@code
+   * UnixDomainSocketAddress}); a datagram from one that is not bound to a name cannot be
+   * answered.
+   *
+   * @throws NativeCallException if the socket cannot be made or bound (EADDRINUSE: the path
+   *     exists)
+   */
+  public <D extends DatagramConnection> D openUnixDatagramSocket(Path path, D connection) {
+    checkLoop();
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(connection, "connection");
+    connector.openDatagram(UnixDomainSocketAddress.of(path), path, connection);
+    return connection;
+  }
+
   /** Stops accepting on {@code server} and closes its socket; open connections stay. */
   public void stopServer(Server server) {
     checkLoop();

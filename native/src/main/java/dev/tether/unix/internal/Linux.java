@@ -22,6 +22,8 @@ public final class Linux {
   public static final int EINPROGRESS = 115;
   public static final int ENOTSOCK = 88;
   public static final int ECONNREFUSED = 111;
+  public static final int EMSGSIZE = 90;
+  public static final int EDESTADDRREQ = 89;
 
   // sockets
   public static final int AF_UNIX = 1;
@@ -35,6 +37,7 @@ public final class Linux {
   public static final int SO_REUSEADDR = 2;
   public static final int SO_TYPE = 3;
   public static final int SO_ERROR = 4;
+  public static final int SO_SNDBUF = 7;
   public static final int SO_PEERCRED = 17;
   public static final int SO_ACCEPTCONN = 30;
   public static final int SO_DOMAIN = 39;
@@ -45,6 +48,7 @@ public final class Linux {
   public static final int SHUT_RDWR = 2;
   public static final int MSG_PEEK = 0x2;
   public static final int MSG_CTRUNC = 0x8;
+  public static final int MSG_TRUNC = 0x20;
   public static final int MSG_DONTWAIT = 0x40;
   public static final int MSG_NOSIGNAL = 0x4000;
   public static final int MSG_CMSG_CLOEXEC = 0x40000000;

@@ -144,6 +144,27 @@ public final class SocketAddresses {
     }
   }
 
+  /**
+   * Sets the length slot to {@code length}: what a call that reports the length elsewhere (the
+   * {@code msg_namelen} of a msghdr) wrote at {@link #address()}, so that {@link #decode()} and
+   * {@link #describe()} read it.
+   */
+  void setLength(int length) {
+    buffer.putInt(STORAGE, length);
+  }
+
+  /** The 8 bytes at {@code offset} of the sockaddr area, to compare two addresses cheaply. */
+  long word(int offset) {
+    return buffer.getLong(offset);
+  }
+
+  /** Zeroes the first {@code length} bytes (a multiple of 8) of the sockaddr area. */
+  void clear(int length) {
+    for (int i = 0; i < length; i += 8) {
+      buffer.putLong(i, 0L);
+    }
+  }
+
   private void clear() {
     for (int i = 0; i < STORAGE; i += 8) {
       buffer.putLong(i, 0L);
