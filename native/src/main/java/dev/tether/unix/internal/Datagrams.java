@@ -23,7 +23,7 @@ import java.nio.file.Path;
  */
 public final class Datagrams {
   private static final int MSGHDR_SIZE = 56;
-  /** Bytes of the sockaddr area compared to recognise the previous sender: a sockaddr_in6. */
+  /** The longest sender address remembered to recognise it: a sockaddr_in6 is 28 bytes. */
   private static final int COMPARED = 32;
   private static final int STORAGE = 128;
 
@@ -37,7 +37,7 @@ public final class Datagrams {
   private int fromLength;
   private boolean truncated;
   private SocketAddress sender;
-  private final long[] senderWords = new long[COMPARED / 8];
+  private final byte[] senderBytes = new byte[COMPARED];
   private int senderLength = -1;
   private SocketAddress encodedTarget;
   private int encodedLength;
@@ -86,7 +86,6 @@ public final class Datagrams {
    * empty datagram), or -errno (-EAGAIN: none waiting). Its sender becomes the reply address.
    */
   public long receive(int fd, long address, int length) {
-    from.clear(COMPARED); // bytes past a shorter address must not look like a previous one's
     prepare(from.address(), STORAGE, address, length);
     long n = libc.recvmsg(fd, msghdr, 0);
     if (n < 0) {
@@ -120,15 +119,12 @@ public final class Datagrams {
     if (!hasSender()) {
       return null;
     }
-    boolean same = fromLength == senderLength && fromLength <= COMPARED;
-    for (int i = 0; same && i < senderWords.length; i++) {
-      same = senderWords[i] == from.word(8 * i);
-    }
-    if (!same) {
+    if (fromLength != senderLength || !from.matches(senderBytes, fromLength)) {
       sender = from.decode();
-      senderLength = fromLength;
-      for (int i = 0; i < senderWords.length; i++) {
-        senderWords[i] = from.word(8 * i);
+      // Longer (Unix) addresses are decoded every time: never equal to a length of -1.
+      senderLength = fromLength <= COMPARED ? fromLength : -1;
+      if (senderLength > 0) {
+        from.copyTo(senderBytes, fromLength);
       }
     }
     return sender;

@@ -24,6 +24,7 @@ public final class Linux {
   public static final int ECONNREFUSED = 111;
   public static final int EMSGSIZE = 90;
   public static final int EDESTADDRREQ = 89;
+  public static final int EACCES = 13;
 
   // sockets
   public static final int AF_UNIX = 1;
@@ -37,7 +38,6 @@ public final class Linux {
   public static final int SO_REUSEADDR = 2;
   public static final int SO_TYPE = 3;
   public static final int SO_ERROR = 4;
-  public static final int SO_SNDBUF = 7;
   public static final int SO_PEERCRED = 17;
   public static final int SO_ACCEPTCONN = 30;
   public static final int SO_DOMAIN = 39;

@@ -153,16 +153,19 @@ public final class SocketAddresses {
     buffer.putInt(STORAGE, length);
   }
 
-  /** The 8 bytes at {@code offset} of the sockaddr area, to compare two addresses cheaply. */
-  long word(int offset) {
-    return buffer.getLong(offset);
+  /** Whether the first {@code length} bytes of the sockaddr area are those of {@code copy}. */
+  boolean matches(byte[] copy, int length) {
+    for (int i = 0; i < length; i++) {
+      if (buffer.get(i) != copy[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
-  /** Zeroes the first {@code length} bytes (a multiple of 8) of the sockaddr area. */
-  void clear(int length) {
-    for (int i = 0; i < length; i += 8) {
-      buffer.putLong(i, 0L);
-    }
+  /** Copies the first {@code length} bytes of the sockaddr area into {@code copy}. */
+  void copyTo(byte[] copy, int length) {
+    buffer.get(0, copy, 0, length);
   }
 
   private void clear() {
