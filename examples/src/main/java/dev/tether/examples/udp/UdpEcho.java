@@ -1,0 +1,68 @@
+package dev.tether.examples.udp;
+
+import dev.tether.reactor.DatagramConnection;
+import dev.tether.reactor.Reactor;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code UdpEcho PORT}: a UDP socket on 127.0.0.1:PORT, served by one reactor thread (the main
+ * thread), that sends each datagram back to its sender unchanged, empty ones included, until
+ * SIGTERM or SIGINT; then it stops the reactor, which closes the socket, and exits. PORT 0 picks
+ * a free port; the address is printed as {@code udp echo listening on 127.0.0.1:PORT}. A bad
+ * argument exits with status 2 and a usage line.
+ */
+public final class UdpEcho {
+  private static final long STOP_TIMEOUT_SECONDS = 10;
+
+  /** The echo itself: one datagram in, the same datagram out, to whoever sent it. */
+  static final class Echo extends DatagramConnection {
+    @Override
+    protected void receiveData(ByteBuffer data) {
+      // Inside receiveData, sendData replies to this datagram's sender.
+      sendData(data);
+    }
+  }
+
+  private UdpEcho() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    int port;
+    try {
+      if (args.length != 1) {
+        throw new IllegalArgumentException("expected one argument, got " + args.length);
+      }
+      port = Integer.parseInt(args[0]);
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port : " + port + " (expected: 0..65535)");
+      }
+    } catch (IllegalArgumentException e) {
+      System.err.println("usage: UdpEcho PORT (0..65535; 0 picks a free port): "
+          + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Reactor reactor = new Reactor("udp-echo");
+    CountDownLatch stopped = new CountDownLatch(1);
+    // The hook waits for the loop to end, so the JVM exits after the socket is closed.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      reactor.stop();
+      try {
+        stopped.await(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "udp-echo-shutdown"));
+    try {
+      reactor.run(() -> {
+        Echo echo = reactor.openDatagramSocket("127.0.0.1", port, new Echo());
+        int actual = ((java.net.InetSocketAddress) echo.localAddress()).getPort();
+        System.out.println("udp echo listening on 127.0.0.1:" + actual);
+        System.out.flush();
+      });
+    } finally {
+      stopped.countDown();
+    }
+  }
+}

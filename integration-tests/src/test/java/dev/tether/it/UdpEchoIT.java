@@ -1,0 +1,178 @@
+package dev.tether.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tether.examples.udp.UdpEcho;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The UdpEcho process under real peers: python3's socket module and the JDK's DatagramSocket,
+ * empty and largest datagrams included; then SIGTERM. One echo process serves every test; the
+ * last test stops it.
+ */
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class UdpEchoIT {
+  private static Process server;
+  private static final List<String> output = new ArrayList<>();
+  private static InetSocketAddress address;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = new ProcessBuilder(HelloIT.javaExecutable(), "-cp",
+        System.getProperty("java.class.path"), UdpEcho.class.getName(), "0")
+        .redirectErrorStream(true).start();
+    CompletableFuture<String> listening = new CompletableFuture<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(
+          new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line = r.readLine(); line != null; line = r.readLine()) {
+          System.err.println("UdpEcho: " + line);
+          synchronized (output) {
+            output.add(line);
+          }
+          if (line.startsWith("udp echo listening on 127.0.0.1:")) {
+            listening.complete(line);
+          }
+        }
+      } catch (IOException e) {
+        listening.completeExceptionally(e);
+      }
+      listening.completeExceptionally(new IOException("UdpEcho ended without listening"));
+    }, "udp-echo-output");
+    reader.setDaemon(true);
+    reader.start();
+    String line = listening.get(Workers.JVM_START.toSeconds(), TimeUnit.SECONDS);
+    address = new InetSocketAddress("127.0.0.1",
+        Integer.parseInt(line.substring(line.lastIndexOf(':') + 1)));
+  }
+
+  @AfterAll
+  static void killServer() throws InterruptedException {
+    if (server.isAlive()) {
+      server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void pythonSocketGetsEachDatagramBackWhole() throws Exception {
+    String script = String.join("\n",
+        "import os, socket, sys",
+        "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+        "s.settimeout(10)",
+        "s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)",
+        "target = ('127.0.0.1', int(sys.argv[1]))",
+        "sizes = [0, 1, 2, 100, 1472, 9000, 65507, 0]",
+        "for n in sizes:",
+        "    data = os.urandom(n)",
+        "    s.sendto(data, target)",
+        "    reply, sender = s.recvfrom(65536)",
+        "    assert (reply, sender) == (data, target), (n, len(reply), sender)",
+        "burst = [b'%03d' % i * (i % 7) for i in range(40)]", // some empty: i % 7 == 0
+        "for d in burst:",
+        "    s.sendto(d, target)",
+        "got = [s.recvfrom(65536)[0] for _ in burst]",
+        "assert got == burst, got",
+        "print(len(sizes) + len(burst), 'datagrams echoed')");
+    assertEquals("48 datagrams echoed\n",
+        run("python3", "-c", script, String.valueOf(address.getPort())));
+  }
+
+  @Test
+  void jdkDatagramSocketsInterleavedEachGetTheirOwnReplies() throws Exception {
+    try (DatagramSocket a = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        DatagramSocket b = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      a.setSoTimeout(10_000);
+      b.setSoTimeout(10_000);
+      a.setReceiveBufferSize(1 << 20);
+      Random random = new Random(12);
+      for (int i = 0; i < 30; i++) {
+        byte[] toA = new byte[i % 5 == 0 ? 0 : random.nextInt(2000)];
+        byte[] toB = ("b" + i).getBytes(StandardCharsets.US_ASCII);
+        random.nextBytes(toA);
+        a.send(new DatagramPacket(toA, toA.length, address));
+        b.send(new DatagramPacket(toB, toB.length, address));
+        assertArrayEquals(toA, receive(a), "a " + i);
+        assertArrayEquals(toB, receive(b), "b " + i);
+      }
+      byte[] largest = new byte[65_507];
+      random.nextBytes(largest);
+      a.send(new DatagramPacket(largest, largest.length, address));
+      assertArrayEquals(largest, receive(a), "65507 bytes");
+    }
+  }
+
+  @Test
+  @Order(Integer.MAX_VALUE) // after every test that needs the server
+  void exitsOnSigterm() throws Exception {
+    server.destroy();
+    assertTrue(server.waitFor(30, TimeUnit.SECONDS), "UdpEcho alive 30 s after SIGTERM");
+    assertEquals(143, server.exitValue(), "exit status after SIGTERM (128 + 15)");
+    synchronized (output) {
+      assertTrue(output.stream().noneMatch(l -> l.contains("Exception")), output.toString());
+    }
+  }
+
+  @Test
+  void aBadPortExitsWithUsage() throws Exception {
+    Process p = new ProcessBuilder(HelloIT.javaExecutable(), "-cp",
+        System.getProperty("java.class.path"), UdpEcho.class.getName(), "65536")
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(2, p.exitValue(), out);
+    assertTrue(out.contains("usage: UdpEcho PORT") && out.contains("port : 65536"), out);
+  }
+
+  private static byte[] receive(DatagramSocket socket) throws IOException {
+    DatagramPacket packet = new DatagramPacket(new byte[65_536], 65_536);
+    socket.receive(packet);
+    assertEquals(address, packet.getSocketAddress(), "the reply comes from the echo's socket");
+    return Arrays.copyOf(packet.getData(), packet.getLength());
+  }
+
+  /** Runs a peer program; returns its stdout; fails the test if the program is not installed. */
+  private static String run(String... cmd) throws Exception {
+    assertTrue(onPath(cmd[0]), cmd[0] + " is not installed (Debian: apt-get install " + cmd[0]
+        + "); a test that skips proves nothing");
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
+      try {
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), cmd[0] + " did not finish within 60 s");
+    assertEquals(0, p.exitValue(), cmd[0] + " failed: " + out.get());
+    return out.get(10, TimeUnit.SECONDS);
+  }
+
+  private static boolean onPath(String program) {
+    return List.of(System.getenv("PATH").split(":")).stream()
+        .anyMatch(d -> Files.isExecutable(Path.of(d, program)));
+  }
+}
