@@ -42,6 +42,8 @@ final class DatagramHandle extends Handle {
   static final int MAX_IPV4_PAYLOAD = 65_507;
   /** IPv6's largest payload without jumbograms: 65535 less the UDP header. */
   static final int MAX_IPV6_PAYLOAD = 65_527;
+  /** How long a socket that was reported writable but took nothing waits before trying again. */
+  static final java.time.Duration RETRY_AFTER = java.time.Duration.ofMillis(10);
 
   /** One datagram waiting for the socket to take it. */
   private static final class Pending {
@@ -68,6 +70,8 @@ final class DatagramHandle extends Handle {
   /** Direct copy of heap data and queued datagrams for sendmsg; made on first need. */
   private ByteBuffer staging;
   private long stagingAddress;
+  /** Set while WRITE interest is off after a writable report that took nothing. */
+  private Timer retry;
 
   DatagramHandle(Reactor reactor, DatagramConnection connection, int fd, Path unixPath) {
     if (connection.handle != null) {
@@ -108,7 +112,8 @@ final class DatagramHandle extends Handle {
       if (io.truncated()) { // only an AF_UNIX sender can exceed the 64 KiB buffer
         LoggerFactory.getLogger(DatagramHandle.class).warn(
             "{} on {}: dropped a datagram longer than {} bytes from {}",
-            connection.getClass().getName(), local, buffer.capacity(), io.sender());
+            connection.getClass().getName(), local, buffer.capacity(),
+            io.hasSender() ? io.sender() : "an unnamed socket");
         continue;
       }
       buffer.clear().limit((int) n);
@@ -189,9 +194,17 @@ final class DatagramHandle extends Handle {
     }
   }
 
-  /** Sends queued datagrams until the socket would block or the queue is empty. */
+  /**
+   * Sends queued datagrams until the socket would block or the queue is empty. If it took none
+   * although reported writable, WRITE interest goes off for {@link #RETRY_AFTER}: Linux reports
+   * an unconnected AF_UNIX datagram socket writable while its receiver's queue is full (its
+   * length limit, net.unix.max_dgram_qlen), where sendmsg still fails with EAGAIN, and a
+   * level-triggered poll would report it again at once, a busy loop until the receiver reads.
+   * (UDP is reported writable only once its send buffer has room, so it never waits here.)
+   */
   private void flush() {
     ByteBuffer copy = staging();
+    int sent = 0;
     while (!queue.isEmpty()) {
       Pending next = queue.peek();
       copy.clear();
@@ -200,6 +213,7 @@ final class DatagramHandle extends Handle {
       if (n == -Linux.EAGAIN || n == -Linux.EINTR) {
         break;
       }
+      sent++;
       queue.poll();
       queued -= next.bytes.length;
       if (n < 0) {
@@ -208,6 +222,14 @@ final class DatagramHandle extends Handle {
           return;
         }
       }
+    }
+    if (sent == 0) {
+      reactor.reinterest(this, Poller.READ);
+      retry = reactor.addTimer(RETRY_AFTER, () -> {
+        retry = null;
+        updateInterest();
+      });
+      return;
     }
     updateInterest();
     if (queue.isEmpty()) {
@@ -236,7 +258,7 @@ final class DatagramHandle extends Handle {
   }
 
   void updateInterest() {
-    if (open) {
+    if (open && retry == null) {
       reactor.reinterest(this, Poller.READ | (queue.isEmpty() ? 0 : Poller.WRITE));
     }
   }
@@ -247,6 +269,10 @@ final class DatagramHandle extends Handle {
       return;
     }
     open = false;
+    if (retry != null) {
+      retry.cancel();
+      retry = null;
+    }
     reactor.unregister(this);
     Io.close(fd);
     queue.clear();
