@@ -124,14 +124,14 @@ final class DatagramHandle extends Handle {
   /** Sends {@code data}'s remaining bytes to {@code target}, or to the last sender if null. */
   boolean send(ByteBuffer data, SocketAddress target) {
     java.util.Objects.requireNonNull(data, "data");
+    if (!open) {
+      return false;
+    }
     if (target == null && !io.hasSender()) {
       throw new IllegalStateException("sendData on " + local + ": no datagram received yet"
           + " (expected: a reply to a datagram; use sendDatagram to choose the target)");
     }
     checkTarget(target == null ? io.sender() : target, data.remaining());
-    if (!open) {
-      return false;
-    }
     int length = data.remaining();
     if (queue.isEmpty()) {
       long address;

@@ -221,6 +221,12 @@ class DatagramTest {
       int port = ((InetSocketAddress) runner.call(echo::localAddress)).getPort();
       send(peer, ascii("v4 to ::"), new InetSocketAddress("127.0.0.1", port));
       assertEquals("v4 to ::", new String(receive(peer), StandardCharsets.US_ASCII));
+      // Not ::ffff:127.0.0.1: the IPv4 address it is.
+      assertEquals(peer.getLocalSocketAddress(), echo.senders.get(0));
+      assertTrue(((InetSocketAddress) echo.senders.get(0)).getAddress()
+          instanceof java.net.Inet4Address, echo.senders.get(0).toString());
+      assertTrue(runner.call(() -> echo.sendData(ascii("reply later"))));
+      assertEquals("reply later", new String(receive(peer), StandardCharsets.US_ASCII));
       int peerPort = peer.getLocalPort();
       assertTrue(runner.call(() -> echo.sendDatagram(ascii("v4 target"), "127.0.0.1", peerPort)));
       assertEquals("v4 target", new String(receive(peer), StandardCharsets.US_ASCII));

@@ -3,9 +3,12 @@ package dev.tether.unix.internal;
 import dev.tether.unix.jnr.Libc;
 import dev.tether.unix.jnr.SocketCalls;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
@@ -120,7 +123,7 @@ public final class Datagrams {
       return null;
     }
     if (fromLength != senderLength || !from.matches(senderBytes, fromLength)) {
-      sender = from.decode();
+      sender = unmapped(from.decode());
       // Longer (Unix) addresses are decoded every time: never equal to a length of -1.
       senderLength = fromLength <= COMPARED ? fromLength : -1;
       if (senderLength > 0) {
@@ -128,6 +131,35 @@ public final class Datagrams {
       }
     }
     return sender;
+  }
+
+  /**
+   * An IPv4 sender seen by an IPv6 socket bound to {@code ::} comes as {@code ::ffff:a.b.c.d};
+   * shown as the IPv4 address it is, as the JDK does for such bytes. Replies use the raw
+   * address, and Linux takes an IPv4 target on such a socket too.
+   */
+  private static SocketAddress unmapped(SocketAddress decoded) {
+    if (!(decoded instanceof InetSocketAddress)) {
+      return decoded;
+    }
+    InetSocketAddress inet = (InetSocketAddress) decoded;
+    if (!(inet.getAddress() instanceof Inet6Address)) {
+      return decoded;
+    }
+    byte[] ip = inet.getAddress().getAddress();
+    for (int i = 0; i < 10; i++) {
+      if (ip[i] != 0) {
+        return decoded;
+      }
+    }
+    if (ip[10] != (byte) 0xff || ip[11] != (byte) 0xff) {
+      return decoded;
+    }
+    try {
+      return new InetSocketAddress(InetAddress.getByAddress(ip), inet.getPort()); // Inet4Address
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("16 bytes are an IPv6 address", e);
+    }
   }
 
   /**
