@@ -126,6 +126,11 @@ public abstract class DatagramConnection {
     return h.send(data, target);
   }
 
+  /** As {@link #sendDatagram(ByteBuffer, SocketAddress)} for all of {@code bytes}. */
+  public final boolean sendDatagram(byte[] bytes, SocketAddress target) {
+    return sendDatagram(ByteBuffer.wrap(bytes), target);
+  }
+
   /**
    * The sender of the last datagram received ({@code InetSocketAddress} or {@code
    * UnixDomainSocketAddress}; EventMachine's {@code get_peername}), or null before the first
@@ -145,7 +150,16 @@ public abstract class DatagramConnection {
     handle().close();
   }
 
-  /** Whether the socket is still open. */
+  /**
+   * Stops receiving and closes the socket once the queued datagrams are sent (at once if none
+   * is queued); datagrams sent after this are dropped (the send returns false). {@link
+   * #unbind()} follows the close. Idempotent.
+   */
+  public final void closeConnectionAfterWriting() {
+    handle().closeAfterWriting();
+  }
+
+  /** Whether the socket is still open (also while closing after writing). */
   public final boolean isOpen() {
     return handle().open();
   }

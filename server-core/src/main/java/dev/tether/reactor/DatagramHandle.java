@@ -67,6 +67,8 @@ final class DatagramHandle extends Handle {
   private long limit = DEFAULT_LIMIT;
   private long dropped;
   private boolean open = true;
+  /** closeAfterWriting with datagrams queued: no more reads or sends; close once flushed. */
+  private boolean closing;
   /** Direct copy of heap data and queued datagrams for sendmsg; made on first need. */
   private ByteBuffer staging;
   private long stagingAddress;
@@ -91,7 +93,7 @@ final class DatagramHandle extends Handle {
     if ((events & (Poller.WRITE | Poller.ERROR)) != 0 && !queue.isEmpty()) {
       flush();
     }
-    if (open && (events & (Poller.READ | Poller.ERROR | Poller.HANGUP)) != 0) {
+    if (open && !closing && (events & (Poller.READ | Poller.ERROR | Poller.HANGUP)) != 0) {
       read();
     }
   }
@@ -124,7 +126,7 @@ final class DatagramHandle extends Handle {
   /** Sends {@code data}'s remaining bytes to {@code target}, or to the last sender if null. */
   boolean send(ByteBuffer data, SocketAddress target) {
     java.util.Objects.requireNonNull(data, "data");
-    if (!open) {
+    if (!open || closing) {
       return false;
     }
     if (target == null && !io.hasSender()) {
@@ -224,11 +226,15 @@ final class DatagramHandle extends Handle {
       }
     }
     if (sent == 0) {
-      reactor.reinterest(this, Poller.READ);
+      reactor.reinterest(this, closing ? 0 : Poller.READ);
       retry = reactor.addTimer(RETRY_AFTER, () -> {
         retry = null;
         updateInterest();
       });
+      return;
+    }
+    if (queue.isEmpty() && closing) {
+      close();
       return;
     }
     updateInterest();
@@ -259,7 +265,20 @@ final class DatagramHandle extends Handle {
 
   void updateInterest() {
     if (open && retry == null) {
-      reactor.reinterest(this, Poller.READ | (queue.isEmpty() ? 0 : Poller.WRITE));
+      reactor.reinterest(this, (closing ? 0 : Poller.READ) | (queue.isEmpty() ? 0 : Poller.WRITE));
+    }
+  }
+
+  /** Closes now if nothing is queued, else stops reading and sending and closes once flushed. */
+  void closeAfterWriting() {
+    if (!open || closing) {
+      return;
+    }
+    if (queue.isEmpty()) {
+      close();
+    } else {
+      closing = true;
+      updateInterest();
     }
   }
 
