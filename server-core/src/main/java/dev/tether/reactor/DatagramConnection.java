@@ -22,18 +22,21 @@ import org.slf4j.LoggerFactory;
  * by a callback goes to the reactor's {@link ErrorHandler} and the socket stays as it was.
  *
  * <p><b>Ownership.</b> The reactor owns the socket's fd and closes it on {@link
- * #closeConnection()} or {@link Reactor#stop()}, nothing else: no error on one datagram closes
- * the socket. A Unix datagram socket's file is removed then too. A {@code DatagramConnection}
- * object serves one socket once. It does not count in {@link Reactor#connectionCount()}.
+ * #closeConnection()}, {@link #closeConnectionAfterWriting()} or {@link Reactor#stop()}, nothing
+ * else: no error on one datagram closes the socket. A Unix datagram socket's file is removed
+ * then too. A {@code DatagramConnection} object serves one socket once. It does not count in
+ * {@link Reactor#connectionCount()}.
  *
  * <p><b>Datagrams.</b> Boundaries are kept: each {@code receiveData} is exactly one datagram,
  * empty ones included, and each send is one datagram. Up to 16 datagrams are read per readiness
  * event of a socket, so a flood on one socket cannot starve the rest of the loop.
  *
  * <p><b>Sending and its limits.</b> A datagram is sent at once. If the socket would block (its
- * send buffer is full: rare on loopback, where the kernel hands datagrams to the receiver at
- * once and drops them there if the receiver is full), it is copied into a queue and sent, in
- * order, when the socket is writable; {@link #drained()} follows when the queue empties. The
+ * send buffer is full: never seen for UDP on loopback, where the kernel hands each datagram to
+ * the receiver at once and drops it there if the receiver is full; a Unix receiver that does
+ * not read causes it), it is copied into a queue and sent, in order, when the socket is
+ * writable (a Unix socket whose receiver's queue is full is tried again every 10 ms, since
+ * Linux reports it writable meanwhile); {@link #drained()} follows when the queue empties. The
  * queue holds at most {@link #outboundLimit()} (default 256 KiB) of weight, each datagram
  * weighing its length plus 64 bytes; a datagram past the limit is dropped: the send returns
  * false and {@link #droppedDatagrams()} counts it. A datagram the kernel refuses (no route:
