@@ -123,8 +123,12 @@ final class Connector {
     } catch (RuntimeException e) {
       connection.handle = null;
       Io.close(fd);
-      if (path != null) {
-        path.toFile().delete();
+      if (path != null) { // ours: the bind made it
+        try {
+          java.nio.file.Files.deleteIfExists(path);
+        } catch (java.io.IOException notRemoved) {
+          e.addSuppressed(notRemoved);
+        }
       }
       throw e;
     }

@@ -22,7 +22,6 @@ public final class Linux {
   public static final int EINPROGRESS = 115;
   public static final int ENOTSOCK = 88;
   public static final int ECONNREFUSED = 111;
-  public static final int EMSGSIZE = 90;
   public static final int EDESTADDRREQ = 89;
   public static final int EACCES = 13;
 
