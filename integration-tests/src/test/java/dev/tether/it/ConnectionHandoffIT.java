@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.examples.http.HttpHelloWorker;
+import dev.tether.reactor.ExitStatus;
 import dev.tether.supervisor.ExitReason;
 import dev.tether.supervisor.ExitRecord;
 import dev.tether.supervisor.PoolListener;

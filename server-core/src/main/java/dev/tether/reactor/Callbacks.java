@@ -29,18 +29,23 @@ final class Callbacks {
   static final int DEFERRED = 14;
   static final int POST_LOOP = 15;
   static final int FDS = 16;
+  static final int STDERR = 17;
+  static final int PROCESS_EXITED = 18;
+  static final int PROCESS_UNBIND = 19;
+  static final int SYSTEM_CALLBACK = 20;
 
   private static final String[] NAMES = {
     "postInit", "receiveData", "connectionCompleted", "unbind", "drained", "proxyTargetUnbound",
     "notifyReadable", "notifyWritable", "unbind", "timer", "task", "writeCallback",
-    "shutdownHook", "init", "deferCallback", "postLoop", "receiveFileDescriptors"
+    "shutdownHook", "init", "deferCallback", "postLoop", "receiveFileDescriptors",
+    "receiveStderr", "processExited", "unbind", "systemCallback"
   };
 
 
   final Profiler profiler = new Profiler();
   ErrorHandler errorHandler;
 
-  /** Runs callback {@code what} on {@code target}; {@code data} is used by RECEIVE only. */
+  /** Runs callback {@code what} on {@code target}; {@code data}: RECEIVE and STDERR only. */
   void invoke(int what, Object target, ByteBuffer data) {
     boolean profiling = profiler.isEnabled();
     long cpu = profiling ? profiler.cpuNow() : 0L;
@@ -120,6 +125,15 @@ final class Callbacks {
         break;
       case WATCH_UNBIND:
         ((Watcher) target).unbind();
+        break;
+      case STDERR:
+        ((ProcessConnection) target).receiveStderr(data);
+        break;
+      case PROCESS_EXITED:
+        ((ProcessWatcher) target).processExited();
+        break;
+      case PROCESS_UNBIND:
+        ((ProcessWatcher) target).unbind();
         break;
       default:
         ((Runnable) target).run();

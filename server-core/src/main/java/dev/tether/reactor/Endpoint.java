@@ -426,7 +426,7 @@ final class Endpoint extends Handle {
       source.updateInterest();
       reactor.callbacks().invoke(Callbacks.PROXY_TARGET_UNBOUND, source.connection, null);
     }
-    reactor.callbacks().invoke(Callbacks.UNBIND, connection, null);
+    connection.released();
   }
 
   @Override
