@@ -19,6 +19,12 @@ import java.util.Optional;
  * ends it early); a child that has exited while a process it started still holds its stdout
  * keeps {@code unbind} waiting until that output ends too, or this side closes the connection.
  *
+ * <p><b>Back pressure.</b> As on any connection, {@link #isWritable()} turns false above the high
+ * watermark, and {@link #drained()} says when the queue is empty again. One difference: the
+ * child's output is read even while the outgoing queue is above the high watermark (only {@link
+ * #pause()} stops it), because a child that echoes its input, as {@code cat} does, stops reading
+ * while it is blocked writing output that nobody reads: both sides would wait for ever.
+ *
  * <p><b>Closing from this side.</b> {@link #closeStdin()} gives the child end of file on its
  * stdin once the queued bytes are written, and goes on reading its output: the way to feed a
  * filter such as {@code sort}. {@link #closeConnection()} and {@link
