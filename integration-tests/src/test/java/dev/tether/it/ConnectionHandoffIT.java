@@ -217,7 +217,7 @@ class ConnectionHandoffIT {
       dev.tether.supervisor.ExitRecord r = exits.poll(READY.toSeconds(), TimeUnit.SECONDS);
       assertTrue(r != null && before.contains(r.pid()), "old worker exit: " + r);
       assertEquals(dev.tether.supervisor.ExitReason.RECYCLED, r.reason());
-      assertEquals(new dev.tether.server.ExitStatus.Exited(0), r.status());
+      assertEquals(new ExitStatus.Exited(0), r.status());
     }
     assertTrue(java.util.Collections.disjoint(before, workerPids()), workerPids().toString());
     for (Socket s : kept) { // the same connections, now served by the new workers
