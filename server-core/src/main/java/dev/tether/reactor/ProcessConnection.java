@@ -14,10 +14,11 @@ import java.util.Optional;
  * <p><b>Unbind comes last.</b> {@link #unbind()} runs once, when three things are over: the
  * connection is closed (the child's output ended, or this side closed it), the child's separate
  * stderr (if any) reached end of file, and the child has terminated and been reaped through its
- * pidfd. So {@link #pid()} and {@link #exitStatus()} are there in {@code unbind}. A child that
- * closes its stdout but lives on keeps {@code unbind} waiting until it exits ({@link #signal}
- * ends it early); a child that has exited while a process it started still holds its stdout
- * keeps {@code unbind} waiting until that output ends too, or this side closes the connection.
+ * pidfd. So {@link #pid()} and {@link #exitStatus()} are there in {@code unbind}. Its stdin and
+ * stdout are one socket, so its output ends when the child has closed both (or exited). A child
+ * that closes them but lives on keeps {@code unbind} waiting until it exits ({@link #signal} ends
+ * it early); a child that has exited while a process it started still holds the socket keeps
+ * {@code unbind} waiting until that process closes it too, or this side closes the connection.
  *
  * <p><b>Back pressure.</b> As on any connection, {@link #isWritable()} turns false above the high
  * watermark, and {@link #drained()} says when the queue is empty again. One difference: the
