@@ -88,17 +88,24 @@ final class ProcessStarter {
         reactor.register(stderr, Poller.READ);
       }
     } catch (RuntimeException | Error e) {
-      if (stderr != null) {
-        stderr.close(); // it owns errFd, registered or not
-      } else {
-        closeAll(errFd, -1);
-      }
-      closeAll(socket, -1);
-      if (process != null) {
-        process.shutdown(); // kills and reaps
-      } else {
-        killAndReap(pid);
-      }
+      StderrHandle pipe = stderr;
+      PidfdHandle child = process;
+      // It owns errFd once made, registered or not.
+      cleanUp(e, () -> {
+        if (pipe != null) {
+          pipe.close();
+        } else {
+          closeAll(errFd, -1);
+        }
+      });
+      cleanUp(e, () -> closeAll(socket, -1));
+      cleanUp(e, () -> {
+        if (child != null) {
+          child.shutdown(); // kills and reaps
+        } else {
+          killAndReap(pid);
+        }
+      });
       throw e;
     }
     connection.startProcess(reactor, command, process, stderr);
@@ -106,10 +113,11 @@ final class ProcessStarter {
       reactor.adoptProcess(socket, connection); // owns the socket from here, also on failure
     } catch (RuntimeException | Error e) {
       connection.abandon();
-      if (stderr != null) {
-        stderr.close();
+      StderrHandle pipe = stderr;
+      if (pipe != null) {
+        cleanUp(e, pipe::close);
       }
-      process.shutdown();
+      cleanUp(e, process::shutdown);
       throw e;
     }
     return connection;
@@ -121,6 +129,15 @@ final class ProcessStarter {
       Processes.kill(pid, Linux.SIGKILL);
     } finally {
       Processes.waitpid(pid);
+    }
+  }
+
+  /** Runs a clean-up step after {@code primary}; a failure of it is added as suppressed. */
+  private static void cleanUp(Throwable primary, Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException failure) {
+      primary.addSuppressed(failure);
     }
   }
 
