@@ -11,5 +11,6 @@ module dev.tether.examples {
   exports dev.tether.examples.echo;
   exports dev.tether.examples.hello;
   exports dev.tether.examples.http;
+  exports dev.tether.examples.popen;
   exports dev.tether.examples.udp;
 }

@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.channel.ChannelClosedException;
 import dev.tether.channel.InvalidUtf8Exception;
+import dev.tether.reactor.ExitStatus;
 import dev.tether.server.CallTimeoutException;
 import dev.tether.server.ErrorReplyException;
-import dev.tether.server.ExitStatus;
 import dev.tether.server.ProtocolErrorException;
 import dev.tether.server.ServerBrokenException;
 import dev.tether.testing.Await;

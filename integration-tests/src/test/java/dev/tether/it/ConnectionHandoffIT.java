@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.examples.http.HttpHelloWorker;
+import dev.tether.reactor.ExitStatus;
 import dev.tether.supervisor.ExitReason;
 import dev.tether.supervisor.ExitRecord;
 import dev.tether.supervisor.PoolListener;
@@ -216,7 +217,7 @@ class ConnectionHandoffIT {
       dev.tether.supervisor.ExitRecord r = exits.poll(READY.toSeconds(), TimeUnit.SECONDS);
       assertTrue(r != null && before.contains(r.pid()), "old worker exit: " + r);
       assertEquals(dev.tether.supervisor.ExitReason.RECYCLED, r.reason());
-      assertEquals(new dev.tether.server.ExitStatus.Exited(0), r.status());
+      assertEquals(new ExitStatus.Exited(0), r.status());
     }
     assertTrue(java.util.Collections.disjoint(before, workerPids()), workerPids().toString());
     for (Socket s : kept) { // the same connections, now served by the new workers

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.StringValue;
 import dev.tether.channel.MessageChannel;
+import dev.tether.reactor.ExitStatus;
 import dev.tether.server.ErrorReplyException;
-import dev.tether.server.ExitStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.channel.MessageChannel;
 import dev.tether.channel.ReceivedMessage;
-import dev.tether.server.ExitStatus;
+import dev.tether.reactor.ExitStatus;
 import dev.tether.testing.OpenFds;
 import java.io.File;
 import java.io.FileInputStream;

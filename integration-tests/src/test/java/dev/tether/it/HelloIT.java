@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.examples.hello.HelloSupervisor;
 import dev.tether.examples.hello.MyServer;
-import dev.tether.server.ExitStatus;
+import dev.tether.reactor.ExitStatus;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

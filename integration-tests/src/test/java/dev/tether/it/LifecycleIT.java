@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tether.reactor.ExitStatus;
 import dev.tether.server.ErrorReplyException;
-import dev.tether.server.ExitStatus;
 import dev.tether.server.ServerAlreadyStartedException;
 import dev.tether.server.ServerErrorException;
 import dev.tether.server.ServerNotStartedException;

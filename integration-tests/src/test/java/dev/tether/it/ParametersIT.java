@@ -2,7 +2,7 @@ package dev.tether.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.tether.server.ExitStatus;
+import dev.tether.reactor.ExitStatus;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -2,7 +2,7 @@ package dev.tether.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.tether.server.ExitStatus;
+import dev.tether.reactor.ExitStatus;
 import dev.tether.testing.Await;
 import dev.tether.testing.OpenFds;
 import java.time.Duration;

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tether.reactor.ExitStatus;
 import dev.tether.server.CallTimeoutException;
 import dev.tether.server.ErrorReplyException;
-import dev.tether.server.ExitStatus;
 import dev.tether.server.ServerErrorException;
 import dev.tether.supervisor.ExitReason;
 import dev.tether.supervisor.ExitRecord;

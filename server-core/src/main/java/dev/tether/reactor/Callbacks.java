@@ -34,19 +34,24 @@ final class Callbacks {
   static final int DATAGRAM_DRAINED = 19;
   static final int DATAGRAM_UNBIND = 20;
   static final int SEND_FAILED = 21;
+  static final int STDERR = 22;
+  static final int PROCESS_EXITED = 23;
+  static final int PROCESS_UNBIND = 24;
+  static final int SYSTEM_CALLBACK = 25;
 
   private static final String[] NAMES = {
     "postInit", "receiveData", "connectionCompleted", "unbind", "drained", "proxyTargetUnbound",
     "notifyReadable", "notifyWritable", "unbind", "timer", "task", "writeCallback",
     "shutdownHook", "init", "deferCallback", "postLoop", "receiveFileDescriptors",
-    "postInit", "receiveData", "drained", "unbind", "sendFailed"
+    "postInit", "receiveData", "drained", "unbind", "sendFailed",
+    "receiveStderr", "processExited", "unbind", "systemCallback"
   };
 
 
   final Profiler profiler = new Profiler();
   ErrorHandler errorHandler;
 
-  /** Runs callback {@code what} on {@code target}; {@code data} is used by RECEIVE only. */
+  /** Runs callback {@code what} on {@code target}; {@code data}: RECEIVE and STDERR only. */
   void invoke(int what, Object target, ByteBuffer data) {
     boolean profiling = profiler.isEnabled();
     long cpu = profiling ? profiler.cpuNow() : 0L;
@@ -138,6 +143,15 @@ final class Callbacks {
         break;
       case DATAGRAM_UNBIND:
         ((DatagramConnection) target).unbind();
+        break;
+      case STDERR:
+        ((ProcessConnection) target).receiveStderr(data);
+        break;
+      case PROCESS_EXITED:
+        ((ProcessWatcher) target).processExited();
+        break;
+      case PROCESS_UNBIND:
+        ((ProcessWatcher) target).unbind();
         break;
       default:
         ((Runnable) target).run();

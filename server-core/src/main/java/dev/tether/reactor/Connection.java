@@ -247,6 +247,11 @@ public abstract class Connection {
     return endpoint != null;
   }
 
+  /** The fd is released: runs unbind (a {@link ProcessConnection} waits for its child too). */
+  void released() {
+    endpoint.reactor.callbacks().invoke(Callbacks.UNBIND, this, null);
+  }
+
   private Endpoint endpoint() {
     Endpoint e = endpoint;
     if (e == null) {

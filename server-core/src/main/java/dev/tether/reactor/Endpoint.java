@@ -32,6 +32,11 @@ final class Endpoint extends Handle {
   /** recv/send (cheaper) instead of read/write: false for other stream fds given to attach. */
   private final boolean socket;
   private final OutboundBuffer out;
+  /**
+   * A popen child's socket: its output is read even while the outgoing queue is full, as a child
+   * that echoes (cat) stops reading its input while blocked writing output nobody reads.
+   */
+  private final boolean readsWhileFull;
   private int state;
   private boolean paused;
   private boolean full;
@@ -69,6 +74,7 @@ final class Endpoint extends Handle {
     this.connection = connection;
     this.fd = fd;
     this.socket = socket;
+    this.readsWhileFull = connection instanceof ProcessConnection;
     this.out = new OutboundBuffer(reactor.io().chunks, reactor.io().fdSender);
     this.state = connecting ? CONNECTING : OPEN;
     this.low = reactor.defaultLowWatermark();
@@ -325,7 +331,7 @@ final class Endpoint extends Handle {
     if (state == CLOSED) {
       return;
     }
-    boolean reading = state == OPEN && !paused && !full
+    boolean reading = state == OPEN && !paused && (!full || readsWhileFull)
         && (proxyTarget == null || !proxyTarget.full);
     int interest = (reading ? Poller.READ : 0)
         | (state == CONNECTING || !out.isEmpty() ? Poller.WRITE : 0);
@@ -426,7 +432,7 @@ final class Endpoint extends Handle {
       source.updateInterest();
       reactor.callbacks().invoke(Callbacks.PROXY_TARGET_UNBOUND, source.connection, null);
     }
-    reactor.callbacks().invoke(Callbacks.UNBIND, connection, null);
+    connection.released();
   }
 
   @Override

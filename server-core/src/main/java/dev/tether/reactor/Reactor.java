@@ -433,6 +433,96 @@ public final class Reactor {
   }
 
   /**
+   * Starts {@code argv} (no shell; argv[0] looked up in PATH) as a child whose stdin and stdout
+   * are {@code connection} (EventMachine's {@code EM.popen}); stderr inherited. See {@link
+   * #popen(List, ProcessOptions, ProcessConnection)}.
+   */
+  public <C extends ProcessConnection> C popen(List<String> argv, C connection) {
+    return popen(argv, ProcessOptions.defaults(), connection);
+  }
+
+  /**
+   * Starts {@code argv} as a child served by {@code connection}: one AF_UNIX stream socket is its
+   * stdin and stdout, stderr goes where {@code options} says. The child is spawned as workers
+   * are: {@code posix_spawnp}, no shell, only fds 0-2 open in it, signal mask and dispositions
+   * reset. {@code postInit} runs before this returns; {@code unbind} comes once the output ended
+   * and the child is reaped (see {@link ProcessConnection}). The reactor owns every fd involved.
+   *
+   * @throws ProcessStartException if the child cannot be started (a missing executable or
+   *     working directory, EACCES...); nothing is left open or running then
+   * @throws IllegalArgumentException if argv is empty or holds null or NUL
+   * @throws ReactorException off the reactor thread, or if {@code connection} is bound already
+   */
+  public <C extends ProcessConnection> C popen(List<String> argv, ProcessOptions options,
+      C connection) {
+    checkLoop();
+    return ProcessStarter.popen(this, argv, options, connection);
+  }
+
+  /**
+   * Runs {@code argv} with stderr merged into stdout and {@code callback} gets the output and
+   * exit status on the reactor thread (EventMachine's {@code EM.system}). See {@link
+   * #system(List, ProcessOptions, Consumer)}.
+   */
+  public void system(List<String> argv, Consumer<SystemResult> callback) {
+    system(argv, ProcessOptions.defaults().withStderr(ProcessOptions.Stderr.MERGE), callback);
+  }
+
+  /**
+   * Runs {@code argv} as {@link #popen} does, its stdin at end of file, and collects what it
+   * writes up to {@link ProcessOptions#outputLimit()} bytes (default 16 MiB); beyond that the
+   * output is read and dropped, the child runs on, and the result says {@code truncated}. Once the
+   * child has been reaped, {@code callback} gets the result on the reactor thread. If something
+   * outside Tether reaped the child first (a {@code waitpid(-1)}), its status is a {@link
+   * ExitStatus.FailedToStart} saying so.
+   *
+   * @throws ProcessStartException if the child cannot be started
+   * @throws IllegalArgumentException if argv is empty or holds null or NUL, or {@code options}
+   *     asks for a separate stderr
+   */
+  public void system(List<String> argv, ProcessOptions options,
+      Consumer<SystemResult> callback) {
+    checkLoop();
+    Objects.requireNonNull(callback, "callback");
+    if (options.stderr() == ProcessOptions.Stderr.SEPARATE) {
+      throw new IllegalArgumentException("options.stderr : SEPARATE (expected: MERGE or INHERIT;"
+          + " system collects one stream)");
+    }
+    ProcessStarter.popen(this, argv, options,
+        new SystemConnection(options.outputLimit(), callback));
+  }
+
+  /**
+   * Tells {@code watcher} when process {@code pid} exits (EventMachine's {@code
+   * EM.watch_process}), through a pidfd in the poll set: never about a later process that reuses
+   * the pid. Never reaps; see {@link ProcessWatcher}.
+   *
+   * @throws IllegalArgumentException if {@code pid} is not positive
+   * @throws dev.tether.unix.NativeCallException from pidfd_open: ESRCH if there is no such
+   *     process (also one that has exited and been reaped)
+   * @throws ReactorException off the reactor thread, or if {@code watcher} is attached already
+   */
+  public <W extends ProcessWatcher> W watchProcess(int pid, W watcher) {
+    checkLoop();
+    Objects.requireNonNull(watcher, "watcher");
+    if (pid <= 0) {
+      throw new IllegalArgumentException("pid : " + pid + " (expected: > 0)");
+    }
+    watcher.start(this, pid);
+    return watcher;
+  }
+
+  /** Registers a process's pidfd or stderr pipe. */
+  void register(Handle h, int interest) {
+    table.register(h, interest);
+  }
+
+  /** Serves a popen child's socket {@code fd} (owned from here, closed on failure). */
+  void adoptProcess(int fd, ProcessConnection connection) {
+    connector.adopt(fd, connection, false, true);
+  }
+
+  /**
    * Relays every byte {@code from} receives to {@code to} inside the loop, without calling {@code
    * from.receiveData} (EventMachine's enable_proxy). {@code from} reads only while {@code to} is
    * below its high watermark. The relay stops when either closes ({@code from} gets {@link

@@ -75,5 +75,15 @@
  * low one it reads again. A peer that sends but never reads therefore holds the worker's queue
  * for it at most one read (64 KiB) above the high watermark. A proxy's source reads only while
  * its target is below the target's high watermark.
+ *
+ * <h2>Child processes</h2>
+ * {@link dev.tether.reactor.Reactor#popen popen} serves a child as a {@link
+ * dev.tether.reactor.ProcessConnection} over one AF_UNIX socket (its stdin and stdout; stderr
+ * inherited, merged or separate), {@link dev.tether.reactor.Reactor#system system} collects a
+ * child's output and status, and {@link dev.tether.reactor.Reactor#watchProcess watchProcess}
+ * reports any process's exit. Children start on the workers' spawn path (posix_spawnp, no shell,
+ * only fds 0-2, signals reset); each is tracked by a pidfd in the poll set, reaped with {@code
+ * waitid(P_PIDFD)} and signalled with {@code pidfd_send_signal}, so no thread waits for it and no
+ * reused pid is ever signalled. Needs Linux 5.4 or later.
  */
 package dev.tether.reactor;

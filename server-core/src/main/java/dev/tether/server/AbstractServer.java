@@ -3,6 +3,7 @@ package dev.tether.server;
 import com.google.protobuf.Parser;
 import dev.tether.channel.MessageChannel;
 import dev.tether.reactor.Connection;
+import dev.tether.reactor.ExitStatus;
 import dev.tether.reactor.Reactor;
 import dev.tether.server.internal.AnnotatedHandlers;
 import dev.tether.server.internal.Dispatcher;

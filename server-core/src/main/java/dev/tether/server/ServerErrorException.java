@@ -1,5 +1,6 @@
 package dev.tether.server;
 
+import dev.tether.reactor.ExitStatus;
 import java.util.Optional;
 
 /**

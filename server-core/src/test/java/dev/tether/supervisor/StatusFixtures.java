@@ -1,6 +1,6 @@
 package dev.tether.supervisor;
 
-import dev.tether.server.ExitStatus;
+import dev.tether.reactor.ExitStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

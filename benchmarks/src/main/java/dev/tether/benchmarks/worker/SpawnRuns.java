@@ -1,6 +1,6 @@
 package dev.tether.benchmarks.worker;
 
-import dev.tether.server.ExitStatus;
+import dev.tether.reactor.ExitStatus;
 import dev.tether.server.JavaCommand;
 import dev.tether.server.internal.SpawnRequest;
 import dev.tether.server.internal.WorkerHandle;

@@ -77,6 +77,15 @@ public final class Linux {
   public static final int SIGTTIN = 21;
   public static final int SIGTTOU = 22;
   public static final int P_PID = 1;
+  public static final int P_PIDFD = 3;
+  public static final int WNOHANG = 1;
+  /** {@code siginfo_t.si_code} after waitid: exited, killed, killed with a core dump. */
+  public static final int CLD_EXITED = 1;
+  public static final int CLD_KILLED = 2;
+  public static final int CLD_DUMPED = 3;
+  /** Syscall numbers of the pidfd calls: the same on x86-64 and aarch64 (the common table). */
+  public static final long SYS_PIDFD_SEND_SIGNAL = 424;
+  public static final long SYS_PIDFD_OPEN = 434;
   public static final int CLOCK_MONOTONIC = 1;
   public static final int WEXITED = 4;
   public static final int WNOWAIT = 0x01000000;

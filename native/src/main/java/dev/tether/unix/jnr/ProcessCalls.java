@@ -66,6 +66,12 @@ public interface ProcessCalls {
 
   int clock_gettime(int clockId, long timespec);
 
+  /**
+   * {@code syscall(2)} for calls glibc wraps only from 2.36 on (pidfd_open, pidfd_send_signal):
+   * unused trailing arguments are ignored by the kernel.
+   */
+  long syscall(long number, long arg1, long arg2, long arg3, long arg4);
+
   @IgnoreError
   int posix_spawnp(@Out int[] pid, String file, long fileActions, long attr, long argv, long envp);
 }

@@ -1,6 +1,7 @@
 package dev.tether.server.internal;
 
-import dev.tether.server.ExitStatus;
+import dev.tether.reactor.ExitStatus;
+import dev.tether.reactor.internal.WaitStatus;
 import dev.tether.server.TetherException;
 import dev.tether.unix.internal.Linux;
 import dev.tether.unix.internal.Processes;

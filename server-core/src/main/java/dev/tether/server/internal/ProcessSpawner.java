@@ -2,11 +2,9 @@ package dev.tether.server.internal;
 
 import dev.tether.server.SpawnException;
 import dev.tether.unix.NativeCallException;
+import dev.tether.unix.internal.CleanSpawn;
 import dev.tether.unix.internal.Io;
-import dev.tether.unix.internal.Linux;
-import dev.tether.unix.internal.PosixSpawn;
 import dev.tether.unix.internal.Sockets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,12 +16,8 @@ import org.slf4j.LoggerFactory;
  * Starts child processes with glibc's {@code posix_spawnp}, never a shell.
  *
  * <p>What a child gets: its argv and environment exactly as requested; fds 0-2 inherited from the
- * supervisor (or 1/2 redirected into capture pipes); the request's fd 3; nothing else, because
- * every fd from 4 up is closed in the child before exec ({@code addclosefrom_np(4)}), whatever its
- * close-on-exec flag. Its signal mask is empty and every signal has its default disposition (a
- * JVM parent blocks SIGQUIT in its threads; a nohup'ed parent ignores SIGHUP). The one exception
- * is glibc's: its two internal signals (32 and 33, which no program may use) start out ignored,
- * and glibc-based programs, the JVM included, install their own handlers for them at start-up.
+ * supervisor (or 1/2 redirected into capture pipes); the request's fd 3 if any; nothing else, and
+ * a clean signal state: {@link CleanSpawn}, the spawn path the reactor's {@code popen} shares.
  * Optionally the child leads a new process group.
  *
  * <p>Thread-safe and stateless: any thread may spawn at any time. Capture pipes are created
@@ -33,7 +27,6 @@ import org.slf4j.LoggerFactory;
 public final class ProcessSpawner {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessSpawner.class);
   private static final int CHILD_FD3 = 3;
-  private static final int FIRST_CLOSED_FD = 4;
 
   private ProcessSpawner() {}
 
@@ -85,7 +78,8 @@ public final class ProcessSpawner {
       }
       return ChildProcess.start(pid, request.argv(), drained);
     } catch (NativeCallException e) {
-      throw new SpawnException(request.argv(), e.errno(), e, hint(request, e));
+      throw new SpawnException(request.argv(), e.errno(), e,
+          CleanSpawn.hint(request.argv(), request.workingDirectory().orElse(null), e));
     } finally {
       // Write ends always (the child has its copies); read ends only if no pump took them.
       for (int[] p : pipes) {
@@ -95,18 +89,6 @@ public final class ProcessSpawner {
         }
       }
     }
-  }
-
-  /** posix_spawnp reports a missing working directory and a missing executable alike. */
-  private static String hint(SpawnRequest request, NativeCallException e) {
-    if (request.workingDirectory().isPresent()
-        && !Files.isDirectory(request.workingDirectory().get())) {
-      return " (working directory " + request.workingDirectory().get() + " is not a directory)";
-    }
-    if (e.errno() == Linux.ENOENT && "posix_spawnp".equals(e.function())) {
-      return " (executable " + request.argv().get(0) + " not found)";
-    }
-    return "";
   }
 
   private static int[] capturePipe(ChildOutput output, List<int[]> pipes) {
@@ -126,24 +108,16 @@ public final class ProcessSpawner {
   }
 
   private static int posixSpawn(SpawnRequest request, int[] outPipe, int[] errPipe) {
-    PosixSpawn spawn = new PosixSpawn();
-    // stdio first: a pipe end numbered 3 must be moved before fd 3 is overwritten.
-    if (outPipe != null) {
-      spawn.dup2(outPipe[1], 1);
+    boolean withFd3 = request.fd3() != SpawnRequest.NO_FD;
+    int[] childFds = new int[withFd3 ? 4 : 3];
+    childFds[0] = CleanSpawn.INHERIT;
+    childFds[1] = outPipe != null ? outPipe[1] : CleanSpawn.INHERIT;
+    childFds[2] = errPipe != null ? errPipe[1] : CleanSpawn.INHERIT;
+    if (withFd3) {
+      childFds[CHILD_FD3] = request.fd3();
     }
-    if (errPipe != null) {
-      spawn.dup2(errPipe[1], 2);
-    }
-    if (request.fd3() != SpawnRequest.NO_FD) {
-      // glibc clears FD_CLOEXEC when fd == newfd, so an fd that already is 3 survives too.
-      spawn.dup2(request.fd3(), CHILD_FD3);
-    }
-    request.workingDirectory().ifPresent(spawn::directory);
-    spawn.closeFrom(FIRST_CLOSED_FD).resetSignals();
-    if (request.newProcessGroup()) {
-      spawn.newProcessGroup();
-    }
-    return spawn.spawn(request.argv(), environmentStrings(request.environment()));
+    return CleanSpawn.spawn(request.argv(), environmentStrings(request.environment()),
+        request.workingDirectory().orElse(null), childFds, request.newProcessGroup());
   }
 
   private static List<String> environmentStrings(Map<String, String> env) {

@@ -1,8 +1,8 @@
 package dev.tether.supervisor.internal;
 
 import dev.tether.channel.codec.MessageEncoder;
+import dev.tether.reactor.ExitStatus;
 import dev.tether.reactor.Reactor;
-import dev.tether.server.ExitStatus;
 import dev.tether.server.JavaCommand;
 import dev.tether.server.SpawnException;
 import dev.tether.server.TetherException;

@@ -1,9 +1,9 @@
 package dev.tether.supervisor.internal;
 
+import dev.tether.reactor.ExitStatus;
 import dev.tether.reactor.Reactor;
 import dev.tether.server.CallTimeoutException;
 import dev.tether.server.ErrorReplyException;
-import dev.tether.server.ExitStatus;
 import dev.tether.server.ServerErrorException;
 import dev.tether.server.internal.Dispatcher;
 import dev.tether.server.internal.PoolProtocol;

@@ -1,6 +1,6 @@
 package dev.tether.supervisor.internal;
 
-import dev.tether.server.ExitStatus;
+import dev.tether.reactor.ExitStatus;
 import dev.tether.supervisor.ExitRecord;
 import dev.tether.supervisor.PoolStatus;
 import dev.tether.supervisor.WorkerStatus;

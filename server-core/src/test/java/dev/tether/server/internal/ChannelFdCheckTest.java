@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tether.server.ExitStatus;
+import dev.tether.reactor.ExitStatus;
 import dev.tether.server.JavaCommand;
 import dev.tether.unix.internal.Io;
 import dev.tether.unix.internal.Linux;

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tether.server.ExitStatus;
+import dev.tether.reactor.ExitStatus;
 import dev.tether.server.SpawnException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

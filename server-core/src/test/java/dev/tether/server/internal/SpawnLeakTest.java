@@ -4,7 +4,7 @@ import dev.tether.unix.internal.Io;
 import static dev.tether.server.internal.Children.JVM_START;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.tether.server.ExitStatus;
+import dev.tether.reactor.ExitStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

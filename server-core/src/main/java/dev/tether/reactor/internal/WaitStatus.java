@@ -1,9 +1,13 @@
-package dev.tether.server.internal;
+package dev.tether.reactor.internal;
 
-import dev.tether.server.ExitStatus;
+import dev.tether.reactor.ExitStatus;
 
-/** Decodes the status word of {@code waitpid(2)} (Linux layout: WIFEXITED, WTERMSIG...). */
-final class WaitStatus {
+/**
+ * Decodes the status word of {@code waitpid(2)} (Linux layout: WIFEXITED, WTERMSIG...): the one
+ * decoding, for the supervisor's reaper threads and the reactor's pidfds alike ({@code
+ * Processes.waitPidfd} rebuilds the word from {@code siginfo_t}). Stateless.
+ */
+public final class WaitStatus {
   private WaitStatus() {}
 
   /**
@@ -11,7 +15,7 @@ final class WaitStatus {
    *
    * @throws IllegalArgumentException if {@code status} does not describe a terminated process
    */
-  static ExitStatus decode(int status) {
+  public static ExitStatus decode(int status) {
     int termSig = status & 0x7f;
     if (termSig == 0) {
       return new ExitStatus.Exited((status >> 8) & 0xff);

@@ -1,4 +1,4 @@
-package dev.tether.server;
+package dev.tether.reactor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,10 +1,12 @@
-package dev.tether.server;
+package dev.tether.reactor;
 
 import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
- * How a worker process ended, as seen by the supervisor after reaping it with {@code waitpid}.
+ * How a child process ended, as seen by whoever reaped it: the supervisor for a worker ({@code
+ * waitpid}), the reactor for a {@link ProcessConnection} or {@link Reactor#system} child (its
+ * pidfd). It lives in the reactor package, the lower layer, so that both can share it.
  *
  * <ul>
  *   <li>{@link Exited}: the process called {@code exit(code)} (including a JVM's
@@ -60,7 +62,7 @@ public sealed interface ExitStatus {
     }
   }
 
-  /** The process never ran; {@code cause} is usually a {@link SpawnException}. */
+  /** The process never ran; {@code cause} says why (the server's {@code SpawnException}...). */
   record FailedToStart(Throwable cause) implements ExitStatus {
     /** Checks that a cause is given. */
     public FailedToStart {

@@ -1,9 +1,9 @@
-package dev.tether.server.internal;
+package dev.tether.reactor.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.tether.server.ExitStatus;
+import dev.tether.reactor.ExitStatus;
 import org.junit.jupiter.api.Test;
 
 class WaitStatusTest {
