@@ -29,11 +29,16 @@ final class Callbacks {
   static final int DEFERRED = 14;
   static final int POST_LOOP = 15;
   static final int FDS = 16;
+  static final int PROXY_COMPLETED = 17;
+  static final int CONNECTION_READABLE = 18;
+  static final int HUNG_UP = 19;
+  static final int ERROR_OCCURRED = 20;
 
   private static final String[] NAMES = {
     "postInit", "receiveData", "connectionCompleted", "unbind", "drained", "proxyTargetUnbound",
     "notifyReadable", "notifyWritable", "unbind", "timer", "task", "writeCallback",
-    "shutdownHook", "init", "deferCallback", "postLoop", "receiveFileDescriptors"
+    "shutdownHook", "init", "deferCallback", "postLoop", "receiveFileDescriptors",
+    "proxyCompleted", "notifyReadable", "hungUp", "errorOccurred"
   };
 
 
@@ -70,6 +75,23 @@ final class Callbacks {
     } finally {
       if (profiling) {
         profiler.record(NAMES[FDS], connection.getClass(), cpu);
+      }
+    }
+  }
+
+  /** Runs {@code errorOccurred(error)} on {@code connection}. */
+  void invokeError(Connection connection, Throwable error) {
+    boolean profiling = profiler.isEnabled();
+    long cpu = profiling ? profiler.cpuNow() : 0L;
+    try {
+      connection.errorOccurred(error);
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (Throwable t) {
+      failed(t, connection, ERROR_OCCURRED);
+    } finally {
+      if (profiling) {
+        profiler.record(NAMES[ERROR_OCCURRED], connection.getClass(), cpu);
       }
     }
   }
@@ -120,6 +142,15 @@ final class Callbacks {
         break;
       case WATCH_UNBIND:
         ((Watcher) target).unbind();
+        break;
+      case PROXY_COMPLETED:
+        ((Connection) target).proxyCompleted();
+        break;
+      case CONNECTION_READABLE:
+        ((Connection) target).notifyReadable();
+        break;
+      case HUNG_UP:
+        ((Connection) target).hungUp();
         break;
       default:
         ((Runnable) target).run();

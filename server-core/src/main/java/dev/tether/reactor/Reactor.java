@@ -63,6 +63,8 @@ public final class Reactor {
   private long lowWatermark = 64 * 1024;
   private long highWatermark = 256 * 1024;
   private long pendingConnectNanos = Duration.ofSeconds(20).toNanos();
+  /** When the current turn's poll returned: the time stamp of traffic (Connection.idleTime). */
+  private long turnNanos;
 
   /** A reactor named "reactor". */
   public Reactor() {
@@ -170,6 +172,7 @@ public final class Reactor {
   private void open() {
     table.open(new EpollPoller(MAX_EVENTS));
     io = new LoopIo();
+    turnNanos = System.nanoTime();
     Handle wake = tasks.open();
     wakeFd = wake.fd;
     table.register(wake, Poller.READ);
@@ -180,6 +183,7 @@ public final class Reactor {
       tasks.rearm();
       Poller poller = table.poller();
       int n = poller.poll(stopRequested || !tasks.isEmpty() ? 0 : timers.pollTimeout());
+      turnNanos = System.nanoTime();
       for (int i = 0; i < n; i++) {
         table.dispatch(poller.token(i), poller.events(i));
       }
@@ -336,8 +340,81 @@ public final class Reactor {
   public <C extends Connection> C connect(SocketAddress target, C connection) {
     checkLoop();
     Objects.requireNonNull(connection, "connection");
-    connector.connect(target, connection, pendingConnectNanos);
+    connector.connect(target, null, connection, pendingConnectNanos, true);
     return connection;
+  }
+
+  /**
+   * Connects to {@code host:port} from the local address {@code bindHost:bindPort}
+   * (EventMachine's bind_connect; port 0: any free port): the socket is bound before the connect
+   * starts, so the peer sees that address. Otherwise as {@link #connect(String, int,
+   * Connection)}. Pass literal addresses to avoid a blocking lookup on the reactor thread.
+   *
+   * @throws IllegalArgumentException if bindHost does not resolve or bindPort is not 0..65535
+   * @throws NativeCallException naming the bind address if bind(2) fails (EADDRINUSE;
+   *     EADDRNOTAVAIL: not an address of this host; EINVAL: not the target's family); nothing is
+   *     left open then, and {@code connection} stays unbound
+   */
+  public <C extends Connection> C bindConnect(String bindHost, int bindPort, String host,
+      int port, C connection) {
+    checkLoop();
+    Objects.requireNonNull(bindHost, "bindHost");
+    Objects.requireNonNull(connection, "connection");
+    if (bindPort < 0 || bindPort > 65535) {
+      throw new IllegalArgumentException("bindPort : " + bindPort + " (expected: 0..65535)");
+    }
+    InetSocketAddress bind = new InetSocketAddress(bindHost, bindPort);
+    if (bind.isUnresolved()) {
+      throw new IllegalArgumentException("bindHost : " + bindHost
+          + " (expected: a resolvable address)");
+    }
+    connector.connect(new InetSocketAddress(host, port), bind, connection, pendingConnectNanos,
+        true);
+    return connection;
+  }
+
+  /**
+   * Serves a socket that already listens (EventMachine's attach_server): one inherited from a
+   * parent or passed by systemd's socket activation, say. Each accepted connection gets a new
+   * {@link Connection} from {@code factory}, as with {@link #startServer}.
+   *
+   * <p><b>Takes ownership</b>: the fd is made non-blocking and close-on-exec, and the reactor
+   * closes it at {@link #stopServer} (or when it stops), or right here if a check fails.
+   * EventMachine instead detaches an attached server at stop_server and leaves the fd open; here
+   * one owner closes every fd the reactor serves, as {@link #attach(int, Connection)} does, so a
+   * forgotten server cannot leak its socket. A caller that needs the socket afterwards passes a
+   * duplicate. A Unix socket's file is not removed at stopServer (the reactor did not make it).
+   *
+   * @throws IllegalArgumentException if {@code fd} is not an open socket, not a stream socket, or
+   *     does not listen (the message says which)
+   * @throws ReactorException if {@code fd} already serves something in this reactor (then it is
+   *     not closed: it is not the caller's to give)
+   */
+  public Server attachServer(int fd, Supplier<? extends Connection> factory) {
+    checkLoop();
+    return connector.attachServer(fd, factory);
+  }
+
+  /** {@link #attachServer(int, Supplier)} for a {@code FileDescriptor}; takes ownership too. */
+  public Server attachServer(FileDescriptor fd, Supplier<? extends Connection> factory) {
+    return attachServer(Connector.fdNumber(fd), factory);
+  }
+
+  /**
+   * {@link #proxy(Connection, Connection)} for the next {@code length} bytes only (EventMachine's
+   * enable_proxy with a length): once that many are relayed the relay stops, {@code from} gets
+   * {@link Connection#proxyCompleted()}, and bytes read past the limit (in the same read and
+   * later) go to {@code from.receiveData}, after proxyCompleted.
+   *
+   * @throws IllegalArgumentException if {@code length} is not positive
+   */
+  public void proxy(Connection from, Connection to, long length) {
+    checkLoop();
+    if (length <= 0) {
+      throw new IllegalArgumentException("length : " + length + " (expected: > 0)");
+    }
+    connector.proxy(from, to);
+    from.endpoint.proxyRemaining = length;
   }
 
   /** Sets how long an outgoing connect may take (default 20 s, as in EventMachine). */
@@ -514,6 +591,22 @@ public final class Reactor {
 
   LoopIo io() {
     return io;
+  }
+
+  Connector connector() {
+    return connector;
+  }
+
+  long turnNanos() {
+    return turnNanos;
+  }
+
+  long pendingConnectNanos() {
+    return pendingConnectNanos;
+  }
+
+  boolean stopping() {
+    return stopRequested;
   }
 
   long defaultLowWatermark() {
