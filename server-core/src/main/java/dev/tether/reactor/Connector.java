@@ -68,9 +68,10 @@ final class Connector {
     int fd = reactor.io().sockets.startConnect(target, bind);
     Endpoint endpoint = adopt(fd, connection, true, true, postInit);
     if (endpoint.open()) {
-      endpoint.connectTimeoutNanos = timeoutNanos;
+      // postInit may have set the connection's own timeout already
+      long nanos = endpoint.connectTimeoutNanos > 0 ? endpoint.connectTimeoutNanos : timeoutNanos;
       endpoint.pendingConnect = new PendingConnect(endpoint, target);
-      endpoint.pendingConnect.arm(timeoutNanos);
+      endpoint.pendingConnect.arm(nanos);
     }
   }
 

@@ -13,6 +13,7 @@ final class PendingConnect implements Runnable {
   private final Endpoint endpoint;
   private final SocketAddress target;
   private final long startNanos = System.nanoTime();
+  private long timeoutNanos;
   private Timer timer;
 
   PendingConnect(Endpoint endpoint, SocketAddress target) {
@@ -23,6 +24,7 @@ final class PendingConnect implements Runnable {
   /** (Re)schedules the deadline at start + {@code timeoutNanos}; now if that has passed. */
   void arm(long timeoutNanos) {
     cancel();
+    this.timeoutNanos = timeoutNanos;
     long left = Math.max(0, startNanos + timeoutNanos - System.nanoTime());
     timer = endpoint.reactor.addTimer(Duration.ofNanos(left), this);
   }
@@ -38,6 +40,6 @@ final class PendingConnect implements Runnable {
   public void run() {
     timer = null;
     endpoint.close(new ConnectionTimeoutException("connect to " + target
-        + " did not complete within " + endpoint.connectTimeoutNanos / 1_000_000 + " ms"));
+        + " did not complete within " + timeoutNanos / 1_000_000 + " ms"));
   }
 }

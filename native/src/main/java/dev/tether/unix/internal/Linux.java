@@ -48,7 +48,7 @@ public final class Linux {
   public static final int MSG_DONTWAIT = 0x40;
   public static final int MSG_NOSIGNAL = 0x4000;
   public static final int MSG_CMSG_CLOEXEC = 0x40000000;
-  // socket options (Connection.setSocketOption)
+  // connection extras: socket options (Connection.setSocketOption), bind and writer errors
   public static final int SO_BROADCAST = 6;
   public static final int SO_SNDBUF = 7;
   public static final int SO_RCVBUF = 8;
@@ -62,6 +62,8 @@ public final class Linux {
   public static final int TCP_CORK = 3;
   public static final int ENOPROTOOPT = 92;
   public static final int EIO = 5;
+  public static final int EADDRINUSE = 98;
+  public static final int EADDRNOTAVAIL = 99;
   /** {@code sizeof(sun_path)}: a Unix socket path needs one byte less, for its terminating NUL. */
   public static final int UNIX_PATH_MAX = 108;
   /** The kernel's limit of fds on one message ({@code SCM_MAX_FD}). */
