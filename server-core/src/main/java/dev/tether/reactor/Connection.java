@@ -99,7 +99,8 @@ public abstract class Connection {
    * #closeConnectionAfterWriting()}), as before this callback existed; override it to keep
    * writing to a peer that only shut its output down, and close when done. If the fd hangs up
    * while not being read (paused, full, or both directions gone), the connection closes right
-   * after this returns, whatever it did.
+   * after this returns, whatever it did. If an override throws, the connection stays open (and
+   * no longer reads): catch inside.
    */
   protected void hungUp() {
     closeConnectionAfterWriting();
@@ -261,7 +262,7 @@ public abstract class Connection {
    *     not apply to this kind of socket, e.g. TCP_NODELAY on a Unix socket; ENOTSOCK)
    */
   public final <T> T getSocketOption(SocketOption<T> option) {
-    return endpoint().socketOption(option);
+    return SocketOptionTable.get(endpoint(), option);
   }
 
   /**
@@ -277,7 +278,7 @@ public abstract class Connection {
    * @throws dev.tether.unix.NativeCallException if setsockopt fails
    */
   public final <T> void setSocketOption(SocketOption<T> option, T value) {
-    endpoint().setSocketOption(option, value);
+    SocketOptionTable.set(endpoint(), option, value);
   }
 
   /** Sets {@link TetherSocketOptions#TCP_CORK}: on holds partial segments, off sends them. */

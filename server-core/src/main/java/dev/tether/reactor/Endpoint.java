@@ -55,7 +55,8 @@ final class Endpoint extends Handle {
   long connectTimeoutNanos;
   private PushedBack pushedBack;
   private boolean pull;
-  private boolean failing;
+  /** The error being reported by errorOccurred: the close reason, even if it closes first. */
+  private Throwable failure;
   private WriterAdapter writer;
   private ScmRights scm;
   private int maxFds;
@@ -173,8 +174,8 @@ final class Endpoint extends Handle {
     if (state == CLOSED) {
       return;
     }
-    if (!failing) {
-      failing = true;
+    if (failure == null) {
+      failure = error;
       state = CLOSING; // what errorOccurred sends is dropped: the socket is broken
       reactor.callbacks().invokeError(connection, error);
     }
@@ -520,7 +521,7 @@ final class Endpoint extends Handle {
       return;
     }
     state = CLOSED;
-    closeReason = reason;
+    closeReason = reason != null ? reason : failure;
     pushedBack = null;
     if (pendingConnect != null) {
       pendingConnect.cancel();
@@ -571,23 +572,6 @@ final class Endpoint extends Handle {
     connectTimeoutNanos = nanos;
     if (pendingConnect != null) {
       pendingConnect.arm(nanos);
-    }
-  }
-
-  <T> T socketOption(java.net.SocketOption<T> option) {
-    checkOpen("getSocketOption");
-    return SocketOptionTable.get(reactor.io().sockets, fd, option);
-  }
-
-  <T> void setSocketOption(java.net.SocketOption<T> option, T value) {
-    checkOpen("setSocketOption");
-    SocketOptionTable.set(reactor.io().sockets, fd, option, value);
-  }
-
-  private void checkOpen(String what) {
-    if (state == CLOSED) {
-      throw new IllegalStateException(what + " on closed connection " + connection
-          + " (expected: an open connection)");
     }
   }
 

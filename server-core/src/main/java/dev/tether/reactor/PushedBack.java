@@ -10,8 +10,9 @@ import java.util.Arrays;
  */
 final class PushedBack {
   static final int MAX = LoopIo.READ_BUFFER_SIZE;
+  private static final byte[] NONE = new byte[0];
 
-  private byte[] bytes = new byte[0];
+  private byte[] bytes = NONE;
 
   int size() {
     return bytes.length;
@@ -35,8 +36,10 @@ final class PushedBack {
   int moveTo(ByteBuffer readBuffer) {
     int n = bytes.length;
     readBuffer.clear();
-    readBuffer.put(bytes);
-    bytes = new byte[0];
+    if (n > 0) { // no allocation on reads after the pushed-back bytes are gone
+      readBuffer.put(bytes);
+      bytes = NONE;
+    }
     return n;
   }
 

@@ -28,6 +28,24 @@ final class SocketOptionTable {
 
   private SocketOptionTable() {}
 
+  /** {@code endpoint}'s option; its fd only while open (a closed number may be reused). */
+  static <T> T get(Endpoint endpoint, SocketOption<T> option) {
+    checkOpen(endpoint, "getSocketOption");
+    return get(endpoint.reactor.io().sockets, endpoint.fd, option);
+  }
+
+  static <T> void set(Endpoint endpoint, SocketOption<T> option, T value) {
+    checkOpen(endpoint, "setSocketOption");
+    set(endpoint.reactor.io().sockets, endpoint.fd, option, value);
+  }
+
+  private static void checkOpen(Endpoint endpoint, String what) {
+    if (!endpoint.open()) {
+      throw new IllegalStateException(what + " on closed connection " + endpoint.connection
+          + " (expected: an open connection)");
+    }
+  }
+
   static <T> T get(Sockets sockets, int fd, SocketOption<T> option) {
     int[] where = lookUp(option);
     if (option == StandardSocketOptions.SO_LINGER) {
