@@ -19,13 +19,15 @@ import java.util.Objects;
  *
  * <p><b>Order of callbacks.</b> {@link #postInit()} once, as soon as the connection is registered
  * (for {@link Reactor#connect}, before the connect completes); then {@link #connectionCompleted()}
- * once for outgoing connections; then any number of {@link #receiveData} and {@link #drained()};
+ * once for outgoing connections; then any number of {@link #receiveData} (or, with pull reading,
+ * {@link #notifyReadable()}) and {@link #drained()}; then at most one of {@link #hungUp()} (the
+ * peer's end of stream) and {@link #errorOccurred} (a read or write failed), before the close;
  * then {@link #unbind()} exactly once, after the fd is closed. An exception thrown by a callback
  * goes to the reactor's {@link ErrorHandler} and the connection stays as it was.
  *
  * <p><b>Ownership.</b> The reactor owns the fd and closes it when the connection closes (by either
  * side, an error, a timeout, or {@link Reactor#stop()}). A {@code Connection} object serves one
- * fd once; it cannot be reused.
+ * fd at a time: once closed, only {@link #reconnect} gives it a new one.
  *
  * <p><b>Back pressure.</b> Outgoing data that the socket does not take at once is queued. Above
  * the high watermark (default 256 KiB) the connection stops reading its own input and {@link

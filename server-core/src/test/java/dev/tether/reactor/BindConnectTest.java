@@ -99,6 +99,19 @@ class BindConnectTest {
   }
 
   @Test
+  void anAttachedServerIsClosedWhenTheReactorStops() throws Exception {
+    int fd = new Sockets().listenTcp(new InetSocketAddress("127.0.0.1", 0), 16);
+    ReactorRunner runner = new ReactorRunner();
+    try {
+      Server server = runner.call(() -> runner.reactor.attachServer(fd, Echo::new));
+      assertTrue(runner.call(server::isListening));
+    } finally {
+      runner.stop();
+    }
+    assertFalse(Io.isOpen(fd));
+  }
+
+  @Test
   void attachServerRefusesWhatIsNotAListeningStreamSocketAndClosesIt() throws Exception {
     try (ReactorRunner runner = new ReactorRunner()) {
       Reactor r = runner.reactor;

@@ -118,6 +118,40 @@ class ConnectionExtrasTest {
   }
 
   @Test
+  void reconnectIsRefusedWhileTheReactorStops() throws Exception {
+    Reactor r = new Reactor("stopping");
+    java.util.concurrent.BlockingQueue<Throwable> errors = new LinkedBlockingQueue<>();
+    r.setErrorHandler((error, callback) -> errors.add(error));
+    try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+      ReactorRunner runner = new ReactorRunner(r);
+      Echo client = new Echo() {
+        @Override
+        protected void unbind() {
+          super.unbind();
+          reconnect("127.0.0.1", server.getLocalPort());
+        }
+      };
+      try (Socket accepted = accept(runner, server, client)) {
+        runner.stop(); // closes the connection: its unbind tries to reconnect
+      }
+      Throwable refused = take(errors);
+      assertInstanceOf(ReactorException.class, refused);
+      assertTrue(refused.getMessage().endsWith("is stopping (expected: a running reactor)"),
+          refused.getMessage());
+      server.setSoTimeout(200);
+      assertThrows(SocketTimeoutException.class, server::accept, "no second connect was made");
+    }
+  }
+
+  private static Socket accept(ReactorRunner runner, ServerSocket server, Echo client)
+      throws IOException {
+    runner.call(() -> runner.reactor.connect("127.0.0.1", server.getLocalPort(), client));
+    Socket accepted = server.accept();
+    ReactorRunner.waitFor("connected", () -> client.events.contains("completed"));
+    return accepted;
+  }
+
+  @Test
   void aConnectionsOwnPendingConnectTimeoutOverridesTheReactorsDefault() throws Exception {
     // A listener with a full backlog that never accepts: further SYNs are dropped, so a connect
     // to it stays pending (10.255.255.1 is not deterministic here: this network answers it).
