@@ -86,6 +86,23 @@ class SocketOptionsTest {
   }
 
   @Test
+  void aCorkedPartialSegmentIsHeldBackByTheKernel() throws Exception {
+    withConnection((runner, echo, client) -> {
+      // Linux sends a corked partial segment after 200 ms at the latest; before, only if
+      // uncorked or full. A lower bound on the delay holds however loaded the machine is.
+      long start = System.nanoTime();
+      runner.run(() -> {
+        echo.tcpCork(true);
+        echo.sendData(new byte[] {42});
+      });
+      client.setSoTimeout(10_000);
+      assertEquals(42, client.getInputStream().read());
+      long heldMs = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(heldMs >= 150, "a corked byte arrived after " + heldMs + " ms");
+    });
+  }
+
+  @Test
   void lingerZeroMakesTheCloseAReset() throws Exception {
     withConnection((runner, echo, client) -> {
       runner.run(() -> {
