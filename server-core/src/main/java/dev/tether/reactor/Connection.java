@@ -244,10 +244,11 @@ public abstract class Connection {
 
   /**
    * Time since this connection last read or wrote a byte, or since it was registered
-   * (EventMachine's {@code get_idle_time}). Traffic is stamped with the time the loop's current
-   * turn began (its poll returned), so the figure may be larger by the time the loop spent in
-   * that turn before the traffic (microseconds, unless a callback blocks); with an inactivity
-   * timeout set, stamps are exact, and setting that timeout restarts the count.
+   * (EventMachine's {@code get_idle_time}). Traffic is stamped with the time of the first
+   * traffic on any connection in the same loop turn (the clock is read once per turn, as
+   * EventMachine's loop time), so the figure may be larger by the time the loop spent in that
+   * turn before this connection's traffic (microseconds, unless a callback blocks); with an
+   * inactivity timeout set, stamps are exact, and setting that timeout restarts the count.
    */
   public final Duration idleTime() {
     return Duration.ofNanos(endpoint().idleNanos());

@@ -557,8 +557,8 @@ final class Endpoint extends Handle {
 
   /**
    * Notes traffic for the inactivity timeout and {@link #idleNanos()}. Without a timeout it takes
-   * the time the loop's turn began instead of reading the clock: that saves two reads of it per
-   * echoed message.
+   * the turn's time stamp ({@link Reactor#turnNanos()}) instead of reading the clock: one read per
+   * turn with traffic, not two per echoed message (System.nanoTime costs 65-100 ns here).
    */
   private void touch() {
     lastActivity = inactivityNanos > 0 ? System.nanoTime() : reactor.turnNanos();

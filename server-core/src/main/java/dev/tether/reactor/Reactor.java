@@ -63,8 +63,9 @@ public final class Reactor {
   private long lowWatermark = 64 * 1024;
   private long highWatermark = 256 * 1024;
   private long pendingConnectNanos = Duration.ofSeconds(20).toNanos();
-  /** When the current turn's poll returned: the time stamp of traffic (Connection.idleTime). */
+  /** The time stamp of traffic in this turn (Connection.idleTime), read at its first use. */
   private long turnNanos;
+  private boolean turnStamped;
 
   /** A reactor named "reactor". */
   public Reactor() {
@@ -172,7 +173,7 @@ public final class Reactor {
   private void open() {
     table.open(new EpollPoller(MAX_EVENTS));
     io = new LoopIo();
-    turnNanos = System.nanoTime();
+    turnStamped = false;
     Handle wake = tasks.open();
     wakeFd = wake.fd;
     table.register(wake, Poller.READ);
@@ -183,7 +184,7 @@ public final class Reactor {
       tasks.rearm();
       Poller poller = table.poller();
       int n = poller.poll(stopRequested || !tasks.isEmpty() ? 0 : timers.pollTimeout());
-      turnNanos = System.nanoTime();
+      turnStamped = false;
       for (int i = 0; i < n; i++) {
         table.dispatch(poller.token(i), poller.events(i));
       }
@@ -597,7 +598,15 @@ public final class Reactor {
     return connector;
   }
 
+  /**
+   * The time of this turn's first traffic: read from the clock at the first call in a turn, so a
+   * turn without traffic reads nothing and one with many connections' traffic reads it once.
+   */
   long turnNanos() {
+    if (!turnStamped) {
+      turnNanos = System.nanoTime();
+      turnStamped = true;
+    }
     return turnNanos;
   }
 
