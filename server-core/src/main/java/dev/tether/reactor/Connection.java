@@ -333,7 +333,7 @@ public abstract class Connection {
    * @throws IllegalStateException if pull reading is off (push reading owns the input then)
    */
   public final ByteBuffer read(int maxBytes) {
-    return endpoint().pullRead(maxBytes);
+    return PullReader.read(endpoint(), maxBytes);
   }
 
   /**

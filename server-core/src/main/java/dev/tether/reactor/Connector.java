@@ -6,6 +6,7 @@ import dev.tether.unix.internal.Poller;
 import java.io.FileDescriptor;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -188,6 +189,27 @@ final class Connector {
       source.proxyTarget = null;
       source.proxyRemaining = -1;
       source.updateInterest();
+    }
+  }
+
+  /**
+   * Relays {@code buffer} from {@code source} up to its proxyRemaining bytes (a proxy with a
+   * length); at the limit the relay ends, proxyCompleted runs, then the rest goes to receiveData.
+   */
+  void relayLimited(Endpoint source, ByteBuffer buffer) {
+    int n = (int) Math.min(buffer.remaining(), source.proxyRemaining);
+    int end = buffer.limit();
+    int relayedEnd = buffer.position() + n;
+    buffer.limit(relayedEnd);
+    source.proxyTarget.send(buffer); // on a closing target it drops, not consumes: position below
+    buffer.limit(end).position(relayedEnd);
+    source.proxyRemaining -= n;
+    if (source.proxyRemaining == 0) {
+      stopProxy(source.connection);
+      reactor.callbacks().invoke(Callbacks.PROXY_COMPLETED, source.connection, null);
+      if (buffer.hasRemaining() && source.open()) {
+        reactor.callbacks().invoke(Callbacks.RECEIVE, source.connection, buffer);
+      }
     }
   }
 

@@ -53,7 +53,7 @@ final class Endpoint extends Handle {
   PendingConnect pendingConnect;
   /** This connection's pending-connect timeout; 0: the reactor's default. */
   long connectTimeoutNanos;
-  private PushedBack pushedBack;
+  PushedBack pushedBack;
   private boolean pull;
   /** The error being reported by errorOccurred: the close reason, even if it closes first. */
   private Throwable failure;
@@ -137,7 +137,7 @@ final class Endpoint extends Handle {
       } else if (proxyRemaining < 0) {
         proxyTarget.send(buffer);
       } else {
-        relayLimited(buffer);
+        reactor.connector().relayLimited(this, buffer);
       }
     }
     if (n == 0 && state != CLOSED) {
@@ -146,7 +146,7 @@ final class Endpoint extends Handle {
   }
 
   /** Reads up to {@code length} bytes to {@code address}: the count, 0 at end, -1 if none now. */
-  private long readSocket(long address, int length) {
+  long readSocket(long address, int length) {
     if (scm != null) {
       long n = receiveWithFds(address, length);
       return state == CLOSED ? -1 : n;
@@ -163,7 +163,7 @@ final class Endpoint extends Handle {
   }
 
   /** The peer's end of stream: no more reading; hungUp decides (by default, close once written). */
-  private void hangUp() {
+  void hangUp() {
     inputEnded = true;
     updateInterest();
     reactor.callbacks().invoke(Callbacks.HUNG_UP, connection, null);
@@ -180,60 +180,6 @@ final class Endpoint extends Handle {
       reactor.callbacks().invokeError(connection, error);
     }
     close(error);
-  }
-
-  /** Relays up to proxyRemaining bytes; at the limit the relay ends and the rest is received. */
-  private void relayLimited(ByteBuffer buffer) {
-    int n = (int) Math.min(buffer.remaining(), proxyRemaining);
-    int end = buffer.limit();
-    int relayedEnd = buffer.position() + n;
-    buffer.limit(relayedEnd);
-    proxyTarget.send(buffer);
-    buffer.limit(end).position(relayedEnd);
-    proxyRemaining -= n;
-    if (proxyRemaining == 0) {
-      proxyRemaining = -1;
-      proxyTarget.proxySource = null;
-      proxyTarget = null;
-      updateInterest();
-      reactor.callbacks().invoke(Callbacks.PROXY_COMPLETED, connection, null);
-      if (buffer.hasRemaining() && state != CLOSED) {
-        reactor.callbacks().invoke(Callbacks.RECEIVE, connection, buffer);
-      }
-    }
-  }
-
-  /** See {@link Connection#read(int)}. */
-  ByteBuffer pullRead(int maxBytes) {
-    if (maxBytes <= 0) {
-      throw new IllegalArgumentException("maxBytes : " + maxBytes + " (expected: > 0)");
-    }
-    if (!pull) {
-      throw new IllegalStateException("read(" + maxBytes + ") of " + connection.getClass()
-          .getName() + " (expected: pull reading on, see setPullReading)");
-    }
-    if (pushedBack != null && pushedBack.size() > 0) {
-      return pushedBack.take(maxBytes);
-    }
-    if (state == CLOSED || inputEnded) {
-      return null;
-    }
-    if (state == CONNECTING) {
-      return ByteBuffer.allocate(0);
-    }
-    ByteBuffer scratch = reactor.io().pullBuffer();
-    long n = readSocket(reactor.io().address(scratch),
-        Math.min(maxBytes, scratch.capacity()));
-    if (n > 0) {
-      touch();
-      ByteBuffer result = ByteBuffer.allocate((int) n);
-      result.put(scratch.clear().limit((int) n)).flip();
-      return result;
-    }
-    if (n == 0 && state != CLOSED) {
-      hangUp();
-    }
-    return n < 0 && state != CLOSED ? ByteBuffer.allocate(0) : null;
   }
 
   void setPull(boolean on) {
@@ -258,6 +204,10 @@ final class Endpoint extends Handle {
 
   boolean inputEnded() {
     return inputEnded;
+  }
+
+  boolean connecting() {
+    return state == CONNECTING;
   }
 
   /** recvmsg with a control buffer; hands received fds to the connection first. -1: no data. */
@@ -560,7 +510,7 @@ final class Endpoint extends Handle {
    * the turn's time stamp ({@link Reactor#turnNanos()}) instead of reading the clock: one read per
    * turn with traffic, not two per echoed message (System.nanoTime costs 65-100 ns here).
    */
-  private void touch() {
+  void touch() {
     lastActivity = inactivityNanos > 0 ? System.nanoTime() : reactor.turnNanos();
   }
 
