@@ -381,10 +381,11 @@ public final class Reactor {
    *
    * <p><b>Takes ownership</b>: the fd is made non-blocking and close-on-exec, and the reactor
    * closes it at {@link #stopServer} (or when it stops), or right here if a check fails.
-   * EventMachine instead detaches an attached server at stop_server and leaves the fd open; here
-   * one owner closes every fd the reactor serves, as {@link #attach(int, Connection)} does, so a
-   * forgotten server cannot leak its socket. A caller that needs the socket afterwards passes a
-   * duplicate. A Unix socket's file is not removed at stopServer (the reactor did not make it).
+   * EventMachine leaves a descriptor it was given to its Ruby IO object (it detaches rather than
+   * closes attached fds); here one owner closes every fd the reactor serves, as {@link
+   * #attach(int, Connection)} does, so a forgotten server cannot leak its socket and no second
+   * owner can close a number the kernel has reused. A caller that needs the socket afterwards
+   * passes a duplicate ({@code fcntl(F_DUPFD_CLOEXEC)}). A Unix socket's file is not removed at stopServer (the reactor did not make it).
    *
    * @throws IllegalArgumentException if {@code fd} is not an open socket, not a stream socket, or
    *     does not listen (the message says which)
