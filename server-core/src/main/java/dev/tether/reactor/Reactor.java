@@ -385,7 +385,8 @@ public final class Reactor {
    * closes attached fds); here one owner closes every fd the reactor serves, as {@link
    * #attach(int, Connection)} does, so a forgotten server cannot leak its socket and no second
    * owner can close a number the kernel has reused. A caller that needs the socket afterwards
-   * passes a duplicate ({@code fcntl(F_DUPFD_CLOEXEC)}). A Unix socket's file is not removed at stopServer (the reactor did not make it).
+   * passes a duplicate ({@code fcntl(F_DUPFD_CLOEXEC)}). A Unix socket's file is not removed at
+   * stopServer (the reactor did not make it).
    *
    * @throws IllegalArgumentException if {@code fd} is not an open socket, not a stream socket, or
    *     does not listen (the message says which)
