@@ -342,6 +342,16 @@ class ConnectionExtrasTest {
         client.getOutputStream().write(ascii(message));
         assertEquals(message, readExactly(client, message.length()));
         assertTrue(calls.get() >= message.length(), calls.get() + " calls");
+        // A transforming writer: the bytes it writes are its own (a heap buffer), one for one.
+        runner.run(() -> echo.setWriter((data, socket) -> {
+          ByteBuffer upper = ByteBuffer.allocate(data.remaining());
+          while (data.hasRemaining()) {
+            upper.put((byte) Character.toUpperCase(data.get()));
+          }
+          return socket.write(upper.flip());
+        }));
+        client.getOutputStream().write(ascii("shout"));
+        assertEquals("SHOUT", readExactly(client, 5));
         IOException refused = new IOException("writer refuses");
         runner.run(() -> echo.setWriter((data, socket) -> {
           throw refused;
@@ -394,6 +404,29 @@ class ConnectionExtrasTest {
       NativeCallException e = assertInstanceOf(NativeCallException.class, reset.error);
       assertEquals(Linux.ECONNRESET, e.errno());
       assertEquals(e, reset.reason);
+    }
+  }
+
+  @Test
+  void theErrorStaysTheCloseReasonWhenErrorOccurredClosesItself() throws Exception {
+    BlockingQueue<Watchful> accepted = new LinkedBlockingQueue<>();
+    try (ReactorRunner runner = new ReactorRunner()) {
+      Server server = serve(runner, () -> new Watchful() {
+        @Override
+        protected void errorOccurred(Throwable e) {
+          super.errorOccurred(e);
+          sendData(ascii("dropped")); // the socket is broken: dropped, not queued
+          closeConnection();
+        }
+      }, accepted);
+      Socket resetter = new Socket();
+      resetter.connect(server.localAddress());
+      Watchful reset = take(accepted);
+      resetter.setSoLinger(true, 0);
+      resetter.close();
+      ReactorRunner.waitFor("unbind", () -> reset.unbound);
+      assertEquals(List.of("postInit", "error", "unbind"), reset.events);
+      assertEquals(reset.error, reset.reason);
     }
   }
 
