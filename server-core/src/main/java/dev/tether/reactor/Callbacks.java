@@ -38,13 +38,18 @@ final class Callbacks {
   static final int PROCESS_EXITED = 23;
   static final int PROCESS_UNBIND = 24;
   static final int SYSTEM_CALLBACK = 25;
+  static final int PROXY_COMPLETED = 26;
+  static final int CONNECTION_READABLE = 27;
+  static final int HUNG_UP = 28;
+  static final int ERROR_OCCURRED = 29;
 
   private static final String[] NAMES = {
     "postInit", "receiveData", "connectionCompleted", "unbind", "drained", "proxyTargetUnbound",
     "notifyReadable", "notifyWritable", "unbind", "timer", "task", "writeCallback",
     "shutdownHook", "init", "deferCallback", "postLoop", "receiveFileDescriptors",
     "postInit", "receiveData", "drained", "unbind", "sendFailed",
-    "receiveStderr", "processExited", "unbind", "systemCallback"
+    "receiveStderr", "processExited", "unbind", "systemCallback",
+    "proxyCompleted", "notifyReadable", "hungUp", "errorOccurred"
   };
 
 
@@ -81,6 +86,23 @@ final class Callbacks {
     } finally {
       if (profiling) {
         profiler.record(NAMES[FDS], connection.getClass(), cpu);
+      }
+    }
+  }
+
+  /** Runs {@code errorOccurred(error)} on {@code connection}. */
+  void invokeError(Connection connection, Throwable error) {
+    boolean profiling = profiler.isEnabled();
+    long cpu = profiling ? profiler.cpuNow() : 0L;
+    try {
+      connection.errorOccurred(error);
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (Throwable t) {
+      failed(t, connection, ERROR_OCCURRED);
+    } finally {
+      if (profiling) {
+        profiler.record(NAMES[ERROR_OCCURRED], connection.getClass(), cpu);
       }
     }
   }
@@ -152,6 +174,15 @@ final class Callbacks {
         break;
       case PROCESS_UNBIND:
         ((ProcessWatcher) target).unbind();
+        break;
+      case PROXY_COMPLETED:
+        ((Connection) target).proxyCompleted();
+        break;
+      case CONNECTION_READABLE:
+        ((Connection) target).notifyReadable();
+        break;
+      case HUNG_UP:
+        ((Connection) target).hungUp();
         break;
       default:
         ((Runnable) target).run();

@@ -1,9 +1,12 @@
 package dev.tether.reactor;
 
 import dev.tether.unix.internal.Io;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * One byte stream served by a {@link Reactor}: an accepted or connected TCP or Unix socket, or any
@@ -16,13 +19,15 @@ import java.time.Duration;
  *
  * <p><b>Order of callbacks.</b> {@link #postInit()} once, as soon as the connection is registered
  * (for {@link Reactor#connect}, before the connect completes); then {@link #connectionCompleted()}
- * once for outgoing connections; then any number of {@link #receiveData} and {@link #drained()};
+ * once for outgoing connections; then any number of {@link #receiveData} (or, with pull reading,
+ * {@link #notifyReadable()}) and {@link #drained()}; then at most one of {@link #hungUp()} (the
+ * peer's end of stream) and {@link #errorOccurred} (a read or write failed), before the close;
  * then {@link #unbind()} exactly once, after the fd is closed. An exception thrown by a callback
  * goes to the reactor's {@link ErrorHandler} and the connection stays as it was.
  *
  * <p><b>Ownership.</b> The reactor owns the fd and closes it when the connection closes (by either
  * side, an error, a timeout, or {@link Reactor#stop()}). A {@code Connection} object serves one
- * fd once; it cannot be reused.
+ * fd at a time: once closed, only {@link #reconnect} gives it a new one.
  *
  * <p><b>Back pressure.</b> Outgoing data that the socket does not take at once is queued. Above
  * the high watermark (default 256 KiB) the connection stops reading its own input and {@link
@@ -73,6 +78,44 @@ public abstract class Connection {
 
   /** Called on a proxy's source when its target closed (the relay has stopped). */
   protected void proxyTargetUnbound() {}
+
+  /**
+   * Called on a proxy's source when a relay with a length ({@link Reactor#proxy(Connection,
+   * Connection, long)}) has carried that many bytes and stopped; bytes read past the limit
+   * follow in {@link #receiveData}.
+   */
+  protected void proxyCompleted() {}
+
+  /**
+   * With pull reading on ({@link #setPullReading}), called instead of {@link #receiveData} each
+   * turn the socket has input, end of stream or an error waiting (Danga::Socket's {@code
+   * event_read}): call {@link #read(int)}. Level-triggered: while you leave input unread, this is
+   * called again every turn; {@link #pause()} stops it.
+   */
+  protected void notifyReadable() {}
+
+  /**
+   * Called once when the peer's end of stream is read (an orderly close or shutdown of its
+   * output, a FIN; Danga::Socket's {@code event_hup}), after every byte before it was delivered.
+   * Reading stops. The default closes once the queued data is written ({@link
+   * #closeConnectionAfterWriting()}), as before this callback existed; override it to keep
+   * writing to a peer that only shut its output down, and close when done. If the fd hangs up
+   * while not being read (paused, full, or both directions gone), the connection closes right
+   * after this returns, whatever it did. If an override throws, the connection stays open (and
+   * no longer reads): catch inside.
+   */
+  protected void hungUp() {
+    closeConnectionAfterWriting();
+  }
+
+  /**
+   * Called when a read or write on the open connection fails (a reset, ECONNRESET; EPIPE; or the
+   * exception of a {@link SocketWriter}; Danga::Socket's {@code event_err}), just before the
+   * connection closes with {@code error} as {@link #closeReason()}: a broken socket is never
+   * kept, and data sent from here is dropped. Not called when a connect fails (see {@link
+   * #unbind()}). The default does nothing.
+   */
+  protected void errorOccurred(Throwable error) {}
 
   /**
    * Writes {@code data}'s remaining bytes (consuming them), now if the socket takes them, else
@@ -141,6 +184,166 @@ public abstract class Connection {
   /** Closes at once, dropping queued data; {@link #unbind()} follows. Idempotent. */
   public final void closeConnection() {
     endpoint().close(null);
+  }
+
+  /**
+   * {@link #closeConnection()} with a reason: {@link #closeReason()} is then a {@link
+   * ConnectionClosedException} whose message is {@code reason} (unless the connection was closed
+   * already, which keeps its first reason).
+   */
+  public final void closeConnection(String reason) {
+    Objects.requireNonNull(reason, "reason");
+    Endpoint e = endpoint();
+    if (e.open()) {
+      e.close(new ConnectionClosedException(reason));
+    }
+  }
+
+  /**
+   * Connects this closed connection again, to {@code host:port} (EventMachine's {@code
+   * reconnect}; typically from {@link #unbind()}). The object gets a new fd and a fresh state:
+   * empty queue, default watermarks and timeouts, not paused, push reading, no writer, no proxy,
+   * {@link #closeReason()} null. {@link #postInit()} does not run again; {@link
+   * #connectionCompleted()} or {@link #unbind()} follow as after {@link Reactor#connect}.
+   *
+   * @throws IllegalStateException if the connection is open
+   * @throws ReactorException if the reactor is stopping
+   * @throws dev.tether.unix.NativeCallException if the connect fails at once; the connection
+   *     then stays closed as it was
+   */
+  public final void reconnect(String host, int port) {
+    reconnect(new InetSocketAddress(host, port));
+  }
+
+  /** {@link #reconnect(String, int)} to an InetSocketAddress or UnixDomainSocketAddress. */
+  public final void reconnect(SocketAddress target) {
+    Objects.requireNonNull(target, "target");
+    Endpoint e = endpoint();
+    e.reactor.connector().reconnect(this, target);
+  }
+
+  /**
+   * Sets how long this connection's connect may take, counted from its start (EventMachine's
+   * {@code set_pending_connect_timeout}), overriding {@link Reactor#setPendingConnectTimeout}.
+   * While connecting, the deadline moves at once (if it has passed, the connection times out in
+   * this turn); afterwards it only records the value.
+   *
+   * @throws IllegalArgumentException if {@code timeout} is not positive
+   */
+  public final void setPendingConnectTimeout(Duration timeout) {
+    Endpoint e = endpoint();
+    e.setConnectTimeout(Timers.positiveNanos("pendingConnectTimeout", timeout));
+  }
+
+  /** This connection's pending-connect timeout (the reactor's default unless set). */
+  public final Duration pendingConnectTimeout() {
+    Endpoint e = endpoint();
+    return Duration.ofNanos(e.connectTimeoutNanos > 0 ? e.connectTimeoutNanos
+        : e.reactor.pendingConnectNanos());
+  }
+
+  /**
+   * Time since this connection last read or wrote a byte, or since it was registered
+   * (EventMachine's {@code get_idle_time}). Traffic is stamped with the time of the first
+   * traffic on any connection in the same loop turn (the clock is read once per turn, as
+   * EventMachine's loop time), so the figure may be larger by the time the loop spent in that
+   * turn before this connection's traffic (microseconds, unless a callback blocks); with an
+   * inactivity timeout set, stamps are exact, and setting that timeout restarts the count.
+   */
+  public final Duration idleTime() {
+    return Duration.ofNanos(endpoint().idleNanos());
+  }
+
+  /**
+   * The value of socket option {@code option}: one of {@link java.net.StandardSocketOptions}'s
+   * TCP_NODELAY, SO_KEEPALIVE, SO_RCVBUF, SO_SNDBUF, SO_REUSEADDR, SO_REUSEPORT, SO_BROADCAST,
+   * SO_LINGER (seconds, -1 if off), IP_TOS, or {@link TetherSocketOptions#TCP_CORK}.
+   *
+   * @throws UnsupportedOperationException for any other option, naming it
+   * @throws IllegalStateException if the connection is closed
+   * @throws dev.tether.unix.NativeCallException if getsockopt fails (ENOPROTOOPT: the option does
+   *     not apply to this kind of socket, e.g. TCP_NODELAY on a Unix socket; ENOTSOCK)
+   */
+  public final <T> T getSocketOption(SocketOption<T> option) {
+    return SocketOptionTable.get(endpoint(), option);
+  }
+
+  /**
+   * Sets socket option {@code option} (see {@link #getSocketOption} for the supported ones).
+   * SO_RCVBUF and SO_SNDBUF must be &gt; 0 (Linux doubles what you give, for its bookkeeping);
+   * SO_LINGER at most 65535 seconds, negative turns it off, 0 makes the close send a reset;
+   * IP_TOS 0..255 (IPV6_TCLASS on IPv6).
+   *
+   * @throws UnsupportedOperationException for an unsupported option, naming it
+   * @throws IllegalArgumentException for a value out of range, naming it
+   * @throws NullPointerException if {@code value} is null
+   * @throws IllegalStateException if the connection is closed
+   * @throws dev.tether.unix.NativeCallException if setsockopt fails
+   */
+  public final <T> void setSocketOption(SocketOption<T> option, T value) {
+    SocketOptionTable.set(endpoint(), option, value);
+  }
+
+  /** Sets {@link TetherSocketOptions#TCP_CORK}: on holds partial segments, off sends them. */
+  public final void tcpCork(boolean on) {
+    setSocketOption(TetherSocketOptions.TCP_CORK, on);
+  }
+
+  /**
+   * Gives {@code data}'s remaining bytes (consumed, copied) back to the input (Danga::Socket's
+   * {@code push_back_read}): they come again before anything read next, in front of bytes pushed
+   * back earlier, as with {@link java.io.PushbackInputStream}. With push reading they are
+   * delivered with the next bytes that arrive, in one {@link #receiveData} (or alone at the
+   * peer's end of stream), so pushing back an incomplete frame waits for more input instead of
+   * spinning; with pull reading {@link #read(int)} returns them first. Dropped if the connection
+   * closes first.
+   *
+   * @throws IllegalArgumentException if the bytes pushed back would exceed 65536 (the read
+   *     buffer's size) in all
+   */
+  public final void pushBackRead(ByteBuffer data) {
+    Objects.requireNonNull(data, "data");
+    endpoint().pushBack(data);
+  }
+
+  /**
+   * Turns pull reading on or off (Danga::Socket's style). On: the reactor reads nothing itself;
+   * it calls {@link #notifyReadable()} when there is input, and you take it with {@link
+   * #read(int)}. Off (the default): input arrives in {@link #receiveData}. A proxy relays only
+   * what push reading reads.
+   */
+  public final void setPullReading(boolean on) {
+    endpoint().setPull(on);
+  }
+
+  /** Whether pull reading is on. */
+  public final boolean isPullReading() {
+    return endpoint().pull();
+  }
+
+  /**
+   * Pull reading: up to {@code maxBytes} bytes (pushed-back ones first; at most 65536 from the
+   * socket per call) in a new heap buffer you own, ready to read (position 0). Returns an empty
+   * buffer if nothing is there now (or while connecting), and null once there is nothing more
+   * to read: at the peer's end of stream (then {@link #hungUp()} has run, by default closing the
+   * connection once its queue is written), or after a read error (then {@link #errorOccurred}
+   * and {@link #unbind()} have run, before this returns), or on a closed connection.
+   *
+   * @throws IllegalArgumentException if {@code maxBytes} is not positive
+   * @throws IllegalStateException if pull reading is off (push reading owns the input then)
+   */
+  public final ByteBuffer read(int maxBytes) {
+    return PullReader.read(endpoint(), maxBytes);
+  }
+
+  /**
+   * Makes {@code writer} perform the writes of queued bytes instead of send(2) (Danga::Socket's
+   * {@code set_writer_func}); null restores send(2). Every byte sent from then on goes through
+   * the queue to it (no direct write in {@link #sendData}); fds of {@link #sendFileDescriptors}
+   * still go by sendmsg(2). See {@link SocketWriter} for its contract.
+   */
+  public final void setWriter(SocketWriter writer) {
+    endpoint().setWriter(writer);
   }
 
   /**
@@ -250,6 +453,18 @@ public abstract class Connection {
   /** The fd is released: runs unbind (a {@link ProcessConnection} waits for its child too). */
   void released() {
     endpoint.reactor.callbacks().invoke(Callbacks.UNBIND, this, null);
+  }
+
+  /**
+   * The class name, fd, and local and peer address, e.g. {@code app.Echo[fd 12, local
+   * 127.0.0.1:8080, peer 127.0.0.1:53412]}; {@code closed, was fd 12} once closed. Any thread,
+   * any time: the addresses are looked up (once) only on the reactor thread while open, else
+   * shown if known.
+   */
+  @Override
+  public String toString() {
+    Endpoint e = endpoint;
+    return e == null ? getClass().getName() + "[not bound]" : e.describe();
   }
 
   private Endpoint endpoint() {

@@ -7,8 +7,8 @@ import dev.tether.unix.internal.Poller;
 import java.io.FileDescriptor;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -54,18 +54,70 @@ final class Connector {
     return new Server(listener);
   }
 
-  void connect(SocketAddress target, Connection connection, long timeoutNanos) {
+  /** Starts a connect to {@code target}, from {@code bind} unless null. */
+  void connect(SocketAddress target, InetSocketAddress bind, Connection connection,
+      long timeoutNanos, boolean postInit) {
     Objects.requireNonNull(connection, "connection");
     if (target instanceof InetSocketAddress && ((InetSocketAddress) target).isUnresolved()) {
       throw new IllegalArgumentException("target : " + target + " (expected: a resolved address)");
     }
-    int fd = reactor.io().sockets.startConnect(target);
-    Endpoint endpoint = adopt(fd, connection, true, true);
-    if (endpoint.open()) {
-      endpoint.connectTimer = (ScheduledTimer) reactor.addTimer(Duration.ofNanos(timeoutNanos),
-          () -> endpoint.close(new ConnectionTimeoutException("connect to " + target
-              + " did not complete within " + timeoutNanos / 1_000_000 + " ms")));
+    if (connection.endpoint != null) {
+      // Checked before a socket exists: an fd made for a connection that is bound elsewhere
+      // would only be closed again.
+      throw new ReactorException("connection " + connection.getClass().getName()
+          + " is already bound (expected: a new Connection object per fd)");
     }
+    int fd = reactor.io().sockets.startConnect(target, bind);
+    Endpoint endpoint = adopt(fd, connection, true, true, postInit);
+    if (endpoint.open()) {
+      // postInit may have set the connection's own timeout already
+      long nanos = endpoint.connectTimeoutNanos > 0 ? endpoint.connectTimeoutNanos : timeoutNanos;
+      endpoint.pendingConnect = new PendingConnect(endpoint, target);
+      endpoint.pendingConnect.arm(nanos);
+    }
+  }
+
+  /**
+   * Connects a closed connection again: a new endpoint (new fd, defaults for every setting),
+   * without postInit. On failure the connection keeps its old, closed endpoint.
+   */
+  void reconnect(Connection connection, SocketAddress target) {
+    Endpoint old = connection.endpoint;
+    if (old.open()) {
+      throw new IllegalStateException("reconnect of " + connection + " (expected: a closed"
+          + " connection, e.g. from unbind)");
+    }
+    if (reactor.stopping()) {
+      throw new ReactorException("reconnect of " + connection + ": reactor " + reactor
+          + " is stopping (expected: a running reactor)");
+    }
+    connection.endpoint = null;
+    try {
+      connect(target, null, connection, reactor.pendingConnectNanos(), false);
+    } finally {
+      if (connection.endpoint == null) {
+        connection.endpoint = old;
+      }
+    }
+  }
+
+  /** Serves listening socket {@code fd}, owned from here (closed here if a check fails). */
+  Server attachServer(int fd, Supplier<? extends Connection> factory) {
+    if (table.isRegistered(fd)) {
+      throw new ReactorException("fd " + fd + " is already registered with " + reactor
+          + " (expected: an fd the reactor does not serve yet)");
+    }
+    try {
+      Objects.requireNonNull(factory, "factory");
+      ListeningSocket.check(reactor.io().sockets, fd);
+      Io.makeNonBlockingCloexec(fd);
+    } catch (RuntimeException e) {
+      if (fd >= 0 && Io.isOpen(fd)) {
+        Io.close(fd);
+      }
+      throw e;
+    }
+    return listen(fd, factory, null);
   }
 
   void attach(int fd, Connection connection) {
@@ -91,6 +143,12 @@ final class Connector {
 
   /** Registers a connection's fd (owned from here) and runs postInit. */
   Endpoint adopt(int fd, Connection connection, boolean connecting, boolean socket) {
+    return adopt(fd, connection, connecting, socket, true);
+  }
+
+  /** As {@link #adopt(int, Connection, boolean, boolean)}; postInit only if asked. */
+  Endpoint adopt(int fd, Connection connection, boolean connecting, boolean socket,
+      boolean postInit) {
     Endpoint endpoint;
     try {
       endpoint = new Endpoint(reactor, connection, fd, connecting, socket);
@@ -103,7 +161,9 @@ final class Connector {
       throw e;
     }
     reactor.connectionOpened();
-    reactor.callbacks().invoke(Callbacks.POST_INIT, connection, null);
+    if (postInit) {
+      reactor.callbacks().invoke(Callbacks.POST_INIT, connection, null);
+    }
     return endpoint;
   }
 
@@ -146,6 +206,7 @@ final class Connector {
       throw new ReactorException("proxy " + from + " -> " + to + ": a connection is closed");
     }
     source.proxyTarget = target;
+    source.proxyRemaining = -1;
     target.proxySource = source;
     source.updateInterest();
   }
@@ -155,7 +216,29 @@ final class Connector {
     if (source.proxyTarget != null) {
       source.proxyTarget.proxySource = null;
       source.proxyTarget = null;
+      source.proxyRemaining = -1;
       source.updateInterest();
+    }
+  }
+
+  /**
+   * Relays {@code buffer} from {@code source} up to its proxyRemaining bytes (a proxy with a
+   * length); at the limit the relay ends, proxyCompleted runs, then the rest goes to receiveData.
+   */
+  void relayLimited(Endpoint source, ByteBuffer buffer) {
+    int n = (int) Math.min(buffer.remaining(), source.proxyRemaining);
+    int end = buffer.limit();
+    int relayedEnd = buffer.position() + n;
+    buffer.limit(relayedEnd);
+    source.proxyTarget.send(buffer); // on a closing target it drops, not consumes: position below
+    buffer.limit(end).position(relayedEnd);
+    source.proxyRemaining -= n;
+    if (source.proxyRemaining == 0) {
+      stopProxy(source.connection);
+      reactor.callbacks().invoke(Callbacks.PROXY_COMPLETED, source.connection, null);
+      if (buffer.hasRemaining() && source.open()) {
+        reactor.callbacks().invoke(Callbacks.RECEIVE, source.connection, buffer);
+      }
     }
   }
 

@@ -53,7 +53,16 @@ final class Endpoint extends Handle {
   private SocketAddress local;
   Endpoint proxyTarget;
   Endpoint proxySource;
-  ScheduledTimer connectTimer;
+  /** Bytes the relay to proxyTarget still carries; -1: no limit. */
+  long proxyRemaining = -1;
+  PendingConnect pendingConnect;
+  /** This connection's pending-connect timeout; 0: the reactor's default. */
+  long connectTimeoutNanos;
+  PushedBack pushedBack;
+  private boolean pull;
+  /** The error being reported by errorOccurred: the close reason, even if it closes first. */
+  private Throwable failure;
+  private WriterAdapter writer;
   private ScmRights scm;
   private int maxFds;
   private int[] fdBuffer;
@@ -79,6 +88,7 @@ final class Endpoint extends Handle {
     this.state = connecting ? CONNECTING : OPEN;
     this.low = reactor.defaultLowWatermark();
     this.high = reactor.defaultHighWatermark();
+    this.lastActivity = reactor.turnNanos();
     connection.endpoint = this;
   }
 
@@ -96,67 +106,125 @@ final class Endpoint extends Handle {
     }
     if ((events & (Poller.READ | Poller.HANGUP | Poller.ERROR)) != 0) {
       if ((registered & Poller.READ) != 0) {
-        read();
+        if (pull) {
+          reactor.callbacks().invoke(Callbacks.CONNECTION_READABLE, connection, null);
+        } else {
+          read();
+        }
       } else if ((events & (Poller.HANGUP | Poller.ERROR)) != 0) {
         // Not reading, so the hang-up cannot surface as EOF; level-triggered, it would repeat.
         int errno = reactor.io().sockets.connectError(fd);
-        close(errno == 0 ? null : Errors.failure("recv", fd, errno));
+        if (errno != 0) {
+          fail(Errors.failure("recv", fd, errno));
+        } else {
+          hangUp();
+          close(null);
+        }
       }
     }
   }
 
   private void read() {
     ByteBuffer buffer = reactor.io().readBuffer;
-    long n;
-    if (scm != null) {
-      n = receiveWithFds(buffer);
-      if (n < 0 || state == CLOSED) {
-        return;
-      }
-    } else {
-      long address = reactor.io().readAddress;
-      n = socket ? Sockets.receive(fd, address, buffer.capacity())
-          : Io.read(fd, address, buffer.capacity());
-      if (n < 0) {
-        if (n != -Linux.EAGAIN && n != -Linux.EINTR) {
-          inputEnded = n == -Linux.ECONNRESET; // a reset comes after the data sent before it
-          close(Errors.failure(socket ? "recv" : "read", fd, (int) -n));
-        }
-        return;
-      }
+    // Pushed-back bytes go first, in the same buffer as what is read now behind them.
+    int kept = pushedBack == null ? 0 : pushedBack.moveTo(buffer);
+    long n = kept == buffer.capacity() ? -1 : readSocket(reactor.io().readAddress + kept,
+        buffer.capacity() - kept);
+    if (state == CLOSED) {
+      return;
     }
-    if (n > 0) {
-      touch();
-      buffer.clear().limit((int) n);
-      if (proxyTarget != null) {
+    if (n > 0 || kept > 0) {
+      if (n > 0) {
+        touch();
+      }
+      buffer.clear().limit(kept + (int) Math.max(n, 0));
+      if (proxyTarget == null) {
+        reactor.callbacks().invoke(Callbacks.RECEIVE, connection, buffer);
+      } else if (proxyRemaining < 0) {
         proxyTarget.send(buffer);
       } else {
-        reactor.callbacks().invoke(Callbacks.RECEIVE, connection, buffer);
-      }
-    } else {
-      inputEnded = true;
-      if (out.isEmpty()) {
-        close(null);
-      } else {
-        state = CLOSING; // peer's EOF: write what is queued, then close
-        updateInterest();
+        reactor.connector().relayLimited(this, buffer);
       }
     }
+    if (n == 0 && state != CLOSED) {
+      hangUp();
+    }
+  }
+
+  /** Reads up to {@code length} bytes to {@code address}: the count, 0 at end, -1 if none now. */
+  long readSocket(long address, int length) {
+    if (scm != null) {
+      long n = receiveWithFds(address, length);
+      return state == CLOSED ? -1 : n;
+    }
+    long n = socket ? Sockets.receive(fd, address, length) : Io.read(fd, address, length);
+    if (n < 0) {
+      if (n != -Linux.EAGAIN && n != -Linux.EINTR) {
+        inputEnded = n == -Linux.ECONNRESET; // a reset comes after the data sent before it
+        fail(Errors.failure(socket ? "recv" : "read", fd, (int) -n));
+      }
+      return -1;
+    }
+    return n;
+  }
+
+  /** The peer's end of stream: no more reading; hungUp decides (by default, close once written). */
+  void hangUp() {
+    inputEnded = true;
+    updateInterest();
+    reactor.callbacks().invoke(Callbacks.HUNG_UP, connection, null);
+  }
+
+  /** Errors of an open connection: errorOccurred, then the close, whatever it did. */
+  private void fail(Throwable error) {
+    if (state == CLOSED) {
+      return;
+    }
+    if (failure == null) {
+      failure = error;
+      state = CLOSING; // what errorOccurred sends is dropped: the socket is broken
+      reactor.callbacks().invokeError(connection, error);
+    }
+    close(error);
+  }
+
+  void setPull(boolean on) {
+    pull = on;
+  }
+
+  boolean pull() {
+    return pull;
+  }
+
+  void pushBack(ByteBuffer data) {
+    if (pushedBack == null) {
+      pushedBack = new PushedBack();
+    }
+    pushedBack.push(data);
+  }
+
+  void setWriter(SocketWriter w) {
+    writer = w == null ? null : new WriterAdapter(this, w, socket);
+    out.setWriter(writer);
   }
 
   boolean inputEnded() {
     return inputEnded;
   }
 
+  boolean connecting() {
+    return state == CONNECTING;
+  }
+
   /** recvmsg with a control buffer; hands received fds to the connection first. -1: no data. */
-  private long receiveWithFds(ByteBuffer buffer) {
+  private long receiveWithFds(long address, int length) {
     long n;
     fdCount = 0;
     try {
-      n = scm.receive(fd, reactor.io().readAddress, buffer.capacity(), fdSink);
+      n = scm.receive(fd, address, length, fdSink);
     } catch (NativeCallException e) { // a reset or another read error: the close says which
       inputEnded = e.errno() == Linux.ECONNRESET; // a reset comes after the data sent before it
-      close(e);
+      fail(e);
       return -1;
     }
     if (scm.truncated()) {
@@ -188,7 +256,8 @@ final class Endpoint extends Handle {
       return false;
     }
     boolean wrote = false;
-    if (state == OPEN && out.isEmpty() && data.isDirect() && data.hasRemaining()) {
+    if (state == OPEN && out.isEmpty() && data.isDirect() && data.hasRemaining()
+        && writer == null) {
       wrote = true;
       long address = reactor.io().address(data);
       address += data.position();
@@ -196,7 +265,7 @@ final class Endpoint extends Handle {
           : Io.write(fd, address, data.remaining());
       if (n < 0) {
         if (n != -Linux.EAGAIN && n != -Linux.EINTR) {
-          close(Errors.failure(socket ? "send" : "write", fd, (int) -n));
+          fail(Errors.failure(socket ? "send" : "write", fd, (int) -n));
           return false;
         }
       } else {
@@ -242,7 +311,7 @@ final class Endpoint extends Handle {
         throw Errors.failure("sendmsg", "SCM_RIGHTS " + Arrays.toString(fds), Linux.EBADF);
       }
       if (sent < 0) {
-        close(Errors.failure("sendmsg", fd, -sent));
+        fail(Errors.failure("sendmsg", fd, -sent));
         return false;
       }
     }
@@ -296,7 +365,8 @@ final class Endpoint extends Handle {
       }
     }
     if (result < 0) {
-      close(Errors.failure(socket ? "send" : "write", fd, -result));
+      Throwable failure = writer == null ? null : writer.takeFailure();
+      fail(failure != null ? failure : Errors.failure(socket ? "send" : "write", fd, -result));
       return;
     }
     if (out.bytes() != before) {
@@ -331,7 +401,7 @@ final class Endpoint extends Handle {
     if (state == CLOSED) {
       return;
     }
-    boolean reading = state == OPEN && !paused && (!full || readsWhileFull)
+    boolean reading = state == OPEN && !paused && (!full || readsWhileFull) && !inputEnded
         && (proxyTarget == null || !proxyTarget.full);
     int interest = (reading ? Poller.READ : 0)
         | (state == CONNECTING || !out.isEmpty() ? Poller.WRITE : 0);
@@ -346,9 +416,9 @@ final class Endpoint extends Handle {
       close(Errors.failure("connect", fd, errno));
       return;
     }
-    if (connectTimer != null) {
-      connectTimer.cancel();
-      connectTimer = null;
+    if (pendingConnect != null) {
+      pendingConnect.cancel();
+      pendingConnect = null;
     }
     state = closeWhenConnected ? CLOSING : OPEN;
     reactor.io().sockets.noDelay(fd);
@@ -407,10 +477,11 @@ final class Endpoint extends Handle {
       return;
     }
     state = CLOSED;
-    closeReason = reason;
-    if (connectTimer != null) {
-      connectTimer.cancel();
-      connectTimer = null;
+    closeReason = reason != null ? reason : failure;
+    pushedBack = null;
+    if (pendingConnect != null) {
+      pendingConnect.cancel();
+      pendingConnect = null;
     }
     reactor.unregister(this);
     if (closeFd) {
@@ -441,13 +512,34 @@ final class Endpoint extends Handle {
   }
 
   /**
-   * Notes traffic for the inactivity timeout. Without one, nothing reads the time: skipping the
-   * clock saves two reads of it per echoed message.
+   * Notes traffic for the inactivity timeout and {@link #idleNanos()}. Without a timeout it takes
+   * the turn's time stamp ({@link Reactor#turnNanos()}) instead of reading the clock: one read per
+   * turn with traffic, not two per echoed message (System.nanoTime costs 65-100 ns here).
    */
-  private void touch() {
-    if (inactivityNanos > 0) {
-      lastActivity = System.nanoTime();
+  void touch() {
+    lastActivity = inactivityNanos > 0 ? System.nanoTime() : reactor.turnNanos();
+  }
+
+  long idleNanos() {
+    return Math.max(0, System.nanoTime() - lastActivity);
+  }
+
+  void setConnectTimeout(long nanos) {
+    connectTimeoutNanos = nanos;
+    if (pendingConnect != null) {
+      pendingConnect.arm(nanos);
     }
+  }
+
+  /** Class name, fd, local and peer address; looks the addresses up only if open, here. */
+  String describe() {
+    boolean here = reactor.inReactorThread();
+    SocketAddress l = here ? localAddress() : local;
+    SocketAddress p = here ? peerAddress() : peer;
+    String what = state == CLOSED ? "closed, was fd " : state == CONNECTING ? "connecting, fd "
+        : "fd ";
+    return connection.getClass().getName() + "[" + what + fd + (l == null ? "" : ", local " + l)
+        + (p == null ? "" : ", peer " + p) + "]";
   }
 
   /** Called by the heartbeat: closes the connection if it has been silent too long. */

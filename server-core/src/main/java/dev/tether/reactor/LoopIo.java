@@ -22,6 +22,16 @@ final class LoopIo {
   final ByteBuffer readBuffer = Memory.allocate(READ_BUFFER_SIZE);
   final long readAddress = Memory.address(readBuffer);
 
+  private ByteBuffer pullBuffer;
+
+  /** Scratch space for {@link Connection#read(int)}, made on first use; copied out at once. */
+  ByteBuffer pullBuffer() {
+    if (pullBuffer == null) {
+      pullBuffer = Memory.allocate(READ_BUFFER_SIZE);
+    }
+    return pullBuffer;
+  }
+
   /** The raw address of {@code data}'s first byte (fast for the read buffer, echoed often). */
   long address(ByteBuffer data) {
     return data == readBuffer ? readAddress : Memory.address(data);

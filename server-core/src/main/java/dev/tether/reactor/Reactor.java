@@ -63,6 +63,9 @@ public final class Reactor {
   private long lowWatermark = 64 * 1024;
   private long highWatermark = 256 * 1024;
   private long pendingConnectNanos = Duration.ofSeconds(20).toNanos();
+  /** The time stamp of traffic in this turn (Connection.idleTime), read at its first use. */
+  private long turnNanos;
+  private boolean turnStamped;
 
   /** A reactor named "reactor". */
   public Reactor() {
@@ -170,6 +173,7 @@ public final class Reactor {
   private void open() {
     table.open(new EpollPoller(MAX_EVENTS));
     io = new LoopIo();
+    turnStamped = false;
     Handle wake = tasks.open();
     wakeFd = wake.fd;
     table.register(wake, Poller.READ);
@@ -180,6 +184,7 @@ public final class Reactor {
       tasks.rearm();
       Poller poller = table.poller();
       int n = poller.poll(stopRequested || !tasks.isEmpty() ? 0 : timers.pollTimeout());
+      turnStamped = false;
       for (int i = 0; i < n; i++) {
         table.dispatch(poller.token(i), poller.events(i));
       }
@@ -375,8 +380,83 @@ public final class Reactor {
   public <C extends Connection> C connect(SocketAddress target, C connection) {
     checkLoop();
     Objects.requireNonNull(connection, "connection");
-    connector.connect(target, connection, pendingConnectNanos);
+    connector.connect(target, null, connection, pendingConnectNanos, true);
     return connection;
+  }
+
+  /**
+   * Connects to {@code host:port} from the local address {@code bindHost:bindPort}
+   * (EventMachine's bind_connect; port 0: any free port): the socket is bound before the connect
+   * starts, so the peer sees that address. Otherwise as {@link #connect(String, int,
+   * Connection)}. Pass literal addresses to avoid a blocking lookup on the reactor thread.
+   *
+   * @throws IllegalArgumentException if bindHost does not resolve or bindPort is not 0..65535
+   * @throws NativeCallException naming the bind address if bind(2) fails (EADDRINUSE;
+   *     EADDRNOTAVAIL: not an address of this host; EINVAL: not the target's family); nothing is
+   *     left open then, and {@code connection} stays unbound
+   */
+  public <C extends Connection> C bindConnect(String bindHost, int bindPort, String host,
+      int port, C connection) {
+    checkLoop();
+    Objects.requireNonNull(bindHost, "bindHost");
+    Objects.requireNonNull(connection, "connection");
+    if (bindPort < 0 || bindPort > 65535) {
+      throw new IllegalArgumentException("bindPort : " + bindPort + " (expected: 0..65535)");
+    }
+    InetSocketAddress bind = new InetSocketAddress(bindHost, bindPort);
+    if (bind.isUnresolved()) {
+      throw new IllegalArgumentException("bindHost : " + bindHost
+          + " (expected: a resolvable address)");
+    }
+    connector.connect(new InetSocketAddress(host, port), bind, connection, pendingConnectNanos,
+        true);
+    return connection;
+  }
+
+  /**
+   * Serves a socket that already listens (EventMachine's attach_server): one inherited from a
+   * parent or passed by systemd's socket activation, say. Each accepted connection gets a new
+   * {@link Connection} from {@code factory}, as with {@link #startServer}.
+   *
+   * <p><b>Takes ownership</b>: the fd is made non-blocking and close-on-exec, and the reactor
+   * closes it at {@link #stopServer} (or when it stops), or right here if a check fails.
+   * EventMachine leaves a descriptor it was given to its Ruby IO object (it detaches rather than
+   * closes attached fds); here one owner closes every fd the reactor serves, as {@link
+   * #attach(int, Connection)} does, so a forgotten server cannot leak its socket and no second
+   * owner can close a number the kernel has reused. A caller that needs the socket afterwards
+   * passes a duplicate ({@code fcntl(F_DUPFD_CLOEXEC)}). A Unix socket's file is not removed at
+   * stopServer (the reactor did not make it).
+   *
+   * @throws IllegalArgumentException if {@code fd} is not an open socket, not a stream socket, or
+   *     does not listen (the message says which)
+   * @throws ReactorException if {@code fd} already serves something in this reactor (then it is
+   *     not closed: it is not the caller's to give)
+   */
+  public Server attachServer(int fd, Supplier<? extends Connection> factory) {
+    checkLoop();
+    return connector.attachServer(fd, factory);
+  }
+
+  /** {@link #attachServer(int, Supplier)} for a {@code FileDescriptor}; takes ownership too. */
+  public Server attachServer(FileDescriptor fd, Supplier<? extends Connection> factory) {
+    return attachServer(Connector.fdNumber(fd), factory);
+  }
+
+  /**
+   * {@link #proxy(Connection, Connection)} for the next {@code length} bytes only (EventMachine's
+   * enable_proxy with a length): once that many are relayed the relay stops, {@code from} gets
+   * {@link Connection#proxyCompleted()}, and bytes read past the limit (in the same read and
+   * later) go to {@code from.receiveData}, after proxyCompleted.
+   *
+   * @throws IllegalArgumentException if {@code length} is not positive
+   */
+  public void proxy(Connection from, Connection to, long length) {
+    checkLoop();
+    if (length <= 0) {
+      throw new IllegalArgumentException("length : " + length + " (expected: > 0)");
+    }
+    connector.proxy(from, to);
+    from.endpoint.proxyRemaining = length;
   }
 
   /** Sets how long an outgoing connect may take (default 20 s, as in EventMachine). */
@@ -643,6 +723,30 @@ public final class Reactor {
 
   LoopIo io() {
     return io;
+  }
+
+  Connector connector() {
+    return connector;
+  }
+
+  /**
+   * The time of this turn's first traffic: read from the clock at the first call in a turn, so a
+   * turn without traffic reads nothing and one with many connections' traffic reads it once.
+   */
+  long turnNanos() {
+    if (!turnStamped) {
+      turnNanos = System.nanoTime();
+      turnStamped = true;
+    }
+    return turnNanos;
+  }
+
+  long pendingConnectNanos() {
+    return pendingConnectNanos;
+  }
+
+  boolean stopping() {
+    return stopRequested;
   }
 
   long defaultLowWatermark() {

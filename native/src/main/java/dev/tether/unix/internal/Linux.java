@@ -51,6 +51,22 @@ public final class Linux {
   public static final int MSG_DONTWAIT = 0x40;
   public static final int MSG_NOSIGNAL = 0x4000;
   public static final int MSG_CMSG_CLOEXEC = 0x40000000;
+  // connection extras: socket options (Connection.setSocketOption), bind and writer errors
+  public static final int SO_BROADCAST = 6;
+  public static final int SO_SNDBUF = 7;
+  public static final int SO_RCVBUF = 8;
+  public static final int SO_KEEPALIVE = 9;
+  public static final int SO_LINGER = 13;
+  public static final int SO_REUSEPORT = 15;
+  public static final int IPPROTO_IP = 0;
+  public static final int IP_TOS = 1;
+  public static final int IPPROTO_IPV6 = 41;
+  public static final int IPV6_TCLASS = 67;
+  public static final int TCP_CORK = 3;
+  public static final int ENOPROTOOPT = 92;
+  public static final int EIO = 5;
+  public static final int EADDRINUSE = 98;
+  public static final int EADDRNOTAVAIL = 99;
   /** {@code sizeof(sun_path)}: a Unix socket path needs one byte less, for its terminating NUL. */
   public static final int UNIX_PATH_MAX = 108;
   /** The kernel's limit of fds on one message ({@code SCM_MAX_FD}). */

@@ -130,19 +130,32 @@ public final class Sockets {
    * calls {@link #connectError(int)}.
    */
   public int startConnect(SocketAddress target) {
-    int length;
-    int family;
-    if (target instanceof InetSocketAddress) {
-      InetSocketAddress inet = (InetSocketAddress) target;
-      length = addresses.encode(inet);
-      family = inet.getAddress() instanceof java.net.Inet4Address
-          ? Linux.AF_INET : Linux.AF_INET6;
-    } else {
-      length = addresses.encode(Path.of(((java.net.UnixDomainSocketAddress) target).getPath()
-          .toString()));
-      family = Linux.AF_UNIX;
-    }
+    return startConnect(target, null);
+  }
+
+  /**
+   * {@link #startConnect(SocketAddress)} from the local address {@code bind} (null: any, chosen
+   * by the kernel): the socket is bound to it before the connect starts.
+   *
+   * @throws dev.tether.unix.NativeCallException naming {@code bind} if bind(2) fails (EADDRINUSE,
+   *     EADDRNOTAVAIL: no such local address, EINVAL: another family than the target's)
+   */
+  public int startConnect(SocketAddress target, InetSocketAddress bind) {
+    int length = encodeTarget(target);
+    int family = target instanceof InetSocketAddress
+        ? (((InetSocketAddress) target).getAddress() instanceof java.net.Inet4Address
+            ? Linux.AF_INET : Linux.AF_INET6)
+        : Linux.AF_UNIX;
     int fd = open(family);
+    if (bind != null) {
+      try {
+        check(libc.bind(fd, addresses.address(), addresses.encode(bind)), "bind", bind);
+      } catch (RuntimeException e) {
+        Io.close(fd);
+        throw e;
+      }
+      length = encodeTarget(target); // the scratch space held the bind address meanwhile
+    }
     if (libc.connect(fd, addresses.address(), length) < 0) {
       int errno = Errors.errno();
       if (errno != Linux.EINPROGRESS && errno != Linux.EAGAIN) {
@@ -151,6 +164,14 @@ public final class Sockets {
       }
     }
     return fd;
+  }
+
+  private int encodeTarget(SocketAddress target) {
+    if (target instanceof InetSocketAddress) {
+      return addresses.encode((InetSocketAddress) target);
+    }
+    return addresses.encode(Path.of(((java.net.UnixDomainSocketAddress) target).getPath()
+        .toString()));
   }
 
   /** The pending error of a socket ({@code SO_ERROR}), 0 if none: the outcome of a connect. */
@@ -277,6 +298,56 @@ public final class Sockets {
    */
   public static void shutdownBoth(int fd) {
     Libc.sockets().shutdown(fd, Linux.SHUT_RDWR);
+  }
+
+  /**
+   * The int value of socket option {@code level}/{@code name} of {@code fd}; {@code label} names
+   * the option in the error.
+   *
+   * @throws dev.tether.unix.NativeCallException e.g. ENOPROTOOPT (not for this kind of socket),
+   *     ENOTSOCK, EBADF
+   */
+  public int getIntOption(int fd, int level, int name, String label) {
+    option.putInt(0, 0);
+    option.putInt(8, 4);
+    check(libc.getsockopt(fd, level, name, optionAddress, optionAddress + 8),
+        "getsockopt(" + label + ")", fd);
+    return option.getInt(0);
+  }
+
+  /** Sets int socket option {@code level}/{@code name}; throws as {@link #getIntOption}. */
+  public void setIntOption(int fd, int level, int name, int value, String label) {
+    setInt(fd, level, name, value, "setsockopt(" + label + ")");
+  }
+
+  /** {@code SO_LINGER} of {@code fd}: the linger time in seconds, or -1 if off. */
+  public int linger(int fd) {
+    option.putLong(0, 0L);
+    option.putInt(8, 8);
+    check(libc.getsockopt(fd, Linux.SOL_SOCKET, Linux.SO_LINGER, optionAddress,
+        optionAddress + 8), "getsockopt(SO_LINGER)", fd);
+    return option.getInt(0) == 0 ? -1 : option.getInt(4);
+  }
+
+  /**
+   * Sets {@code SO_LINGER} (struct linger): {@code seconds} &gt;= 0 turns it on (0: close(2)
+   * resets the connection, sending RST), a negative value turns it off.
+   */
+  public void setLinger(int fd, int seconds) {
+    option.putInt(0, seconds < 0 ? 0 : 1);
+    option.putInt(4, Math.max(seconds, 0));
+    check(libc.setsockopt(fd, Linux.SOL_SOCKET, Linux.SO_LINGER, optionAddress, 8),
+        "setsockopt(SO_LINGER)", fd);
+  }
+
+  /**
+   * The type of socket {@code fd} ({@code SO_TYPE}): {@link Linux#SOCK_STREAM}, {@link
+   * Linux#SOCK_DGRAM}...
+   *
+   * @throws dev.tether.unix.NativeCallException as {@link #isListening(int)}
+   */
+  public int type(int fd) {
+    return intOption(fd, Linux.SO_TYPE, "getsockopt(SO_TYPE)");
   }
 
   private int open(int family) {

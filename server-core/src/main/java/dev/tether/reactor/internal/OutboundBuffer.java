@@ -37,11 +37,26 @@ public final class OutboundBuffer {
 
   private long bytes;
   private int queuedFds;
+  private ChunkWriter writer;
+
+  /** Writes queued bytes in place of send(2)/write(2) ({@link #setWriter}). */
+  public interface ChunkWriter {
+    /**
+     * Writes some of {@code chunk}'s remaining bytes to {@code fd}: the count (fewer than all:
+     * wait for writability), or -errno. {@code chunk} is lent for the call.
+     */
+    long write(int fd, ByteBuffer chunk);
+  }
 
   /** A buffer taking chunks from {@code pool} and sending fd carriers with {@code fdSender}. */
   public OutboundBuffer(ChunkPool pool, FdSender fdSender) {
     this.pool = pool;
     this.fdSender = fdSender;
+  }
+
+  /** Makes {@link #flush} write byte chunks with {@code writer}; null: send(2)/write(2). */
+  public void setWriter(ChunkWriter writer) {
+    this.writer = writer;
   }
 
   /** Bytes queued and not yet written. */
@@ -130,7 +145,13 @@ public final class OutboundBuffer {
       ChunkPool.Chunk chunk = (ChunkPool.Chunk) head;
       int length = chunk.write - chunk.read;
       long address = chunk.address + chunk.read;
-      long n = socket ? Sockets.send(fd, address, length) : Io.write(fd, address, length);
+      long n;
+      if (writer != null) {
+        chunk.buffer.clear().position(chunk.read).limit(chunk.write);
+        n = writer.write(fd, chunk.buffer);
+      } else {
+        n = socket ? Sockets.send(fd, address, length) : Io.write(fd, address, length);
+      }
       if (n < 0) {
         if (n == -Linux.EINTR) {
           continue;
