@@ -7,7 +7,6 @@ import java.io.FileDescriptor;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -61,9 +60,9 @@ final class Connector {
     int fd = reactor.io().sockets.startConnect(target);
     Endpoint endpoint = adopt(fd, connection, true, true);
     if (endpoint.open()) {
-      endpoint.connectTimer = (ScheduledTimer) reactor.addTimer(Duration.ofNanos(timeoutNanos),
+      endpoint.connectTimer = reactor.timers().add(reactor,
           () -> endpoint.close(new ConnectionTimeoutException("connect to " + target
-              + " did not complete within " + timeoutNanos / 1_000_000 + " ms")));
+              + " did not complete within " + timeoutNanos / 1_000_000 + " ms")), timeoutNanos, 0);
     }
   }
 

@@ -49,6 +49,8 @@ final class Endpoint extends Handle {
   Endpoint proxyTarget;
   Endpoint proxySource;
   ScheduledTimer connectTimer;
+  /** Connecting to a name still being resolved: fd is a placeholder kept out of the poll set. */
+  boolean resolving;
   private ScmRights scm;
   private int maxFds;
   private int[] fdBuffer;
@@ -322,7 +324,7 @@ final class Endpoint extends Handle {
   }
 
   void updateInterest() {
-    if (state == CLOSED) {
+    if (state == CLOSED || resolving) {
       return;
     }
     boolean reading = state == OPEN && !paused && !full
