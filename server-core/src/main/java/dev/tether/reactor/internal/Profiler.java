@@ -14,6 +14,11 @@ import java.util.Map;
  * exact and splits it by tick samples, so the split is an estimate for short callbacks). Callbacks
  * may nest (a {@code schedule} run inside a callback): each start is kept on a stack. Not
  * thread-safe: reactor thread only.
+ *
+ * <p>Cost, measured here (2 cores shared with other builds, JDK 17 and 25, 6 rounds of 200,000
+ * reads, steady rounds): a getrusage read 0.45-0.77 us, against 0.84-2.1 us for the {@code
+ * ThreadMXBean.getCurrentThreadCpuTime()} read used before; so a profiled callback costs about
+ * 1-1.5 us more than an unprofiled one, and no more than before the split.
  */
 public final class Profiler {
   /** Accumulated figures of one callback. */
