@@ -517,7 +517,7 @@ final class Endpoint extends Handle {
   }
 
   SocketAddress localAddress() {
-    if (local == null && state != CLOSED) {
+    if (local == null && state != CLOSED && !resolving) { // not the placeholder's address
       local = reactor.io().sockets.localAddress(fd);
     }
     return local;

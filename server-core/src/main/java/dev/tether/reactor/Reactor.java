@@ -27,10 +27,11 @@ import java.util.function.Supplier;
  * An EventMachine-class event loop: one thread serves timers, tasks, listening sockets,
  * connections and watched fds, without blocking. See the package documentation for the design.
  *
- * <p><b>Threading contract.</b> {@link #run} makes the calling thread the reactor thread until
- * {@link #stop()} takes effect. Only {@link #schedule}, {@link #nextTick}, {@link #stop()}, {@link
- * #defer} (and the read-only {@link #isRunning()}, {@link #inReactorThread()}, {@link
- * #defersFinished()}) may be called from other threads. Every other method, here and on {@link
+ * <p><b>Threading contract.</b> {@link #run} (or the first {@link #runOnce}) makes the calling
+ * thread the reactor thread until {@link #stop()} takes effect. Only {@link #schedule}, {@link
+ * #nextTick}, {@link #stop()}, {@link #defer} (and the read-only {@link #isRunning()}, {@link
+ * #inReactorThread()}, {@link #reactorThread()}, {@link #threadPoolSize()}, {@link
+ * #defersFinished()}, and the static, process-wide settings) may be called from other threads. Every other method, here and on {@link
  * Connection}, {@link Watcher}, {@link Timer} and {@link Server}, must run on the reactor thread
  * and
  * throws {@link ReactorException} elsewhere; configuration setters may also be called before
@@ -542,7 +543,9 @@ public final class Reactor {
   /**
    * Listens on TCP {@code host:port} (port 0: any free port; see {@link Server#localAddress()});
    * each accepted connection gets a new {@link Connection} from {@code factory}. {@code host} is
-   * resolved on the reactor thread: pass a literal address to avoid a blocking lookup.
+   * resolved on the reactor thread, unlike {@link #connect(String, int, Connection)}'s: a server
+   * starts once, at set-up, and its caller wants the bound address (or the failure) at once. Pass
+   * a literal address to avoid a blocking lookup.
    *
    * <p>A connection that cannot be set up (the factory throws or returns null, registering it
    * fails) is closed and its error goes to the {@link ErrorHandler}; when accepting fails for want
