@@ -31,11 +31,10 @@ import java.util.function.Supplier;
  * thread the reactor thread until {@link #stop()} takes effect. Only {@link #schedule}, {@link
  * #nextTick}, {@link #stop()}, {@link #defer} (and the read-only {@link #isRunning()}, {@link
  * #inReactorThread()}, {@link #reactorThread()}, {@link #threadPoolSize()}, {@link
- * #defersFinished()}, and the static, process-wide settings) may be called from other threads. Every other method, here and on {@link
- * Connection}, {@link Watcher}, {@link Timer} and {@link Server}, must run on the reactor thread
- * and
- * throws {@link ReactorException} elsewhere; configuration setters may also be called before
- * {@code run}.
+ * #defersFinished()}, and the static, process-wide settings) may be called from other threads.
+ * Every other method, here and on {@link Connection}, {@link Watcher}, {@link Timer} and {@link
+ * Server}, must run on the reactor thread and throws {@link ReactorException} elsewhere;
+ * configuration setters and getters may also be called before {@code run}.
  *
  * <p><b>Resources.</b> A reactor holds no fd or thread until {@code run}; when {@code run}
  * returns, every connection is closed (each got its {@link Connection#unbind()}), every server
