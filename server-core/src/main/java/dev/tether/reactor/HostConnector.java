@@ -67,9 +67,13 @@ final class HostConnector {
       return;
     }
     NameResolver current = resolver;
-    reactor.defer(() -> current.resolve(host),
-        addresses -> resolved(endpoint, host, port, addresses),
-        error -> endpoint.close(unknownHost(host, error)));
+    try {
+      reactor.defer(() -> current.resolve(host),
+          addresses -> resolved(endpoint, host, port, addresses),
+          error -> endpoint.close(unknownHost(host, error)));
+    } catch (RuntimeException e) { // the defer pool is closed: the reactor is stopping
+      endpoint.close(e);
+    }
   }
 
   private void resolved(Endpoint endpoint, String host, int port, InetAddress[] addresses) {
