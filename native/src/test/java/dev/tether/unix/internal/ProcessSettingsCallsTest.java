@@ -48,7 +48,8 @@ class ProcessSettingsCallsTest {
     }
     usage.read();
     long after = usage.userMicros() + usage.systemMicros();
-    assertTrue(after - before >= 5_000, "50 ms of work counted " + (after - before) + " us (result " + x + ")");
+    assertTrue(after - before >= 5_000,
+        "50 ms of work counted " + (after - before) + " us (result " + x + ")");
   }
 
   @Test
