@@ -3,12 +3,12 @@ package dev.tether.reactor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tether.unix.internal.ThreadUsage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -16,7 +16,19 @@ import org.junit.jupiter.api.Timeout;
 /** Profiles split CPU time into user and system time (getrusage(RUSAGE_THREAD)). */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ProfileSplitTest {
-  private static final long BURN_NANOS = Duration.ofMillis(300).toNanos();
+  /** CPU time each callback burns, measured as CPU time: the machine may be busy. */
+  private static final long BURN_MICROS = 150_000;
+
+  /** Whether the calling thread has used {@link #BURN_MICROS} of CPU since {@code start}. */
+  private static boolean burnt(ThreadUsage usage, long start) {
+    usage.read();
+    return usage.userMicros() + usage.systemMicros() - start >= BURN_MICROS;
+  }
+
+  private static long cpuMicros(ThreadUsage usage) {
+    usage.read();
+    return usage.userMicros() + usage.systemMicros();
+  }
 
   /** Pure computation: user time. */
   static final class Compute implements Runnable {
@@ -24,10 +36,11 @@ class ProfileSplitTest {
 
     @Override
     public void run() {
-      long end = System.nanoTime() + BURN_NANOS;
+      ThreadUsage usage = new ThreadUsage();
+      long start = cpuMicros(usage);
       long x = 1;
-      while (System.nanoTime() < end) {
-        for (int i = 0; i < 1000; i++) {
+      while (!burnt(usage, start)) {
+        for (int i = 0; i < 2_000_000; i++) { // a few ms between two getrusage calls
           x = x * 6364136223846793005L + 1442695040888963407L;
         }
       }
@@ -40,11 +53,14 @@ class ProfileSplitTest {
     @Override
     public void run() {
       ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
+      ThreadUsage usage = new ThreadUsage();
+      long start = cpuMicros(usage);
       try (FileChannel zero = FileChannel.open(Path.of("/dev/zero"))) {
-        long end = System.nanoTime() + BURN_NANOS;
-        while (System.nanoTime() < end) {
-          buffer.clear();
-          zero.read(buffer);
+        while (!burnt(usage, start)) {
+          for (int i = 0; i < 20; i++) {
+            buffer.clear();
+            zero.read(buffer);
+          }
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -65,8 +81,7 @@ class ProfileSplitTest {
       for (CallbackProfile p : List.of(compute, syscalls)) {
         assertEquals(1, p.calls(), p.toString());
         assertEquals(p.cpuNanos(), p.userNanos() + p.systemNanos(), p.toString());
-        // The thread was on CPU for most of the 300 ms it spent (2 cores, shared).
-        assertTrue(p.cpuNanos() > BURN_NANOS / 10, p.toString());
+        assertTrue(p.cpuNanos() >= BURN_MICROS * 1000, p.toString());
       }
       assertTrue(compute.userNanos() > 4 * compute.systemNanos(), compute.toString());
       assertTrue(syscalls.systemNanos() > syscalls.userNanos(), syscalls.toString());
