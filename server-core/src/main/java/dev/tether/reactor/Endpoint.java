@@ -63,6 +63,8 @@ final class Endpoint extends Handle {
   /** The error being reported by errorOccurred: the close reason, even if it closes first. */
   private Throwable failure;
   private WriterAdapter writer;
+  /** Connecting to a name still being resolved: fd is a placeholder kept out of the poll set. */
+  boolean resolving;
   private ScmRights scm;
   private int maxFds;
   private int[] fdBuffer;
@@ -398,7 +400,7 @@ final class Endpoint extends Handle {
   }
 
   void updateInterest() {
-    if (state == CLOSED) {
+    if (state == CLOSED || resolving) {
       return;
     }
     boolean reading = state == OPEN && !paused && (!full || readsWhileFull) && !inputEnded
@@ -613,7 +615,7 @@ final class Endpoint extends Handle {
   }
 
   SocketAddress localAddress() {
-    if (local == null && state != CLOSED) {
+    if (local == null && state != CLOSED && !resolving) { // not the placeholder's address
       local = reactor.io().sockets.localAddress(fd);
     }
     return local;

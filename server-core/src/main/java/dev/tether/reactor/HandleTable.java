@@ -91,6 +91,15 @@ final class HandleTable {
     }
   }
 
+  /** Calls {@code visitor} with each registered handle, by fd number. */
+  void forEach(java.util.function.Consumer<Handle> visitor) {
+    for (Handle h : handles) {
+      if (h != null) {
+        visitor.accept(h);
+      }
+    }
+  }
+
   /** Delivers one poll event to its handle, unless the event is stale. */
   void dispatch(long token, int events) {
     int fd = (int) token;

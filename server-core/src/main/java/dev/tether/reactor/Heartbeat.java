@@ -6,9 +6,9 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Checks inactivity timeouts: a periodic timer that exists only while some connection has a
- * timeout, so an idle reactor without them sleeps in its poll. Costs O(timed connections) per
- * beat, never per turn. Reactor thread only.
+ * Checks inactivity timeouts: a periodic timer (the reactor's own, never refused by the timer
+ * cap) that exists only while some connection has a timeout, so an idle reactor without them
+ * sleeps in its poll. Costs O(timed connections) per beat, never per turn. Reactor thread only.
  */
 final class Heartbeat implements Runnable {
   private final Reactor reactor;
@@ -28,15 +28,19 @@ final class Heartbeat implements Runnable {
     intervalNanos = nanos;
     if (timer != null) {
       timer.cancel();
-      timer = reactor.addPeriodicTimer(Duration.ofNanos(intervalNanos), this);
+      timer = reactor.timers().add(reactor, this, intervalNanos, intervalNanos);
     }
+  }
+
+  long interval() {
+    return intervalNanos;
   }
 
   void track(Endpoint endpoint, boolean on) {
     if (on) {
       timed.add(endpoint);
       if (timer == null) {
-        timer = reactor.addPeriodicTimer(Duration.ofNanos(intervalNanos), this);
+        timer = reactor.timers().add(reactor, this, intervalNanos, intervalNanos);
       }
     } else {
       timed.remove(endpoint);

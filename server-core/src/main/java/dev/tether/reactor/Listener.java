@@ -56,11 +56,11 @@ final class Listener extends Handle {
         // reported again at once; stop listening for a moment instead of spinning.
         log.warn("accept on {} failed; retrying in {} ms", localAddress, BACK_OFF.toMillis(), e);
         reactor.reinterest(this, 0);
-        reactor.addTimer(BACK_OFF, () -> {
+        reactor.timers().add(reactor, () -> {
           if (listening) {
             reactor.reinterest(this, Poller.READ);
           }
-        });
+        }, BACK_OFF.toNanos(), 0);
         return;
       }
       if (connFd < 0) {

@@ -1,7 +1,6 @@
 package dev.tether.reactor;
 
 import java.net.SocketAddress;
-import java.time.Duration;
 
 /**
  * The deadline of one outgoing connect: closes the endpoint with a {@link
@@ -26,7 +25,8 @@ final class PendingConnect implements Runnable {
     cancel();
     this.timeoutNanos = timeoutNanos;
     long left = Math.max(0, startNanos + timeoutNanos - System.nanoTime());
-    timer = endpoint.reactor.addTimer(Duration.ofNanos(left), this);
+    // The reactor's own timer: never refused by the cap on the application's (setMaxTimers).
+    timer = endpoint.reactor.timers().add(endpoint.reactor, this, left, 0);
   }
 
   void cancel() {

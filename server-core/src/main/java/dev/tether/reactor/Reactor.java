@@ -3,8 +3,11 @@ package dev.tether.reactor;
 import dev.tether.reactor.internal.ReactorAccess;
 import dev.tether.unix.NativeCallException;
 import dev.tether.unix.internal.EpollPoller;
+import dev.tether.unix.internal.Limits;
 import dev.tether.unix.internal.Poller;
+import dev.tether.unix.internal.Users;
 import java.io.FileDescriptor;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -14,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -23,14 +27,14 @@ import java.util.function.Supplier;
  * An EventMachine-class event loop: one thread serves timers, tasks, listening sockets,
  * connections and watched fds, without blocking. See the package documentation for the design.
  *
- * <p><b>Threading contract.</b> {@link #run} makes the calling thread the reactor thread until
- * {@link #stop()} takes effect. Only {@link #schedule}, {@link #nextTick}, {@link #stop()}, {@link
- * #defer} (and the read-only {@link #isRunning()}, {@link #inReactorThread()}, {@link
- * #defersFinished()}) may be called from other threads. Every other method, here and on {@link
- * Connection}, {@link Watcher}, {@link Timer} and {@link Server}, must run on the reactor thread
- * and
- * throws {@link ReactorException} elsewhere; configuration setters may also be called before
- * {@code run}.
+ * <p><b>Threading contract.</b> {@link #run} (or the first {@link #runOnce}) makes the calling
+ * thread the reactor thread until {@link #stop()} takes effect. Only {@link #schedule}, {@link
+ * #nextTick}, {@link #stop()}, {@link #defer} (and the read-only {@link #isRunning()}, {@link
+ * #inReactorThread()}, {@link #reactorThread()}, {@link #threadPoolSize()}, {@link
+ * #defersFinished()}, and the static, process-wide settings) may be called from other threads.
+ * Every other method, here and on {@link Connection}, {@link Watcher}, {@link Timer} and {@link
+ * Server}, must run on the reactor thread and throws {@link ReactorException} elsewhere;
+ * configuration setters and getters may also be called before {@code run}.
  *
  * <p><b>Resources.</b> A reactor holds no fd or thread until {@code run}; when {@code run}
  * returns, every connection is closed (each got its {@link Connection#unbind()}), every server
@@ -66,6 +70,10 @@ public final class Reactor {
   /** The time stamp of traffic in this turn (Connection.idleTime), read at its first use. */
   private long turnNanos;
   private boolean turnStamped;
+  private long loopTimeoutNanos = -1;
+  /** Inside run() or a runOnce() turn: a nested runOnce would re-enter the loop. */
+  private boolean turning;
+  private final HostConnector hostConnector;
 
   /** A reactor named "reactor". */
   public Reactor() {
@@ -78,6 +86,7 @@ public final class Reactor {
     this.deferrer = new Deferrer(this, callbacks, name);
     this.table = new HandleTable(name);
     this.connector = new Connector(this, table);
+    this.hostConnector = new HostConnector(this, table);
   }
 
   /**
@@ -91,11 +100,75 @@ public final class Reactor {
     if (!(running && inReactorThread())) {
       enter();
     }
+    checkNotTurning("run");
+    turning = true;
     try {
       callbacks.invoke(Callbacks.INIT, init, null);
       loop();
     } finally {
       release();
+    }
+  }
+
+  /**
+   * One turn of the loop that never blocks, for an application that drives the reactor from a
+   * loop of its own (libev's {@code EVRUN_NOWAIT}). The first call makes the calling thread the
+   * reactor thread and acquires the poll fd, the wake-up fd and the defer pool, which stay held
+   * between calls, so the reactor's API may be used on this thread from then on. A turn polls
+   * with a timeout of 0, handles the fds that are ready, fires due timers, runs the tasks queued
+   * before it and the post-loop callback. Once a stop is requested ({@link #stop()}, or the
+   * post-loop callback returned false) the call releases everything as {@link #run} does on its
+   * way out and returns false; a later call starts afresh. {@code run} on the same thread may
+   * follow instead, and goes on with the same resources.
+   *
+   * @return whether the reactor is still running (false: it stopped and released everything)
+   * @throws ReactorException if the reactor runs on another thread, or if called from inside one
+   *     of its callbacks (the loop cannot be re-entered)
+   */
+  public boolean runOnce() {
+    if (!(running && inReactorThread())) {
+      enter();
+    }
+    checkNotTurning("runOnce");
+    boolean done = true;
+    turning = true;
+    try {
+      if (!stopRequested) {
+        turn(false);
+      }
+      done = stopRequested;
+    } finally {
+      turning = false;
+      if (done) {
+        release();
+      }
+    }
+    return !done;
+  }
+
+  /**
+   * Runs {@code block} inside the loop, then one turn that does not block (so the tasks it queued
+   * with {@link #nextTick}, fds already ready and due timers are served), then stops and releases
+   * everything as {@link #run} does (EventMachine's {@code run_block}). Returns when all that is
+   * done; an exception from {@code block} goes to the error handler and the reactor still stops.
+   *
+   * @throws ReactorException as {@link #run}
+   */
+  public void runBlock(Runnable block) {
+    Objects.requireNonNull(block, "block");
+    run(() -> {
+      try {
+        block.run();
+      } finally {
+        nextTick(this::stop);
+      }
+    });
+  }
+
+  private void checkNotTurning(String what) {
+    if (turning) {
+      throw new ReactorException(what + "() on reactor " + name + " from inside its own loop"
+          + " (expected: from the thread that drives the reactor, outside its callbacks)");
     }
   }
 
@@ -181,20 +254,34 @@ public final class Reactor {
 
   private void loop() {
     while (!stopRequested) {
-      tasks.rearm();
-      Poller poller = table.poller();
-      int n = poller.poll(stopRequested || !tasks.isEmpty() ? 0 : timers.pollTimeout());
-      turnStamped = false;
-      for (int i = 0; i < n; i++) {
-        table.dispatch(poller.token(i), poller.events(i));
-      }
-      timers.runDue(callbacks);
-      tasks.run(callbacks);
-      BooleanSupplier hook = postLoop;
-      if (hook != null && !callbacks.keepRunning(hook)) {
-        stopRequested = true;
-      }
+      turn(true);
     }
+  }
+
+  private void turn(boolean mayBlock) {
+    tasks.rearm();
+    Poller poller = table.poller();
+    int n = poller.poll(!mayBlock || stopRequested || !tasks.isEmpty() ? 0 : pollTimeout());
+    turnStamped = false;
+    for (int i = 0; i < n; i++) {
+      table.dispatch(poller.token(i), poller.events(i));
+    }
+    timers.runDue(callbacks);
+    tasks.run(callbacks);
+    BooleanSupplier hook = postLoop;
+    if (hook != null && !callbacks.keepRunning(hook)) {
+      stopRequested = true;
+    }
+  }
+
+  /** Until the earliest timer, but no longer than the loop timeout (both rounded up to ms). */
+  private int pollTimeout() {
+    int timeout = timers.pollTimeout();
+    if (loopTimeoutNanos < 0) {
+      return timeout;
+    }
+    int limit = (int) Math.min((loopTimeoutNanos + 999_999) / 1_000_000, Integer.MAX_VALUE);
+    return timeout < 0 ? limit : Math.min(timeout, limit);
   }
 
   private void release() {
@@ -214,23 +301,33 @@ public final class Reactor {
       wakeFd = -1;
       connectionCount = 0;
       io = null;
+      turning = false;
       thread = null;
       running = false;
     }
   }
 
-  /** Runs {@code task} once on the reactor thread, at or after {@code delay} from now. */
+  /**
+   * Runs {@code task} once on the reactor thread, at or after {@code delay} from now.
+   *
+   * @throws TooManyTimersException if {@link #maxTimers()} timers are pending already
+   */
   public Timer addTimer(Duration delay, Runnable task) {
     checkLoop();
     long nanos = Timers.nonNegativeNanos("delay", delay);
-    return timers.add(this, Objects.requireNonNull(task, "task"), nanos, 0);
+    return timers.addCapped(this, Objects.requireNonNull(task, "task"), nanos, 0);
   }
 
-  /** Runs {@code task} every {@code interval} (first after one interval) until cancelled. */
+  /**
+   * Runs {@code task} every {@code interval} (first after one interval) until cancelled; the
+   * interval can be changed later ({@link Timer#setInterval}).
+   *
+   * @throws TooManyTimersException if {@link #maxTimers()} timers are pending already
+   */
   public Timer addPeriodicTimer(Duration interval, Runnable task) {
     checkLoop();
     long nanos = Timers.positiveNanos("interval", interval);
-    return timers.add(this, Objects.requireNonNull(task, "task"), nanos, nanos);
+    return timers.addCapped(this, Objects.requireNonNull(task, "task"), nanos, nanos);
   }
 
   /** Number of scheduled timers, the reactor's own included (heartbeat, connect timeouts). */
@@ -290,10 +387,169 @@ public final class Reactor {
     deferrer.pool.setSize(size);
   }
 
+  // Process settings, loop extras, the descriptor map, name resolution, evented servers.
+
+  /** The defer pool's thread count ({@link #setThreadPoolSize}). Any thread. */
+  public int threadPoolSize() {
+    return deferrer.pool.size();
+  }
+
+  /** The thread running the loop, or null while the reactor is not running. Any thread. */
+  public Thread reactorThread() {
+    return thread;
+  }
+
+  /** How often inactivity timeouts are checked ({@link #setHeartbeatInterval}; default 2 s). */
+  public Duration heartbeatInterval() {
+    checkConfigurable();
+    return Duration.ofNanos(heartbeat.interval());
+  }
+
+  /** How long an outgoing connect may take ({@link #setPendingConnectTimeout}; default 20 s). */
+  public Duration pendingConnectTimeout() {
+    checkConfigurable();
+    return Duration.ofNanos(pendingConnectNanos);
+  }
+
+  /**
+   * Caps the number of pending timers (EventMachine's {@code set_max_timers}; default 100,000), a
+   * guard against input that makes the application start a timer per request: {@link #addTimer}
+   * and {@link #addPeriodicTimer} throw {@link TooManyTimersException} while {@link
+   * #pendingTimers()} is at the cap. The reactor's own timers (heartbeat, connect timeouts,
+   * accept back-off) count toward it but are never refused, since refusing them would break a
+   * connection or the loop rather than the request that caused the load. Lowering the cap below
+   * the current count cancels nothing.
+   *
+   * @throws IllegalArgumentException if {@code max} is not positive
+   */
+  public void setMaxTimers(int max) {
+    checkConfigurable();
+    timers.setMax(max);
+  }
+
+  /** The cap on pending timers ({@link #setMaxTimers}). */
+  public int maxTimers() {
+    checkConfigurable();
+    return timers.max();
+  }
+
+  /**
+   * Sets the longest one turn of the loop may block in its poll (Danga::Socket's {@code
+   * SetLoopTimeout}), or removes the limit with null (the default: an idle reactor sleeps until
+   * an fd, a timer or a task needs it). A turn that ends by this timeout ends as any other: due
+   * timers, tasks, then the post-loop callback ({@link #setPostLoop}), which therefore runs at
+   * least once per timeout and may end the loop, as in Danga::Socket; the loop itself goes on.
+   * {@link Duration#ZERO} makes every turn poll without blocking (a busy loop).
+   *
+   * @throws IllegalArgumentException if {@code timeout} is negative
+   */
+  public void setLoopTimeout(Duration timeout) {
+    checkConfigurable();
+    loopTimeoutNanos = timeout == null ? -1 : Timers.nonNegativeNanos("loopTimeout", timeout);
+  }
+
+  /** The loop timeout ({@link #setLoopTimeout}), null if none. */
+  public Duration loopTimeout() {
+    checkConfigurable();
+    return loopTimeoutNanos < 0 ? null : Duration.ofNanos(loopTimeoutNanos);
+  }
+
+  /**
+   * A snapshot of every fd the reactor serves, by number (Danga::Socket's {@code DescriptorMap}):
+   * connections ({@code "connection <class> <state> <peer>"}), listening sockets ({@code
+   * "listener <address>"}), watched fds ({@code "watcher <class>"}), the wake-up eventfd and the
+   * epoll fd. Immutable, sorted by fd; later changes do not show in it.
+   */
+  public SortedMap<Integer, String> descriptors() {
+    checkLoop();
+    return Descriptors.snapshot(table, wakeFd);
+  }
+
+  /**
+   * Sets how {@link #connect(String, int, Connection)} resolves host names that are not literal
+   * addresses; the default is {@link NameResolver#SYSTEM} ({@code InetAddress.getAllByName}).
+   * The resolver runs on the defer pool, never on the reactor thread.
+   */
+  public void setNameResolver(NameResolver resolver) {
+    checkConfigurable();
+    hostConnector.setResolver(Objects.requireNonNull(resolver, "resolver"));
+  }
+
+  /**
+   * Listens on TCP {@code host:port} serving each accepted connection with an {@link
+   * EventedConnection}, for applications that prefer listeners to subclassing: register {@link
+   * Server#onAccept} listeners, which get each new connection before any of its data. See {@link
+   * #startServer(String, int, Supplier)} for the rest.
+   */
+  public Server startServer(String host, int port) {
+    checkLoop();
+    EventedServer evented = new EventedServer();
+    Server server = connector.listenTcp(host, port, evented::newConnection);
+    server.evented = evented;
+    return server;
+  }
+
+  /** {@link #startServer(String, int)} on a Unix socket at {@code path}, which must not exist. */
+  public Server startUnixServer(Path path) {
+    checkLoop();
+    EventedServer evented = new EventedServer();
+    Server server = connector.listenUnix(path, evented::newConnection);
+    server.evented = evented;
+    return server;
+  }
+
+  /**
+   * The soft limit on this process's open fds ({@code RLIMIT_NOFILE}), which bounds how many
+   * connections every reactor of the process together can hold. Process-wide; any thread.
+   */
+  public static int descriptorTableSize() {
+    return (int) Math.min(Limits.openFiles().soft(), Integer.MAX_VALUE);
+  }
+
+  /**
+   * Sets the soft limit on this process's open fds (EventMachine's {@code
+   * set_descriptor_table_size}), up to the hard limit, which only a privileged process can raise;
+   * lowering it below fds already open closes nothing. Process-wide, and inherited by processes
+   * started afterwards; any thread.
+   *
+   * @return the new limit, as read back
+   * @throws IllegalArgumentException if {@code size} is below 1 or above the hard limit (the
+   *     message names both)
+   * @throws dev.tether.unix.NativeCallException if {@code setrlimit} refuses
+   */
+  public static int setDescriptorTableSize(int size) {
+    Limits.setOpenFilesSoft(size);
+    return descriptorTableSize();
+  }
+
+  /**
+   * Makes the whole process run as user {@code name} (EventMachine's {@code set_effective_user}),
+   * typically after binding ports below 1024 as root: looks the user up ({@code getpwnam_r}),
+   * sets its supplementary groups ({@code initgroups}, so no group of root's is kept), then
+   * {@code setgid} and {@code setuid} to the user's ids, and checks that the real and effective
+   * ids are the user's. There is no way back. Fds already open (listening sockets) stay open.
+   * Process-wide: every thread, every reactor; any thread.
+   *
+   * @throws IllegalArgumentException if there is no such user
+   * @throws dev.tether.unix.NativeCallException naming the call, the user and errno if a step
+   *     fails (EPERM when not privileged): the process never goes on as it was without knowing
+   */
+  public static void setEffectiveUser(String name) {
+    Objects.requireNonNull(name, "name");
+    Users.Account account = Users.lookup(name);
+    if (account == null) {
+      throw new IllegalArgumentException("user : " + name
+          + " (expected: a user in the password database)");
+    }
+    Users.become(account);
+  }
+
   /**
    * Listens on TCP {@code host:port} (port 0: any free port; see {@link Server#localAddress()});
    * each accepted connection gets a new {@link Connection} from {@code factory}. {@code host} is
-   * resolved on the reactor thread: pass a literal address to avoid a blocking lookup.
+   * resolved on the reactor thread, unlike {@link #connect(String, int, Connection)}'s: a server
+   * starts once, at set-up, and its caller wants the bound address (or the failure) at once. Pass
+   * a literal address to avoid a blocking lookup.
    *
    * <p>A connection that cannot be set up (the factory throws or returns null, registering it
    * fails) is closed and its error goes to the {@link ErrorHandler}; when accepting fails for want
@@ -362,9 +618,18 @@ public final class Reactor {
    * Connects to {@code host:port}; {@code connection} gets postInit at once, then
    * connectionCompleted, or unbind with a {@link Connection#closeReason()} if the connect fails
    * or does not complete in the pending-connect timeout.
+   *
+   * <p>A literal address connects at once. A host name is resolved on the defer pool by the
+   * {@link NameResolver} ({@link #setNameResolver}), never on the reactor thread, and the connect
+   * starts on the loop once it is known (to the first address returned); meanwhile the connection
+   * queues what is sent to it as while connecting. A name that does not resolve reaches unbind
+   * with an {@link java.net.UnknownHostException} as closeReason. The pending-connect timeout
+   * counts from this call and covers the resolution.
+   *
+   * @throws IllegalArgumentException if {@code port} is outside 0..65535
    */
   public <C extends Connection> C connect(String host, int port, C connection) {
-    return connect(new InetSocketAddress(host, port), connection);
+    return connect(InetSocketAddress.createUnresolved(host, port), connection);
   }
 
   /** Connects to a Unix socket at {@code path}; see {@link #connect(String, int, Connection)}. */
@@ -373,13 +638,24 @@ public final class Reactor {
   }
 
   /**
-   * Connects to an {@code InetSocketAddress} or {@code UnixDomainSocketAddress}.
+   * Connects to an {@code InetSocketAddress} or {@code UnixDomainSocketAddress}; an unresolved
+   * {@code InetSocketAddress} is resolved as in {@link #connect(String, int, Connection)}.
    *
    * @throws NativeCallException if the connect fails at once (e.g. no such Unix socket)
    */
   public <C extends Connection> C connect(SocketAddress target, C connection) {
     checkLoop();
     Objects.requireNonNull(connection, "connection");
+    if (target instanceof InetSocketAddress && ((InetSocketAddress) target).isUnresolved()) {
+      InetSocketAddress inet = (InetSocketAddress) target;
+      InetAddress literal = HostConnector.literal(inet.getHostString());
+      if (literal == null) {
+        hostConnector.connect(inet.getHostString(), inet.getPort(), connection,
+            pendingConnectNanos);
+        return connection;
+      }
+      target = new InetSocketAddress(literal, inet.getPort());
+    }
     connector.connect(target, null, connection, pendingConnectNanos, true);
     return connection;
   }
@@ -648,7 +924,10 @@ public final class Reactor {
     callbacks.errorHandler = handler;
   }
 
-  /** Turns per-callback profiling on or off (figures are kept until {@link #resetProfile()}). */
+  /**
+   * Turns per-callback profiling on or off (figures are kept until {@link #resetProfile()}):
+   * calls, and CPU time split into user and system time ({@link CallbackProfile}).
+   */
   public void setProfiling(boolean on) {
     checkConfigurable();
     callbacks.profiler.setEnabled(on);
@@ -659,7 +938,8 @@ public final class Reactor {
     checkConfigurable();
     List<CallbackProfile> result = new ArrayList<>();
     callbacks.profiler.snapshot()
-        .forEach(s -> result.add(new CallbackProfile(s.name(), s.calls(), s.cpuNanos())));
+        .forEach(s -> result.add(new CallbackProfile(s.name(), s.calls(), s.cpuNanos(),
+            s.userNanos(), s.systemNanos())));
     return result;
   }
 

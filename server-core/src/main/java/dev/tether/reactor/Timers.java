@@ -9,7 +9,11 @@ import java.util.Objects;
  * may sleep, and firing what is due. Reactor thread only.
  */
 final class Timers {
+  /** EventMachine's default {@code max_timers}. */
+  static final int DEFAULT_MAX = 100_000;
+
   private final TimerHeap heap = new TimerHeap();
+  private int max = DEFAULT_MAX;
 
   /** {@code d} in nanoseconds, or an exception naming {@code what} if it is negative. */
   static long nonNegativeNanos(String what, Duration d) {
@@ -28,6 +32,32 @@ final class Timers {
     return d.toNanos();
   }
 
+  void setMax(int max) {
+    if (max <= 0) {
+      throw new IllegalArgumentException("maxTimers : " + max + " (expected: > 0)");
+    }
+    this.max = max;
+  }
+
+  int max() {
+    return max;
+  }
+
+  /**
+   * An application's timer: refused once the heap holds {@code max} timers (the reactor's own
+   * included), so that a flood of requests that each start a timer cannot grow it without bound.
+   *
+   * @throws TooManyTimersException naming the count and the cap
+   */
+  ScheduledTimer addCapped(Reactor reactor, Runnable task, long delayNanos, long periodNanos) {
+    if (heap.size() >= max) {
+      throw new TooManyTimersException("cannot add a timer: " + heap.size()
+          + " timers pending (expected: fewer than maxTimers " + max + ")");
+    }
+    return add(reactor, task, delayNanos, periodNanos);
+  }
+
+  /** A timer never refused: the reactor's own (heartbeat, connect timeouts, accept back-off). */
   ScheduledTimer add(Reactor reactor, Runnable task, long delayNanos, long periodNanos) {
     ScheduledTimer timer = new ScheduledTimer(reactor, task, periodNanos);
     heap.add(timer, System.nanoTime() + delayNanos);

@@ -10,7 +10,9 @@
  *
  * <h2>Threading contract</h2>
  * Only {@code schedule}, {@code nextTick}, {@code stop} and {@code defer} (plus the read-only
- * {@code isRunning}, {@code inReactorThread}, {@code defersFinished}) are safe from other threads.
+ * {@code isRunning}, {@code inReactorThread}, {@code reactorThread}, {@code threadPoolSize},
+ * {@code defersFinished}, and the static process-wide settings {@code setEffectiveUser} and
+ * {@code descriptorTableSize}) are safe from other threads.
  * Everything else, on every type of this package, checks that it runs on the reactor thread and
  * throws {@link dev.tether.reactor.ReactorException} otherwise. All callbacks run on the reactor
  * thread; an exception from one goes to the {@link dev.tether.reactor.ErrorHandler}, or is logged
@@ -19,7 +21,8 @@
  * <h2>One turn of the loop</h2>
  * <ol>
  *   <li>{@code epoll_wait} with a timeout of 0 if tasks are queued, else until the earliest timer
- *       (rounded up: timers never fire early), else forever;
+ *       (rounded up: timers never fire early), else forever; never longer than the loop timeout
+ *       if one is set ({@code setLoopTimeout}), and 0 in a turn run by {@code runOnce};
  *   <li>each ready fd: O(ready), found by its 64-bit token ((generation &lt;&lt; 32) | fd) in an
  *       array indexed by fd, so a stale event for a closed-and-reused fd number is dropped;
  *   <li>due timers; tasks queued before this step (tasks they add wait a turn); the post-loop

@@ -53,6 +53,11 @@ public final class EpollPoller implements Poller {
     Libc.sockets();
   }
 
+  @Override
+  public int fd() {
+    return epfd;
+  }
+
   private static boolean isX86_64() {
     String arch = System.getProperty("os.arch", "");
     return arch.equals("amd64") || arch.equals("x86_64");

@@ -144,6 +144,16 @@ public final class Io {
     return copy;
   }
 
+  /**
+   * Makes fd number {@code target} refer to {@code fd}'s open file, close-on-exec ({@code dup3}):
+   * atomically closes what {@code target} referred to. The caller still owns both numbers.
+   */
+  public static void duplicateOnto(int fd, int target) {
+    if (files().dup3(fd, target, Linux.O_CLOEXEC) < 0) {
+      throw Errors.failure("dup3", fd + ", " + target);
+    }
+  }
+
   /** A pipe {read end, write end}, close-on-exec when asked; the caller owns both. */
   public static int[] pipe(boolean cloexec) {
     int[] fds = new int[2];

@@ -24,6 +24,9 @@ public final class Linux {
   public static final int ECONNREFUSED = 111;
   public static final int EDESTADDRREQ = 89;
   public static final int EACCES = 13;
+  public static final int EPERM = 1;
+  public static final int EINVAL = 22;
+  public static final int ERANGE = 34;
 
   // sockets
   public static final int AF_UNIX = 1;
@@ -108,4 +111,8 @@ public final class Linux {
   public static final short POSIX_SPAWN_SETPGROUP = 0x02;
   public static final short POSIX_SPAWN_SETSIGDEF = 0x04;
   public static final short POSIX_SPAWN_SETSIGMASK = 0x08;
+
+  // limits, usage, users
+  public static final int RLIMIT_NOFILE = 7;
+  public static final int RUSAGE_THREAD = 1;
 }

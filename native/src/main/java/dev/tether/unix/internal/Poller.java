@@ -40,6 +40,9 @@ public interface Poller extends AutoCloseable {
   /** The token of event {@code i} of the last poll. */
   long token(int i);
 
+  /** The poller's own fd (the epoll fd), which it owns; for listings such as a descriptor map. */
+  int fd();
+
   /** Releases the poller's fd. */
   @Override
   void close();

@@ -32,6 +32,8 @@ public interface FileCalls {
 
   int pipe2(@Out int[] fds, int flags);
 
+  int dup3(int oldFd, int newFd, int flags);
+
   @IgnoreError
   String strerror(int errnum);
 }

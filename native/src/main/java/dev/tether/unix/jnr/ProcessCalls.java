@@ -4,7 +4,8 @@ import jnr.ffi.annotations.IgnoreError;
 import jnr.ffi.annotations.Out;
 
 /**
- * Processes: posix_spawn and its attributes, signals, waiting, the C environment and the clocks.
+ * Processes: posix_spawn and its attributes, signals, waiting, the C environment, the clocks,
+ * resource limits and usage, and the process's user and groups.
  * The posix_spawn family returns the error number itself and leaves errno alone
  * ({@code @IgnoreError}); structs are direct memory.
  */
@@ -74,4 +75,30 @@ public interface ProcessCalls {
 
   @IgnoreError
   int posix_spawnp(@Out int[] pid, String file, long fileActions, long attr, long argv, long envp);
+
+  /** {@code getuid(2)}: always succeeds. */
+  @IgnoreError
+  int getuid();
+
+  /** {@code getgid(2)}: always succeeds. */
+  @IgnoreError
+  int getgid();
+
+  /** {@code getrlimit(2)}; {@code rlimit} is a {@code struct rlimit} (two u64) in direct memory. */
+  int getrlimit(int resource, long rlimit);
+
+  int setrlimit(int resource, long rlimit);
+
+  /** {@code getrusage(2)}; {@code rusage} is a {@code struct rusage} (144 bytes). */
+  int getrusage(int who, long rusage);
+
+  /** {@code getpwnam_r(3)}: returns the error number itself (0 and a null result: no user). */
+  @IgnoreError
+  int getpwnam_r(String name, long passwd, long buf, long buflen, long result);
+
+  int initgroups(String user, int group);
+
+  int setgid(int gid);
+
+  int setuid(int uid);
 }
