@@ -29,11 +29,14 @@ final class Callbacks {
   static final int DEFERRED = 14;
   static final int POST_LOOP = 15;
   static final int FDS = 16;
+  static final int SSL_HANDSHAKE_COMPLETED = 17;
+  static final int SSL_VERIFY_PEER = 18;
 
   private static final String[] NAMES = {
     "postInit", "receiveData", "connectionCompleted", "unbind", "drained", "proxyTargetUnbound",
     "notifyReadable", "notifyWritable", "unbind", "timer", "task", "writeCallback",
-    "shutdownHook", "init", "deferCallback", "postLoop", "receiveFileDescriptors"
+    "shutdownHook", "init", "deferCallback", "postLoop", "receiveFileDescriptors",
+    "sslHandshakeCompleted", "sslVerifyPeer"
   };
 
 
@@ -70,6 +73,24 @@ final class Callbacks {
     } finally {
       if (profiling) {
         profiler.record(NAMES[FDS], connection.getClass(), cpu);
+      }
+    }
+  }
+
+  /** Runs {@code sslVerifyPeer}; a callback that throws rejects the certificate. */
+  boolean verifyPeer(Connection connection, java.security.cert.X509Certificate certificate) {
+    boolean profiling = profiler.isEnabled();
+    long cpu = profiling ? profiler.cpuNow() : 0L;
+    try {
+      return connection.sslVerifyPeer(certificate);
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (Throwable t) {
+      failed(t, connection, SSL_VERIFY_PEER);
+      return false;
+    } finally {
+      if (profiling) {
+        profiler.record(NAMES[SSL_VERIFY_PEER], connection.getClass(), cpu);
       }
     }
   }
@@ -111,6 +132,9 @@ final class Callbacks {
         break;
       case PROXY_TARGET_UNBOUND:
         ((Connection) target).proxyTargetUnbound();
+        break;
+      case SSL_HANDSHAKE_COMPLETED:
+        ((Connection) target).sslHandshakeCompleted();
         break;
       case READABLE:
         ((Watcher) target).notifyReadable();

@@ -31,6 +31,10 @@ final class Endpoint extends Handle {
   final Connection connection;
   /** recv/send (cheaper) instead of read/write: false for other stream fds given to attach. */
   private final boolean socket;
+  /** Made by connect(): TLS's client side unless its options say otherwise. */
+  private final boolean outgoing;
+  /** TLS on this connection once startTls ran: reads unwrap through it, sends wrap. */
+  private TlsLayer tls;
   private final OutboundBuffer out;
   private int state;
   private boolean paused;
@@ -69,6 +73,7 @@ final class Endpoint extends Handle {
     this.connection = connection;
     this.fd = fd;
     this.socket = socket;
+    this.outgoing = connecting;
     this.out = new OutboundBuffer(reactor.io().chunks, reactor.io().fdSender);
     this.state = connecting ? CONNECTING : OPEN;
     this.low = reactor.defaultLowWatermark();
@@ -122,19 +127,36 @@ final class Endpoint extends Handle {
     if (n > 0) {
       touch();
       buffer.clear().limit((int) n);
-      if (proxyTarget != null) {
-        proxyTarget.send(buffer);
+      if (tls != null) {
+        tls.receive(buffer);
       } else {
-        reactor.callbacks().invoke(Callbacks.RECEIVE, connection, buffer);
+        receivePlain(buffer);
       }
     } else {
-      inputEnded = true;
-      if (out.isEmpty()) {
-        close(null);
-      } else {
-        state = CLOSING; // peer's EOF: write what is queued, then close
-        updateInterest();
-      }
+      endOfInput();
+    }
+  }
+
+  /** Input in the clear (as read, or as TLS unwrapped it): to the proxy target or the app. */
+  void receivePlain(ByteBuffer data) {
+    if (proxyTarget != null) {
+      proxyTarget.send(data);
+    } else {
+      reactor.callbacks().invoke(Callbacks.RECEIVE, connection, data);
+    }
+  }
+
+  /** The peer's end of stream (or TLS close_notify): write what is queued, then close. */
+  void endOfInput() {
+    inputEnded = true;
+    Throwable failure = tls == null ? null : tls.endOfStream();
+    if (failure != null) {
+      close(failure);
+    } else if (out.isEmpty()) {
+      close(null);
+    } else {
+      state = CLOSING;
+      updateInterest();
     }
   }
 
@@ -178,6 +200,14 @@ final class Endpoint extends Handle {
   }
 
   boolean send(ByteBuffer data) {
+    if (tls != null && state != CLOSED) {
+      return tls.send(data);
+    }
+    return sendRaw(data);
+  }
+
+  /** Writes {@code data} as it is (TLS's records, or anything without TLS). */
+  boolean sendRaw(ByteBuffer data) {
     if (state != OPEN && (state != CONNECTING || closeWhenConnected)) {
       return false;
     }
@@ -222,6 +252,10 @@ final class Endpoint extends Handle {
         throw new IllegalArgumentException("fds[" + i + "] : " + fds[i] + " (expected: >= 0)");
       }
     }
+    if (tls != null) {
+      throw new IllegalStateException("sendFileDescriptors on a TLS connection (expected: fds"
+          + " over an AF_UNIX socket in the clear)");
+    }
     if (state != OPEN && (state != CONNECTING || closeWhenConnected)) {
       return false;
     }
@@ -263,6 +297,14 @@ final class Endpoint extends Handle {
   }
 
   boolean writeCallback(Runnable callback) {
+    if (state == CLOSED || tls != null && tls.queueCallback(callback)) {
+      return false;
+    }
+    return writeCallbackRaw(callback);
+  }
+
+  /** Runs {@code callback} once the bytes queued so far are written. */
+  boolean writeCallbackRaw(Runnable callback) {
     if (state == CLOSED) {
       return false;
     }
@@ -302,13 +344,19 @@ final class Endpoint extends Handle {
         close(null);
         return;
       }
-      reactor.callbacks().invoke(Callbacks.DRAINED, connection, null);
+      if (tls == null || tls.handshaken()) { // handshake flights are not the app's data
+        reactor.callbacks().invoke(Callbacks.DRAINED, connection, null);
+      }
     }
   }
 
-  /** Re-evaluates the watermarks and the poll interest after the queue changed. */
-  private void outboundChanged() {
-    long bytes = out.weight();
+  /**
+   * Re-evaluates the watermarks and the poll interest after the queue changed. With TLS the
+   * queue holds records, so the watermarks count ciphertext, plus the plaintext that waits for
+   * the handshake to complete.
+   */
+  void outboundChanged() {
+    long bytes = out.weight() + (tls == null ? 0 : tls.earlyBytes());
     boolean wasFull = full;
     if (!full && bytes > high) {
       full = true;
@@ -358,10 +406,25 @@ final class Endpoint extends Handle {
   /** Delivers {@code data} as input that has just been read (an adopted connection's). */
   void deliver(ByteBuffer data) {
     touch();
-    reactor.callbacks().invoke(Callbacks.RECEIVE, connection, data);
+    if (tls != null) {
+      tls.receive(data);
+    } else {
+      reactor.callbacks().invoke(Callbacks.RECEIVE, connection, data);
+    }
   }
 
   void closeAfterWriting() {
+    if (state == CLOSED || state == CLOSING) {
+      return;
+    }
+    if (tls != null && !tls.closeAfterWriting()) {
+      return; // the layer closes once the handshake let it say close_notify
+    }
+    closeAfterWritingRaw();
+  }
+
+  /** Closes once the queue is written (with TLS, close_notify is queued already). */
+  void closeAfterWritingRaw() {
     if (state == CLOSED || state == CLOSING) {
       return;
     }
@@ -381,9 +444,11 @@ final class Endpoint extends Handle {
    * @throws IllegalStateException unless open with nothing queued and no proxy
    */
   int detach() {
-    if (state != OPEN || !out.isEmpty() || proxyTarget != null || proxySource != null) {
+    if (state != OPEN || !out.isEmpty() || proxyTarget != null || proxySource != null
+        || tls != null) {
       throw new IllegalStateException("detach() of fd " + fd + " (expected: an open, connected"
-          + " connection with nothing queued and no proxy; it has " + out.bytes() + " bytes queued"
+          + " connection with nothing queued, no proxy and no TLS; it has " + out.bytes()
+          + " bytes queued" + (tls != null ? " and TLS" : "")
           + (state == OPEN ? "" : " and is " + (state == CLOSING ? "closing" : "not open")) + ")");
     }
     int detached = fd;
@@ -488,7 +553,43 @@ final class Endpoint extends Handle {
   }
 
   long outboundBytes() {
-    return out.bytes();
+    return out.bytes() + (tls == null ? 0 : tls.earlyBytes());
+  }
+
+  boolean outboundEmpty() {
+    return out.isEmpty();
+  }
+
+  /**
+   * Whether bytes sent are transformed before they reach the fd (TLS): then a file cannot be
+   * sent with sendfile and must go through {@link #send}.
+   */
+  boolean transformsOutput() {
+    return tls != null;
+  }
+
+  /** See {@link Connection#startTls}. */
+  void startTls(TlsOptions options) {
+    java.util.Objects.requireNonNull(options, "options");
+    if (tls != null) {
+      throw new IllegalStateException("startTls on " + connection.getClass().getName()
+          + " (expected: once per connection; TLS is already on)");
+    }
+    if (state == CLOSED || state == CLOSING || closeWhenConnected) {
+      throw new IllegalStateException("startTls on " + connection.getClass().getName()
+          + " (expected: an open connection; it is " + (state == CLOSED ? "closed" : "closing")
+          + ")");
+    }
+    if (scm != null) {
+      throw new IllegalStateException("startTls on " + connection.getClass().getName()
+          + " (expected: a connection that does not receive fds)");
+    }
+    tls = new TlsLayer(this, options, outgoing);
+    tls.begin();
+  }
+
+  TlsLayer tls() {
+    return tls;
   }
 
   void setWatermarks(long low, long high) {

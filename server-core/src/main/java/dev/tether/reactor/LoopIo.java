@@ -21,6 +21,15 @@ final class LoopIo {
   final FdSender fdSender = new FdSender();
   final ByteBuffer readBuffer = Memory.allocate(READ_BUFFER_SIZE);
   final long readAddress = Memory.address(readBuffer);
+  private TlsBuffers tls;
+
+  /** The buffers TLS connections share, made when the first one starts. */
+  TlsBuffers tls() {
+    if (tls == null) {
+      tls = new TlsBuffers();
+    }
+    return tls;
+  }
 
   /** The raw address of {@code data}'s first byte (fast for the read buffer, echoed often). */
   long address(ByteBuffer data) {
