@@ -63,6 +63,8 @@ final class TlsLayer {
   private String serverName;
   /** The certificate check threw on this thread: the handshake failure's cause. */
   private Throwable rejected;
+  /** The peer's close_notify came. */
+  private boolean peerClosed;
 
   TlsLayer(Endpoint endpoint, TlsOptions options, boolean outgoing) {
     this.endpoint = endpoint;
@@ -130,6 +132,10 @@ final class TlsLayer {
 
   boolean handshaken() {
     return handshaken;
+  }
+
+  boolean peerClosed() {
+    return peerClosed;
   }
 
   long earlyBytes() {
@@ -273,6 +279,7 @@ final class TlsLayer {
 
   /** The peer's close_notify: answer it, then end input as an end of stream does. */
   private boolean closedByPeer() throws SSLException {
+    peerClosed = true;
     outputClosed = true;
     engine.closeOutbound();
     flushHandshake();
@@ -358,7 +365,9 @@ final class TlsLayer {
 
   private void after(SSLEngineResult result) throws SSLException {
     if (result.getHandshakeStatus() == HandshakeStatus.FINISHED) {
-      finished();
+      if (!handshaken) { // TLS 1.3 post-handshake messages (session tickets) finish again
+        finished();
+      }
     } else {
       handshake(result.getHandshakeStatus());
     }
@@ -385,7 +394,9 @@ final class TlsLayer {
           return;
         }
         if (result.getHandshakeStatus() == HandshakeStatus.FINISHED) {
-          finished();
+          if (!handshaken) {
+            finished();
+          }
           return;
         }
         if (result.bytesProduced() == 0
