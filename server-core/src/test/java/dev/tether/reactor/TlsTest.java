@@ -312,6 +312,47 @@ class TlsTest {
   }
 
   @Test
+  void tls12ClientIsServedWhenAllowedAndItsCloseNotifyArrives() throws Exception {
+    TlsOptions options = serverOptions().build();
+    CompletableFuture<Tls> accepted = new CompletableFuture<>();
+    try (ReactorRunner runner = new ReactorRunner()) {
+      Server server = runner.call(() -> runner.reactor.startServer("127.0.0.1", 0, () -> {
+        Tls c = new Tls(options, true);
+        accepted.complete(c);
+        return c;
+      }));
+      int port = ((InetSocketAddress) server.localAddress()).getPort();
+      TlsPeers.Peer client = pki.client(port, "-CAfile", pki.ca.toString(), "-tls1_2",
+          "-verify_return_error");
+      client.send("twelve\n");
+      client.awaitOutput("twelve");
+      client.stdin.close();
+      assertEquals(0, client.awaitExit(), client.output());
+      Tls c = accepted.get(10, TimeUnit.SECONDS);
+      c.awaitUnbound();
+      assertEquals("TLSv1.2", c.protocol);
+      assertTrue(c.peerClosed);
+      assertNull(c.reason);
+    }
+  }
+
+  @Test
+  void clientWithoutPeerVerificationAcceptsAnyServer() throws Exception {
+    TlsPeers.Peer server = pki.server("-cert", pki.serverCert.toString(), "-key",
+        pki.serverKey.toString());
+    Tls client = new Tls(TlsOptions.builder().trustedCertificates(pki.wrongCa)
+        .verifyPeer(false).build(), false);
+    client.greeting = "unverified\n";
+    try (ReactorRunner runner = new ReactorRunner()) {
+      runner.run(() -> runner.reactor.connect("127.0.0.1", server.port, client));
+      server.awaitOutput("unverified");
+      assertTrue(client.events.contains("handshake"));
+      assertFalse(client.events.contains("verify"), "sslVerifyPeer only with verifyPeer on");
+      assertEquals("CN=localhost", subject(client.peer));
+    }
+  }
+
+  @Test
   void fourMegabytesEachWayHoldBackPressure() throws Exception {
     int size = 4 * 1024 * 1024;
     long high = 64 * 1024;
