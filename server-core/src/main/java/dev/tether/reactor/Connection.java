@@ -169,8 +169,10 @@ public abstract class Connection {
    * outgoing queue and its watermarks then count TLS records, plus that waiting plaintext. A
    * handshake failure closes the connection with the {@code SSLException} as {@link
    * #closeReason()}. {@link #closeConnectionAfterWriting()} sends close_notify after the queued
-   * data; the peer's close_notify ends input as an end of stream does. File descriptors cannot
-   * be sent or received over TLS, and a TLS connection cannot be detached.
+   * data; the peer's close_notify ends input as an end of stream does. One read may hold several
+   * records: each batch of them is one {@link #receiveData}, and {@link #pause()} takes effect
+   * after the records of the current read. File descriptors cannot be sent or received over
+   * TLS, and a TLS connection cannot be detached.
    *
    * @throws IllegalStateException if TLS is already on, the connection is closing or closed, or
    *     it receives fds

@@ -34,7 +34,7 @@ final class Endpoint extends Handle {
   /** Made by connect(): TLS's client side unless its options say otherwise. */
   private final boolean outgoing;
   /** TLS on this connection once startTls ran: reads unwrap through it, sends wrap. */
-  private TlsLayer tls;
+  TlsLayer tls;
   private final OutboundBuffer out;
   private int state;
   private boolean paused;
@@ -570,22 +570,11 @@ final class Endpoint extends Handle {
 
   /** See {@link Connection#startTls}. */
   void startTls(TlsOptions options) {
-    java.util.Objects.requireNonNull(options, "options");
-    if (tls != null) {
-      throw new IllegalStateException("startTls on " + connection.getClass().getName()
-          + " (expected: once per connection; TLS is already on)");
-    }
-    if (state == CLOSED || state == CLOSING || closeWhenConnected) {
-      throw new IllegalStateException("startTls on " + connection.getClass().getName()
-          + " (expected: an open connection; it is " + (state == CLOSED ? "closed" : "closing")
-          + ")");
-    }
-    if (scm != null) {
-      throw new IllegalStateException("startTls on " + connection.getClass().getName()
-          + " (expected: a connection that does not receive fds)");
-    }
-    tls = new TlsLayer(this, options, outgoing);
-    tls.begin();
+    TlsLayer.start(this, options, outgoing,
+        tls != null ? "once per connection; TLS is already on"
+        : state == CLOSED ? "an open connection; it is closed"
+        : state == CLOSING || closeWhenConnected ? "an open connection; it is closing"
+        : scm != null ? "a connection that does not receive fds" : null);
   }
 
   TlsLayer tls() {

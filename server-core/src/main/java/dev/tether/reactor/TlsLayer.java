@@ -5,7 +5,6 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayDeque;
-import java.util.List;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
@@ -14,7 +13,6 @@ import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
@@ -66,38 +64,33 @@ final class TlsLayer {
   /** The peer's close_notify came. */
   private boolean peerClosed;
 
-  TlsLayer(Endpoint endpoint, TlsOptions options, boolean outgoing) {
+  private TlsLayer(Endpoint endpoint, TlsOptions options, boolean client) {
     this.endpoint = endpoint;
-    this.client = options.clientMode(outgoing);
+    this.client = client;
     this.verifyPeer = options.verifyPeer(client);
     this.ownTrust = options.ownTrust();
     this.buffers = endpoint.reactor.io().tls();
-    String sni = options.sniHostName();
-    engine = sni != null && client
-        ? options.context().createSSLEngine(sni, -1) : options.context().createSSLEngine();
-    engine.setUseClientMode(client);
-    SSLParameters parameters = engine.getSSLParameters();
-    if (options.protocols() != null) {
-      parameters.setProtocols(options.protocols());
+    this.engine = options.createEngine(client);
+    this.serverName = client ? options.sniHostName() : null;
+  }
+
+  /**
+   * Starts TLS on {@code endpoint} (see {@link Connection#startTls}): client mode for an
+   * outgoing connection unless the options say otherwise.
+   *
+   * @throws IllegalStateException if the endpoint cannot start TLS (the reason named)
+   */
+  static TlsLayer start(Endpoint endpoint, TlsOptions options, boolean outgoing,
+      String notAllowed) {
+    java.util.Objects.requireNonNull(options, "options");
+    if (notAllowed != null) {
+      throw new IllegalStateException("startTls on " + endpoint.connection.getClass().getName()
+          + " (expected: " + notAllowed + ")");
     }
-    if (options.cipherSuites() != null) {
-      parameters.setCipherSuites(options.cipherSuites());
-    }
-    if (client && sni != null) {
-      parameters.setServerNames(List.of(new SNIHostName(sni)));
-      if (verifyPeer) {
-        parameters.setEndpointIdentificationAlgorithm("HTTPS");
-      }
-      serverName = sni;
-    }
-    if (!client && verifyPeer) {
-      if (options.failIfNoPeerCertificate()) {
-        parameters.setNeedClientAuth(true);
-      } else {
-        parameters.setWantClientAuth(true);
-      }
-    }
-    engine.setSSLParameters(parameters);
+    TlsLayer layer = new TlsLayer(endpoint, options, options.clientMode(outgoing));
+    endpoint.tls = layer;
+    layer.begin();
+    return layer;
   }
 
   /** The layer whose engine is handshaking on this thread, if it is {@code engine}'s. */
@@ -121,7 +114,7 @@ final class TlsLayer {
   }
 
   /** Starts the handshake; a client's first flight is queued if still connecting. */
-  void begin() {
+  private void begin() {
     try {
       engine.beginHandshake();
       handshake(engine.getHandshakeStatus());

@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -73,20 +75,38 @@ public final class TlsOptions {
     return verifyPeer != null ? verifyPeer : client;
   }
 
-  boolean failIfNoPeerCertificate() {
-    return failIfNoPeerCertificate;
+  /** A new engine in client or server mode with these options' parameters. */
+  SSLEngine createEngine(boolean client) {
+    boolean verify = verifyPeer(client);
+    SSLEngine engine = client && sniHostName != null
+        ? context.createSSLEngine(sniHostName, -1) : context.createSSLEngine();
+    engine.setUseClientMode(client);
+    SSLParameters parameters = engine.getSSLParameters();
+    if (protocols != null) {
+      parameters.setProtocols(protocols.clone());
+    }
+    if (cipherSuites != null) {
+      parameters.setCipherSuites(cipherSuites.clone());
+    }
+    if (client && sniHostName != null) {
+      parameters.setServerNames(List.of(new SNIHostName(sniHostName)));
+      if (verify) {
+        parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the name must be the cert's
+      }
+    }
+    if (!client && verify) {
+      if (failIfNoPeerCertificate) {
+        parameters.setNeedClientAuth(true);
+      } else {
+        parameters.setWantClientAuth(true);
+      }
+    }
+    engine.setSSLParameters(parameters);
+    return engine;
   }
 
   String sniHostName() {
     return sniHostName;
-  }
-
-  String[] protocols() {
-    return protocols == null ? null : protocols.clone();
-  }
-
-  String[] cipherSuites() {
-    return cipherSuites == null ? null : cipherSuites.clone();
   }
 
   @Override
@@ -208,7 +228,7 @@ public final class TlsOptions {
       check("cipherSuites", cipherSuites, supported.getCipherSuites());
       if (sniHostName != null) {
         try {
-          new javax.net.ssl.SNIHostName(sniHostName);
+          new SNIHostName(sniHostName);
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException("sniHostName : " + sniHostName
               + " (expected: a DNS host name)", e);
