@@ -302,6 +302,13 @@ final class TlsLayer {
         if (!endpoint.open() || result.getStatus() == SSLEngineResult.Status.CLOSED) {
           return false;
         }
+        if (result.bytesConsumed() == 0 && result.bytesProduced() == 0
+            && result.getHandshakeStatus() == HandshakeStatus.NEED_UNWRAP) {
+          // The engine holds application data until the peer answers (not seen with the JDK's
+          // engine, which wraps data during a renegotiation); looping would hang the loop.
+          throw new SSLException("wrap made no progress while the engine waits for the peer"
+              + " (expected: progress or a handshake step)");
+        }
         after(result);
       }
     } catch (SSLException e) {

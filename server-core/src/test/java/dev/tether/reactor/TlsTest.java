@@ -338,6 +338,27 @@ class TlsTest {
   }
 
   @Test
+  void tls12RenegotiationByTheServerKeepsDataFlowing() throws Exception {
+    TlsPeers.Peer server = pki.server("-cert", pki.serverCert.toString(), "-key",
+        pki.serverKey.toString(), "-tls1_2");
+    Tls client = new Tls(TlsOptions.builder().trustedCertificates(pki.ca)
+        .protocols("TLSv1.2").build(), false);
+    client.greeting = "before\n";
+    try (ReactorRunner runner = new ReactorRunner()) {
+      runner.run(() -> runner.reactor.connect("127.0.0.1", server.port, client));
+      server.awaitOutput("before");
+      server.send("r\n"); // s_server: renegotiate
+      server.awaitOutput("SSL_do_handshake -> 1");
+      server.send("after renegotiation\n");
+      client.awaitReceived("after renegotiation");
+      runner.run(() -> client.sendData("still here\n".getBytes(StandardCharsets.UTF_8)));
+      server.awaitOutput("still here");
+      assertEquals(1, client.events.stream().filter("handshake"::equals).count());
+      assertEquals("TLSv1.2", client.protocol);
+    }
+  }
+
+  @Test
   void clientWithoutPeerVerificationAcceptsAnyServer() throws Exception {
     TlsPeers.Peer server = pki.server("-cert", pki.serverCert.toString(), "-key",
         pki.serverKey.toString());
