@@ -262,6 +262,32 @@ class TlsTest {
   }
 
   @Test
+  void givenSslContextVerifiesAndSslVerifyPeerIsAskedAfterTheHandshake() throws Exception {
+    TlsPeers.Peer server = pki.server("-cert", pki.serverCert.toString(), "-key",
+        pki.serverKey.toString());
+    Tls client = new Tls(TlsOptions.builder().sslContext(jdkContext()).build(), false);
+    client.accept = false;
+    try (ReactorRunner runner = new ReactorRunner()) {
+      runner.run(() -> runner.reactor.connect("127.0.0.1", server.port, client));
+      client.awaitUnbound();
+      assertEquals("CN=localhost", subject(client.verified));
+      assertInstanceOf(SSLHandshakeException.class, client.reason);
+      assertEquals("sslVerifyPeer(CN=localhost) returned false", client.reason.getMessage());
+      assertFalse(client.events.contains("handshake"));
+    }
+    TlsPeers.Peer second = pki.server("-cert", pki.serverCert.toString(), "-key",
+        pki.serverKey.toString());
+    Tls accepting = new Tls(TlsOptions.builder().sslContext(jdkContext()).build(), false);
+    accepting.greeting = "context ok\n";
+    try (ReactorRunner runner = new ReactorRunner()) {
+      runner.run(() -> runner.reactor.connect("127.0.0.1", second.port, accepting));
+      second.awaitOutput("context ok");
+      assertEquals(List.of("verify", "greeting written", "handshake"),
+          accepting.events.subList(0, 3));
+    }
+  }
+
+  @Test
   void serverVerifiesClientCertificates() throws Exception {
     TlsOptions options = serverOptions().trustedCertificates(pki.ca).verifyPeer(true)
         .failIfNoPeerCertificate(true).build();
