@@ -14,7 +14,12 @@
  * connection failed or a server misbehaved during the run (the RESULT line is still printed),
  * 4 when no echo completed for STALL_MS (a hung server).
  *
- * Built by scripts/bench: gcc -O2 -o target/echo_load src/main/c/echo_load.c
+ * With -t every connection speaks TLS (OpenSSL, no certificate check: the server's cost is
+ * what is measured): the handshakes run, blocking, before the clock starts; then each message is
+ * one SSL_write and its echo is read with SSL_read until the socket has no more.
+ *
+ * Built by scripts/bench: gcc -O2 -o target/echo_load src/main/c/echo_load.c, with
+ * -DWITH_TLS -lssl -lcrypto when OpenSSL's headers are installed (libssl-dev).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -31,6 +36,12 @@
 #include <time.h>
 #include <unistd.h>
 #include <fcntl.h>
+#ifdef WITH_TLS
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#else
+typedef struct ssl_st SSL; /* never made without TLS */
+#endif
 
 #define MAX_CONNS 20000
 #define MAX_SIZE 4096
@@ -79,6 +90,7 @@ static double percentile_us(double p) {
 
 struct conn {
   int fd;
+  SSL *ssl;         /* with -t only */
   int got;          /* bytes of the current echo received so far */
   uint64_t sent_ns; /* when the current message was written */
   unsigned char msg[MAX_SIZE];
@@ -93,9 +105,35 @@ static uint64_t now_ns(void) {
 static void usage(const char *why) {
   fprintf(stderr,
       "echo_load: %s\n"
-      "usage: echo_load -p PORT [-h 127.0.0.1] [-c CONNS] [-s SIZE] [-w WARMUP_MS] [-d DURATION_MS]\n",
+      "usage: echo_load -p PORT [-h 127.0.0.1] [-c CONNS] [-s SIZE] [-w WARMUP_MS] [-d DURATION_MS] [-t]\n",
       why);
   exit(1);
+}
+
+/* One read of an echo: read(2), or SSL_read with -1/EAGAIN when TLS needs more input. */
+static ssize_t conn_read(struct conn *c, unsigned char *buf, size_t n) {
+#ifdef WITH_TLS
+  if (c->ssl) {
+    int r = SSL_read(c->ssl, buf, (int) n);
+    if (r > 0) return r;
+    int err = SSL_get_error(c->ssl, r);
+    if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) { errno = EAGAIN; return -1; }
+    if (err == SSL_ERROR_ZERO_RETURN) return 0;
+    errno = EPROTO;
+    return -1;
+  }
+#endif
+  return read(c->fd, buf, n);
+}
+
+static ssize_t conn_write(struct conn *c, const unsigned char *buf, size_t n) {
+#ifdef WITH_TLS
+  if (c->ssl) {
+    int r = SSL_write(c->ssl, buf, (int) n);
+    return r > 0 ? r : -1;
+  }
+#endif
+  return write(c->fd, buf, n);
 }
 
 static long arg_long(const char *name, const char *v, long min, long max) {
@@ -113,7 +151,8 @@ int main(int argc, char **argv) {
   const char *host = "127.0.0.1";
   long port = -1, conns = 100, size = 64, warmup_ms = 1000, duration_ms = 3000;
   int opt;
-  while ((opt = getopt(argc, argv, "h:p:c:s:w:d:")) != -1) {
+  int tls = 0;
+  while ((opt = getopt(argc, argv, "h:p:c:s:w:d:t")) != -1) {
     switch (opt) {
       case 'h': host = optarg; break;
       case 'p': port = arg_long("port", optarg, 1, 65535); break;
@@ -121,10 +160,21 @@ int main(int argc, char **argv) {
       case 's': size = arg_long("size", optarg, 1, MAX_SIZE); break;
       case 'w': warmup_ms = arg_long("warmup_ms", optarg, 0, 600000); break;
       case 'd': duration_ms = arg_long("duration_ms", optarg, 1, 600000); break;
+      case 't': tls = 1; break;
       default: usage("unknown option");
     }
   }
   if (port < 0) usage("port : missing (expected: -p 1..65535)");
+#ifdef WITH_TLS
+  SSL_CTX *ctx = NULL;
+  if (tls) {
+    ctx = SSL_CTX_new(TLS_client_method());
+    if (!ctx) { ERR_print_errors_fp(stderr); return 1; }
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+  }
+#else
+  if (tls) usage("-t : this echo_load was built without TLS (expected: gcc -DWITH_TLS -lssl -lcrypto)");
+#endif
 
   struct sockaddr_in addr = {0};
   addr.sin_family = AF_INET;
@@ -160,6 +210,17 @@ int main(int argc, char **argv) {
           host, port, i, errno, strerror(errno));
       return 1;
     }
+#ifdef WITH_TLS
+    if (tls) {
+      c->ssl = SSL_new(ctx);
+      SSL_set_fd(c->ssl, c->fd);
+      if (SSL_connect(c->ssl) != 1) {
+        fprintf(stderr, "echo_load: TLS handshake #%ld failed: ", i);
+        ERR_print_errors_fp(stderr);
+        return 1;
+      }
+    }
+#endif
     fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
     struct epoll_event ev = {.events = EPOLLIN, .data.u64 = (uint64_t) i};
     if (epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &ev) != 0) { perror("echo_load: epoll_ctl"); return 1; }
@@ -176,7 +237,7 @@ int main(int argc, char **argv) {
 
   for (long i = 0; i < conns; i++) {
     cs[i].sent_ns = now_ns();
-    if (write(cs[i].fd, cs[i].msg, (size_t) size) != size) {
+    if (conn_write(&cs[i], cs[i].msg, (size_t) size) != size) {
       if (errors < MAX_REPORTED) fprintf(stderr, "echo_load: first write #%ld failed: %s\n", i, strerror(errno));
       errors++;
     }
@@ -218,21 +279,23 @@ int main(int argc, char **argv) {
     }
     for (int e = 0; e < n; e++) {
       struct conn *c = &cs[events[e].data.u64];
-      ssize_t r = read(c->fd, buf, sizeof buf);
-      if (r < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+      /* TLS may hold a record it read already: read until the socket and TLS have no more. */
+      for (int again = 1; again; again = c->ssl != NULL) {
+      ssize_t r = conn_read(c, buf, sizeof buf);
+      if (r < 0 && (errno == EAGAIN || errno == EINTR)) break;
       if (r <= 0) {
         if (errors < MAX_REPORTED) fprintf(stderr, "echo_load: connection #%lu %s\n", (unsigned long) events[e].data.u64,
             r == 0 ? "closed by the server" : strerror(errno));
         errors++;
         epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
-        continue;
+        break;
       }
       if (c->got + r > size || memcmp(buf, c->msg + c->got, (size_t) r) != 0) {
         if (errors < MAX_REPORTED) fprintf(stderr, "echo_load: connection #%lu got %zd wrong or extra bytes at offset %d\n",
             (unsigned long) events[e].data.u64, r, c->got);
         errors++;
         epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
-        continue;
+        break;
       }
       c->got += (int) r;
       if (c->got < size) continue;
@@ -248,11 +311,13 @@ int main(int argc, char **argv) {
       c->got = 0;
       c->sent_ns = done;
       /* Closed loop: the socket holds nothing of ours, so a small write goes through whole. */
-      if (write(c->fd, c->msg, (size_t) size) != size) {
+      if (conn_write(c, c->msg, (size_t) size) != size) {
         if (errors < MAX_REPORTED) fprintf(stderr, "echo_load: write on #%lu failed: %s\n",
             (unsigned long) events[e].data.u64, strerror(errno));
         errors++;
         epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
+        break;
+      }
       }
     }
   }
@@ -264,7 +329,12 @@ int main(int argc, char **argv) {
       percentile_us(0.90), percentile_us(0.99), percentile_us(0.999), (double) hist_max / 1000.0,
       errors);
   fflush(stdout);
-  for (long i = 0; i < conns; i++) close(cs[i].fd);
+  for (long i = 0; i < conns; i++) {
+#ifdef WITH_TLS
+    if (cs[i].ssl) SSL_free(cs[i].ssl);
+#endif
+    close(cs[i].fd);
+  }
   close(ep);
   free(cs);
   if (stalled) return 4;

@@ -13,4 +13,5 @@ module dev.tether.examples {
   exports dev.tether.examples.http;
   exports dev.tether.examples.popen;
   exports dev.tether.examples.udp;
+  exports dev.tether.examples.tls;
 }

@@ -42,6 +42,8 @@ final class Callbacks {
   static final int CONNECTION_READABLE = 27;
   static final int HUNG_UP = 28;
   static final int ERROR_OCCURRED = 29;
+  static final int SSL_HANDSHAKE_COMPLETED = 30;
+  static final int SSL_VERIFY_PEER = 31;
 
   private static final String[] NAMES = {
     "postInit", "receiveData", "connectionCompleted", "unbind", "drained", "proxyTargetUnbound",
@@ -49,7 +51,8 @@ final class Callbacks {
     "shutdownHook", "init", "deferCallback", "postLoop", "receiveFileDescriptors",
     "postInit", "receiveData", "drained", "unbind", "sendFailed",
     "receiveStderr", "processExited", "unbind", "systemCallback",
-    "proxyCompleted", "notifyReadable", "hungUp", "errorOccurred"
+    "proxyCompleted", "notifyReadable", "hungUp", "errorOccurred",
+    "sslHandshakeCompleted", "sslVerifyPeer"
   };
 
 
@@ -103,6 +106,21 @@ final class Callbacks {
     } finally {
       if (profiling) {
         profiler.record(NAMES[ERROR_OCCURRED], connection.getClass(), cpu);
+        break;
+  /** Runs {@code sslVerifyPeer}; a callback that throws rejects the certificate. */
+  boolean verifyPeer(Connection connection, java.security.cert.X509Certificate certificate) {
+    boolean profiling = profiler.isEnabled();
+    long cpu = profiling ? profiler.cpuNow() : 0L;
+    try {
+      return connection.sslVerifyPeer(certificate);
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (Throwable t) {
+      failed(t, connection, SSL_VERIFY_PEER);
+      return false;
+    } finally {
+      if (profiling) {
+        profiler.record(NAMES[SSL_VERIFY_PEER], connection.getClass(), cpu);
       }
     }
   }
@@ -144,6 +162,9 @@ final class Callbacks {
         break;
       case PROXY_TARGET_UNBOUND:
         ((Connection) target).proxyTargetUnbound();
+        break;
+      case SSL_HANDSHAKE_COMPLETED:
+        ((Connection) target).sslHandshakeCompleted();
         break;
       case READABLE:
         ((Watcher) target).notifyReadable();

@@ -5,8 +5,10 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Objects;
+import javax.net.ssl.SSLSession;
 
 /**
  * One byte stream served by a {@link Reactor}: an accepted or connected TCP or Unix socket, or any
@@ -118,6 +120,23 @@ public abstract class Connection {
   protected void errorOccurred(Throwable error) {}
 
   /**
+   * Called once when the TLS handshake started by {@link #startTls} completed (after the peer's
+   * certificate passed {@link #sslVerifyPeer}), before any {@link #receiveData} of decrypted
+   * input. Data sent before it was queued and has been handed to TLS just before this call.
+   */
+  protected void sslHandshakeCompleted() {}
+
+  /**
+   * Asked during the TLS handshake, with peer verification on ({@link
+   * TlsOptions.Builder#verifyPeer}), for the peer's own certificate once it passed the trust
+   * check: false (or an exception) fails the handshake, and the connection closes with the
+   * {@code SSLHandshakeException} as {@link #closeReason()}. The default accepts.
+   */
+  protected boolean sslVerifyPeer(X509Certificate certificate) {
+    return true;
+  }
+
+  /**
    * Writes {@code data}'s remaining bytes (consuming them), now if the socket takes them, else
    * into the outgoing queue. Returns whether everything is written, i.e. nothing is queued. On a
    * closing or closed connection the data is dropped, not consumed, and this returns false.
@@ -179,6 +198,51 @@ public abstract class Connection {
    */
   public final int detach() {
     return endpoint().detach();
+  }
+
+  /**
+   * Starts TLS on this connection (EventMachine's {@code start_tls}): from now on input is
+   * decrypted before {@link #receiveData} (or a proxy target) sees it, and {@link #sendData}
+   * encrypts. Client mode for a connection made by {@link Reactor#connect}, server mode for
+   * accepted and attached ones, unless {@code options} say otherwise. Call it in {@link
+   * #postInit()} (or {@link #connectionCompleted()}) to encrypt from the first byte, or later for
+   * a STARTTLS-style protocol (bytes queued before the call go out in the clear).
+   *
+   * <p>Data sent before the handshake completes is queued and encrypted once it has; the
+   * outgoing queue and its watermarks then count TLS records, plus that waiting plaintext. A
+   * handshake failure closes the connection with the {@code SSLException} as {@link
+   * #closeReason()}. {@link #closeConnectionAfterWriting()} sends close_notify after the queued
+   * data; the peer's close_notify ends input as an end of stream does. One read may hold several
+   * records: each batch of them is one {@link #receiveData}, and {@link #pause()} takes effect
+   * after the records of the current read. File descriptors cannot be sent or received over
+   * TLS, and a TLS connection cannot be detached.
+   *
+   * @throws IllegalStateException if TLS is already on, the connection is closing or closed, or
+   *     it receives fds, reads by pull, holds pushed-back input or has a writer
+   */
+  public final void startTls(TlsOptions options) {
+    endpoint().startTls(options);
+  }
+
+  /** The peer's certificate once the TLS handshake completed; null before, or if it sent none. */
+  public final X509Certificate peerCertificate() {
+    TlsLayer tls = endpoint().tls();
+    return tls == null ? null : tls.peerCertificate();
+  }
+
+  /**
+   * The SNI host name of the TLS connection: for a server, the name the client asked for, known
+   * once the handshake completed (null if it sent none); for a client, the name it sends.
+   */
+  public final String sniHostName() {
+    TlsLayer tls = endpoint().tls();
+    return tls == null ? null : tls.serverName();
+  }
+
+  /** The TLS session (protocol, cipher suite, ...) once the handshake completed, else null. */
+  public final SSLSession sslSession() {
+    TlsLayer tls = endpoint().tls();
+    return tls == null ? null : tls.session();
   }
 
   /** Closes at once, dropping queued data; {@link #unbind()} follows. Idempotent. */
@@ -300,6 +364,7 @@ public abstract class Connection {
    *
    * @throws IllegalArgumentException if the bytes pushed back would exceed 65536 (the read
    *     buffer's size) in all
+   * @throws IllegalStateException on a TLS connection (the bytes read are ciphertext there)
    */
   public final void pushBackRead(ByteBuffer data) {
     Objects.requireNonNull(data, "data");
@@ -311,6 +376,8 @@ public abstract class Connection {
    * it calls {@link #notifyReadable()} when there is input, and you take it with {@link
    * #read(int)}. Off (the default): input arrives in {@link #receiveData}. A proxy relays only
    * what push reading reads.
+   *
+   * @throws IllegalStateException on a TLS connection (the socket's bytes are ciphertext there)
    */
   public final void setPullReading(boolean on) {
     endpoint().setPull(on);
@@ -341,6 +408,8 @@ public abstract class Connection {
    * {@code set_writer_func}); null restores send(2). Every byte sent from then on goes through
    * the queue to it (no direct write in {@link #sendData}); fds of {@link #sendFileDescriptors}
    * still go by sendmsg(2). See {@link SocketWriter} for its contract.
+   *
+   * @throws IllegalStateException on a TLS connection (the queue holds TLS records there)
    */
   public final void setWriter(SocketWriter writer) {
     endpoint().setWriter(writer);

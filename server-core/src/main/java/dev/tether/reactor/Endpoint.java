@@ -31,6 +31,10 @@ final class Endpoint extends Handle {
   final Connection connection;
   /** recv/send (cheaper) instead of read/write: false for other stream fds given to attach. */
   private final boolean socket;
+  /** Made by connect(): TLS's client side unless its options say otherwise. */
+  private final boolean outgoing;
+  /** TLS on this connection once startTls ran: reads unwrap through it, sends wrap. */
+  TlsLayer tls;
   private final OutboundBuffer out;
   /**
    * A popen child's socket: its output is read even while the outgoing queue is full, as a child
@@ -86,6 +90,7 @@ final class Endpoint extends Handle {
     this.fd = fd;
     this.socket = socket;
     this.readsWhileFull = connection instanceof ProcessConnection;
+    this.outgoing = connecting;
     this.out = new OutboundBuffer(reactor.io().chunks, reactor.io().fdSender);
     this.state = connecting ? CONNECTING : OPEN;
     this.low = reactor.defaultLowWatermark();
@@ -140,15 +145,38 @@ final class Endpoint extends Handle {
         touch();
       }
       buffer.clear().limit(kept + (int) Math.max(n, 0));
-      if (proxyTarget == null) {
-        reactor.callbacks().invoke(Callbacks.RECEIVE, connection, buffer);
-      } else if (proxyRemaining < 0) {
-        proxyTarget.send(buffer);
+      if (tls != null) {
+        tls.receive(buffer);
       } else {
-        reactor.connector().relayLimited(this, buffer);
+        receivePlain(buffer);
       }
     }
     if (n == 0 && state != CLOSED) {
+      endOfInput();
+    }
+  }
+
+  /** Input in the clear (as read, or as TLS unwrapped it): to the proxy target or the app. */
+  void receivePlain(ByteBuffer data) {
+    if (proxyTarget == null) {
+      reactor.callbacks().invoke(Callbacks.RECEIVE, connection, data);
+    } else if (proxyRemaining < 0) {
+      proxyTarget.send(data);
+    } else {
+      reactor.connector().relayLimited(this, data);
+    }
+  }
+
+  /**
+   * The peer's end of stream (or its TLS close_notify): a TLS stream that ends badly closes with
+   * that failure; otherwise hungUp decides (by default, close once the queue is written).
+   */
+  void endOfInput() {
+    Throwable failure = tls == null ? null : tls.endOfStream();
+    if (failure != null) {
+      inputEnded = true;
+      close(failure);
+    } else {
       hangUp();
     }
   }
@@ -191,7 +219,16 @@ final class Endpoint extends Handle {
   }
 
   void setPull(boolean on) {
+    refuseOnTls("setPullReading");
     pull = on;
+  }
+
+  /** Pull reading, pushed-back input and a writer see the socket's bytes: ciphertext under TLS. */
+  private void refuseOnTls(String what) {
+    if (tls != null) {
+      throw new IllegalStateException(what + " on a TLS connection (expected: a connection"
+          + " without TLS; these work on the socket's bytes, which TLS encrypts)");
+    }
   }
 
   boolean pull() {
@@ -199,6 +236,7 @@ final class Endpoint extends Handle {
   }
 
   void pushBack(ByteBuffer data) {
+    refuseOnTls("pushBackRead");
     if (pushedBack == null) {
       pushedBack = new PushedBack();
     }
@@ -206,6 +244,7 @@ final class Endpoint extends Handle {
   }
 
   void setWriter(SocketWriter w) {
+    refuseOnTls("setWriter");
     writer = w == null ? null : new WriterAdapter(this, w, socket);
     out.setWriter(writer);
   }
@@ -254,6 +293,14 @@ final class Endpoint extends Handle {
   }
 
   boolean send(ByteBuffer data) {
+    if (tls != null && state != CLOSED) {
+      return tls.send(data);
+    }
+    return sendRaw(data);
+  }
+
+  /** Writes {@code data} as it is (TLS's records, or anything without TLS). */
+  boolean sendRaw(ByteBuffer data) {
     if (state != OPEN && (state != CONNECTING || closeWhenConnected)) {
       return false;
     }
@@ -299,6 +346,10 @@ final class Endpoint extends Handle {
         throw new IllegalArgumentException("fds[" + i + "] : " + fds[i] + " (expected: >= 0)");
       }
     }
+    if (tls != null) {
+      throw new IllegalStateException("sendFileDescriptors on a TLS connection (expected: fds"
+          + " over an AF_UNIX socket in the clear)");
+    }
     if (state != OPEN && (state != CONNECTING || closeWhenConnected)) {
       return false;
     }
@@ -340,6 +391,14 @@ final class Endpoint extends Handle {
   }
 
   boolean writeCallback(Runnable callback) {
+    if (state == CLOSED || tls != null && tls.queueCallback(callback)) {
+      return false;
+    }
+    return writeCallbackRaw(callback);
+  }
+
+  /** Runs {@code callback} once the bytes queued so far are written. */
+  boolean writeCallbackRaw(Runnable callback) {
     if (state == CLOSED) {
       return false;
     }
@@ -380,13 +439,19 @@ final class Endpoint extends Handle {
         close(null);
         return;
       }
-      reactor.callbacks().invoke(Callbacks.DRAINED, connection, null);
+      if (tls == null || tls.handshaken()) { // handshake flights are not the app's data
+        reactor.callbacks().invoke(Callbacks.DRAINED, connection, null);
+      }
     }
   }
 
-  /** Re-evaluates the watermarks and the poll interest after the queue changed. */
-  private void outboundChanged() {
-    long bytes = out.weight();
+  /**
+   * Re-evaluates the watermarks and the poll interest after the queue changed. With TLS the
+   * queue holds records, so the watermarks count ciphertext, plus the plaintext that waits for
+   * the handshake to complete.
+   */
+  void outboundChanged() {
+    long bytes = out.weight() + (tls == null ? 0 : tls.earlyBytes());
     boolean wasFull = full;
     if (!full && bytes > high) {
       full = true;
@@ -436,10 +501,25 @@ final class Endpoint extends Handle {
   /** Delivers {@code data} as input that has just been read (an adopted connection's). */
   void deliver(ByteBuffer data) {
     touch();
-    reactor.callbacks().invoke(Callbacks.RECEIVE, connection, data);
+    if (tls != null) {
+      tls.receive(data);
+    } else {
+      reactor.callbacks().invoke(Callbacks.RECEIVE, connection, data);
+    }
   }
 
   void closeAfterWriting() {
+    if (state == CLOSED || state == CLOSING) {
+      return;
+    }
+    if (tls != null && !tls.closeAfterWriting()) {
+      return; // the layer closes once the handshake let it say close_notify
+    }
+    closeAfterWritingRaw();
+  }
+
+  /** Closes once the queue is written (with TLS, close_notify is queued already). */
+  void closeAfterWritingRaw() {
     if (state == CLOSED || state == CLOSING) {
       return;
     }
@@ -459,9 +539,11 @@ final class Endpoint extends Handle {
    * @throws IllegalStateException unless open with nothing queued and no proxy
    */
   int detach() {
-    if (state != OPEN || !out.isEmpty() || proxyTarget != null || proxySource != null) {
+    if (state != OPEN || !out.isEmpty() || proxyTarget != null || proxySource != null
+        || tls != null) {
       throw new IllegalStateException("detach() of fd " + fd + " (expected: an open, connected"
-          + " connection with nothing queued and no proxy; it has " + out.bytes() + " bytes queued"
+          + " connection with nothing queued, no proxy and no TLS; it has " + out.bytes()
+          + " bytes queued" + (tls != null ? " and TLS" : "")
           + (state == OPEN ? "" : " and is " + (state == CLOSING ? "closing" : "not open")) + ")");
     }
     int detached = fd;
@@ -588,7 +670,35 @@ final class Endpoint extends Handle {
   }
 
   long outboundBytes() {
-    return out.bytes();
+    return out.bytes() + (tls == null ? 0 : tls.earlyBytes());
+  }
+
+  boolean outboundEmpty() {
+    return out.isEmpty();
+  }
+
+  /**
+   * Whether bytes sent are transformed before they reach the fd (TLS): then a file cannot be
+   * sent with sendfile and must go through {@link #send}.
+   */
+  boolean transformsOutput() {
+    return tls != null;
+  }
+
+  /** See {@link Connection#startTls}. */
+  void startTls(TlsOptions options) {
+    TlsLayer.start(this, options, outgoing,
+        tls != null ? "once per connection; TLS is already on"
+        : state == CLOSED ? "an open connection; it is closed"
+        : state == CLOSING || closeWhenConnected ? "an open connection; it is closing"
+        : scm != null ? "a connection that does not receive fds"
+        : pull || pushedBack != null || writer != null
+            ? "a connection without pull reading, pushed-back input or a writer (they see the"
+                + " encrypted stream)" : null);
+  }
+
+  TlsLayer tls() {
+    return tls;
   }
 
   void setWatermarks(long low, long high) {

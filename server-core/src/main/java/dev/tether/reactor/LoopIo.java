@@ -21,6 +21,15 @@ final class LoopIo {
   final FdSender fdSender = new FdSender();
   final ByteBuffer readBuffer = Memory.allocate(READ_BUFFER_SIZE);
   final long readAddress = Memory.address(readBuffer);
+  private TlsBuffers tls;
+
+  /** The buffers TLS connections share, made when the first one starts. */
+  TlsBuffers tls() {
+    if (tls == null) {
+      tls = new TlsBuffers();
+    }
+    return tls;
+  }
 
   private ByteBuffer pullBuffer;
 

@@ -28,14 +28,48 @@ import java.util.Map;
 public final class EchoBench {
   private EchoBench() {}
 
-  /** The servers, in table order; the first is the baseline the ratios are taken against. */
-  static List<ServerSpec> servers(String benchmarksCp, String examplesCp) {
+  /**
+   * The servers, in table order; the first of each table (plain, then TLS: names ending in
+   * {@code -tls}) is the baseline its ratios are taken against. {@code pem} holds the TLS
+   * servers' certificate and key (null: they are skipped).
+   */
+  static List<ServerSpec> servers(String benchmarksCp, String examplesCp, Path[] pem) {
+    List<String> tlsArgs = pem == null ? List.of("missing-cert.pem", "missing-key.pem")
+        : List.of(pem[0].toString(), pem[1].toString());
     return List.of(
         // Leak detection off, as in Netty's own benchmarks: the baseline gets its best showing.
         new ServerSpec("netty", NettyEchoServer.class.getName(), benchmarksCp,
             List.of("-Dio.netty.leakDetection.level=disabled")),
         new ServerSpec("nio", NioEchoServer.class.getName(), benchmarksCp, List.of()),
-        new ServerSpec("tether", "dev.tether.examples.echo.EchoServer", examplesCp, List.of()));
+        new ServerSpec("tether", "dev.tether.examples.echo.EchoServer", examplesCp, List.of()),
+        new ServerSpec("netty-tls", NettyTlsEchoServer.class.getName(), benchmarksCp,
+            List.of("-Dio.netty.leakDetection.level=disabled"), tlsArgs),
+        new ServerSpec("tether-tls", "dev.tether.examples.tls.TlsEcho", examplesCp, List.of(),
+            tlsArgs));
+  }
+
+  /** Whether the load generator speaks TLS to {@code spec} (its name ends in -tls). */
+  static boolean isTls(ServerSpec spec) {
+    return spec.name().endsWith("-tls");
+  }
+
+  /** A self-signed RSA certificate and PKCS#8 key made by openssl in {@code dir}, or null. */
+  private static Path[] makeCertificate(Path dir) {
+    Path cert = dir.resolve("tls-cert.pem");
+    Path key = dir.resolve("tls-key.pem");
+    try {
+      java.nio.file.Files.createDirectories(dir);
+      Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+          "-keyout", key.toString(), "-out", cert.toString(), "-days", "2", "-subj",
+          "/CN=localhost").redirectErrorStream(true)
+          .redirectOutput(dir.resolve("openssl.log").toFile()).start();
+      return p.waitFor() == 0 ? new Path[] {cert, key} : null;
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
   }
 
   public static void main(String[] args) throws Exception {
@@ -50,7 +84,8 @@ public final class EchoBench {
     boolean pin = Boolean.parseBoolean(System.getProperty("bench.pin", "true"))
         && Runtime.getRuntime().availableProcessors() >= 2;
     List<String> wanted =
-        List.of(System.getProperty("bench.servers", "netty,nio,tether").split(","));
+        List.of(System.getProperty("bench.servers", "netty,nio,tether,netty-tls,tether-tls")
+            .split(","));
     Path logDir = Path.of(System.getProperty("bench.logDir", "target/bench-logs"));
     List<String> jvmArgs = new ArrayList<>();
     String extra = System.getProperty("bench.serverJvmOpts", "").trim();
@@ -78,13 +113,18 @@ public final class EchoBench {
     Thread reaper = new Thread(() -> running.forEach(ServerProcess::close), "bench-reaper");
     Runtime.getRuntime().addShutdownHook(reaper);
     EchoTable table = new EchoTable(conns);
+    EchoTable tlsTable = new EchoTable(conns);
+    Path[] pem = wanted.stream().anyMatch(n -> n.endsWith("-tls"))
+        ? makeCertificate(logDir) : null;
     try {
       for (ServerSpec spec : servers(System.getProperty("java.class.path"),
-          System.getProperty("bench.examplesCp", ""))) {
+          System.getProperty("bench.examplesCp", ""), pem)) {
         if (!wanted.contains(spec.name())) {
           continue;
         }
-        String skip = spec.skipReason();
+        String skip = isTls(spec) && pem == null
+            ? "no certificate (openssl req failed; see " + logDir.resolve("openssl.log") + ")"
+            : spec.skipReason();
         if (skip != null) {
           notRun.put(spec.name(), "skipped: " + skip);
           continue;
@@ -99,7 +139,7 @@ public final class EchoBench {
         ServerProcess s = it.next();
         try {
           generator.run(s, 100, 0, jitWarmupMs); // JIT warm-up, not reported
-          table.addServer(s.spec.name());
+          (isTls(s.spec) ? tlsTable : table).addServer(s.spec.name());
         } catch (IOException e) {
           notRun.put(s.spec.name(), "failed in warm-up: " + e.getMessage());
           s.close();
@@ -111,10 +151,11 @@ public final class EchoBench {
         for (int c : conns) {
           for (int i = 0; i < running.size(); i++) {
             ServerProcess s = running.get((i + r) % running.size());
+            EchoTable t = isTls(s.spec) ? tlsTable : table;
             try {
-              table.add(s.spec.name(), r, generator.run(s, c, warmupMs, durationMs));
+              t.add(s.spec.name(), r, generator.run(s, c, warmupMs, durationMs));
             } catch (IOException e) {
-              table.fail(s.spec.name(), c, e.getMessage());
+              t.fail(s.spec.name(), c, e.getMessage());
             }
           }
         }
@@ -124,7 +165,14 @@ public final class EchoBench {
       running.forEach(ServerProcess::close);
       Runtime.getRuntime().removeShutdownHook(reaper);
     }
-    table.print(System.out);
+    if (!table.isEmpty() || tlsTable.isEmpty()) {
+      table.print(System.out);
+    }
+    if (!tlsTable.isEmpty()) {
+      System.out.println();
+      System.out.println("TLS (JDK SSLEngine in both; handshakes before the clock starts):");
+      tlsTable.print(System.out);
+    }
     notRun.forEach((name, why) -> System.out.println(name + ": " + why));
   }
 

@@ -33,6 +33,10 @@ final class EchoTable {
     results.put(name, byConns);
   }
 
+  boolean isEmpty() {
+    return results.isEmpty();
+  }
+
   void add(String server, int round, LoadResult r) {
     results.get(server).get(r.conns()).put(round, r);
   }
@@ -44,7 +48,7 @@ final class EchoTable {
   void print(PrintStream out) {
     String base = results.isEmpty() ? null : results.keySet().iterator().next();
     out.println();
-    out.printf("%-7s %6s %10s %9s %9s %9s %10s %8s %6s %6s   %s%n", "server", "conns", "msgs/s",
+    out.printf("%-10s %6s %10s %9s %9s %9s %10s %8s %6s %6s   %s%n", "server", "conns", "msgs/s",
         "p50 us", "p99 us", "p99.9 us", "cpu us/msg", "x" + base, "p99 x", "cpu x",
         "msgs/s per round");
     for (int c : conns) {
@@ -52,10 +56,10 @@ final class EchoTable {
       for (Map.Entry<String, Map<Integer, TreeMap<Integer, LoadResult>>> e : results.entrySet()) {
         Map<Integer, LoadResult> runs = e.getValue().get(c);
         if (runs.isEmpty()) {
-          out.printf("%-7s %6d %10s%n", e.getKey(), c, "(failed)");
+          out.printf("%-10s %6d %10s%n", e.getKey(), c, "(failed)");
           continue;
         }
-        out.printf("%-7s %6d %10.0f %9.1f %9.1f %9.1f %10.2f %8s %6s %6s   %s%n", e.getKey(), c,
+        out.printf("%-10s %6d %10.0f %9.1f %9.1f %9.1f %10.2f %8s %6s %6s   %s%n", e.getKey(), c,
             median(runs, LoadResult::rate), median(runs, LoadResult::p50Us),
             median(runs, LoadResult::p99Us), median(runs, LoadResult::p999Us),
             median(runs, LoadResult::cpuUsPerMsg),

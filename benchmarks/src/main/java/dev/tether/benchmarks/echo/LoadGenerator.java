@@ -49,6 +49,9 @@ final class LoadGenerator {
     cmd.addAll(List.of(binary.toString(), "-h", "127.0.0.1", "-p", Integer.toString(server.port),
         "-c", Integer.toString(conns), "-s", Integer.toString(size),
         "-w", Long.toString(warmupMs), "-d", Long.toString(durationMs)));
+    if (EchoBench.isTls(server.spec)) {
+      cmd.add("-t");
+    }
     Files.createDirectories(errFile.getParent());
     // stderr goes to a file, so a chatty failure can never block the child on a full pipe.
     Process p = new ProcessBuilder(cmd).redirectError(errFile.toFile()).start();
