@@ -106,7 +106,10 @@ final class Callbacks {
     } finally {
       if (profiling) {
         profiler.record(NAMES[ERROR_OCCURRED], connection.getClass(), cpu);
-        break;
+      }
+    }
+  }
+
   /** Runs {@code sslVerifyPeer}; a callback that throws rejects the certificate. */
   boolean verifyPeer(Connection connection, java.security.cert.X509Certificate certificate) {
     boolean profiling = profiler.isEnabled();
