@@ -29,11 +29,16 @@ final class Callbacks {
   static final int DEFERRED = 14;
   static final int POST_LOOP = 15;
   static final int FDS = 16;
+  static final int FILE_MODIFIED = 17;
+  static final int FILE_MOVED = 18;
+  static final int FILE_DELETED = 19;
+  static final int FILE_UNBIND = 20;
 
   private static final String[] NAMES = {
     "postInit", "receiveData", "connectionCompleted", "unbind", "drained", "proxyTargetUnbound",
     "notifyReadable", "notifyWritable", "unbind", "timer", "task", "writeCallback",
-    "shutdownHook", "init", "deferCallback", "postLoop", "receiveFileDescriptors"
+    "shutdownHook", "init", "deferCallback", "postLoop", "receiveFileDescriptors",
+    "fileModified", "fileMoved", "fileDeleted", "unbind"
   };
 
 
@@ -120,6 +125,18 @@ final class Callbacks {
         break;
       case WATCH_UNBIND:
         ((Watcher) target).unbind();
+        break;
+      case FILE_MODIFIED:
+        ((FileWatcher) target).fileModified();
+        break;
+      case FILE_MOVED:
+        ((FileWatcher) target).fileMoved();
+        break;
+      case FILE_DELETED:
+        ((FileWatcher) target).fileDeleted();
+        break;
+      case FILE_UNBIND:
+        ((FileWatcher) target).unbind();
         break;
       default:
         ((Runnable) target).run();

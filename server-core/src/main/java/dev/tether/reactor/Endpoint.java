@@ -1,6 +1,7 @@
 package dev.tether.reactor;
 
 import dev.tether.reactor.internal.FdSender;
+import dev.tether.reactor.internal.FileRegion;
 import dev.tether.reactor.internal.OutboundBuffer;
 import dev.tether.unix.NativeCallException;
 import dev.tether.unix.internal.Errors;
@@ -11,8 +12,10 @@ import dev.tether.unix.internal.ScmRights;
 import dev.tether.unix.internal.Sockets;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.IntConsumer;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +56,10 @@ final class Endpoint extends Handle {
   private int maxFds;
   private int[] fdBuffer;
   private int fdCount;
+  /** Files streamed while output is transformed; null until the first. */
+  private FileStreamFallback fallback;
+  /** Test hook: behave as if output were transformed (no TLS yet to make it so). */
+  boolean forceTransform;
   private final IntConsumer fdSink = received -> {
     if (fdCount == fdBuffer.length) {
       fdBuffer = java.util.Arrays.copyOf(fdBuffer, fdCount * 2);
@@ -129,12 +136,7 @@ final class Endpoint extends Handle {
       }
     } else {
       inputEnded = true;
-      if (out.isEmpty()) {
-        close(null);
-      } else {
-        state = CLOSING; // peer's EOF: write what is queued, then close
-        updateInterest();
-      }
+      closeAfterWriting(); // peer's EOF: write what is queued, then close
     }
   }
 
@@ -178,7 +180,63 @@ final class Endpoint extends Handle {
   }
 
   boolean send(ByteBuffer data) {
-    if (state != OPEN && (state != CONNECTING || closeWhenConnected)) {
+    if (fallback != null && (fallback.holding() || fallback.closeWhenDone)) {
+      if (!fallback.closeWhenDone && accepting()) {
+        fallback.hold(data); // behind a file being streamed
+      }
+      return false;
+    }
+    return sendNow(data);
+  }
+
+  /** Whether the connection takes data to send (open, or connecting without a close pending). */
+  private boolean accepting() {
+    return state == OPEN || (state == CONNECTING && !closeWhenConnected);
+  }
+
+  /**
+   * Whether the output is transformed on its way to the fd (TLS), so that bytes must pass through
+   * {@link #sendNow} and files cannot go by sendfile(2).
+   */
+  boolean transformsOutput() {
+    return forceTransform;
+  }
+
+  /**
+   * Queues {@code length} bytes of {@code path} from {@code offset} (-1: to its end): by
+   * sendfile(2) from the queue, or in chunks through {@link FileStreamFallback} when the output
+   * is transformed.
+   */
+  CompletableFuture<Void> streamFile(Path path, long offset, long length) {
+    FileRegion region = FileRegion.open(path, offset, length);
+    if (!accepting() || (fallback != null && fallback.closeWhenDone)) {
+      region.fail(null);
+      return region.future();
+    }
+    if (transformsOutput()) {
+      if (fallback == null) {
+        fallback = new FileStreamFallback(this);
+      }
+      fallback.add(region);
+      return region.future();
+    }
+    boolean wasEmpty = out.isEmpty();
+    out.appendRegion(region);
+    if (state == OPEN && wasEmpty) {
+      flush();
+    } else {
+      outboundChanged();
+    }
+    return region.future();
+  }
+
+  boolean belowLowWatermark() {
+    return out.weight() <= low;
+  }
+
+  /** {@link #send} not held behind a streamed file: the fallback's way to pass chunks on. */
+  boolean sendNow(ByteBuffer data) {
+    if (!accepting()) {
       return false;
     }
     boolean wrote = false;
@@ -222,7 +280,11 @@ final class Endpoint extends Handle {
         throw new IllegalArgumentException("fds[" + i + "] : " + fds[i] + " (expected: >= 0)");
       }
     }
-    if (state != OPEN && (state != CONNECTING || closeWhenConnected)) {
+    if (fallback != null && fallback.holding()) {
+      throw new IllegalStateException("sendFileDescriptors while a file is being streamed through"
+          + " transformed output (expected: after its future completed)");
+    }
+    if (!accepting()) {
       return false;
     }
     if (state == OPEN && out.isEmpty()) {
@@ -263,6 +325,15 @@ final class Endpoint extends Handle {
   }
 
   boolean writeCallback(Runnable callback) {
+    if (fallback != null && fallback.holding() && state != CLOSED) {
+      fallback.hold(callback);
+      return false;
+    }
+    return writeCallbackNow(callback);
+  }
+
+  /** {@link #writeCallback} not held behind a streamed file. */
+  boolean writeCallbackNow(Runnable callback) {
     if (state == CLOSED) {
       return false;
     }
@@ -290,13 +361,24 @@ final class Endpoint extends Handle {
       }
     }
     if (result < 0) {
-      close(Errors.failure(socket ? "send" : "write", fd, -result));
+      close(Errors.failure(out.sendingFile() ? "sendfile" : socket ? "send" : "write", fd,
+          -result));
+      return;
+    }
+    if (result == OutboundBuffer.TRUNCATED) {
+      close(out.truncation());
       return;
     }
     if (out.bytes() != before) {
       touch();
     }
     outboundChanged();
+    if (fallback != null) {
+      fallback.pump();
+      if (state == CLOSED || !out.isEmpty() || fallback.holding()) {
+        return;
+      }
+    }
     if (result == OutboundBuffer.EMPTY && hadData) {
       if (state == CLOSING) {
         close(null);
@@ -326,6 +408,7 @@ final class Endpoint extends Handle {
       return;
     }
     boolean reading = state == OPEN && !paused && !full
+        && (fallback == null || !fallback.closeWhenDone)
         && (proxyTarget == null || !proxyTarget.full);
     int interest = (reading ? Poller.READ : 0)
         | (state == CONNECTING || !out.isEmpty() ? Poller.WRITE : 0);
@@ -365,7 +448,10 @@ final class Endpoint extends Handle {
     if (state == CLOSED || state == CLOSING) {
       return;
     }
-    if (out.isEmpty()) {
+    if (fallback != null && fallback.holding()) {
+      fallback.closeWhenDone = true; // held data first: the fallback closes after it
+      updateInterest();
+    } else if (out.isEmpty()) {
       close(null);
     } else if (state == CONNECTING) {
       closeWhenConnected = true; // as EventMachine: write the queue once connected, then close
@@ -381,7 +467,8 @@ final class Endpoint extends Handle {
    * @throws IllegalStateException unless open with nothing queued and no proxy
    */
   int detach() {
-    if (state != OPEN || !out.isEmpty() || proxyTarget != null || proxySource != null) {
+    if (state != OPEN || !out.isEmpty() || proxyTarget != null || proxySource != null
+        || (fallback != null && fallback.holding())) {
       throw new IllegalStateException("detach() of fd " + fd + " (expected: an open, connected"
           + " connection with nothing queued and no proxy; it has " + out.bytes() + " bytes queued"
           + (state == OPEN ? "" : " and is " + (state == CLOSING ? "closing" : "not open")) + ")");
@@ -410,7 +497,10 @@ final class Endpoint extends Handle {
     if (closeFd) {
       Io.close(fd);
     }
-    out.release();
+    out.release(reason);
+    if (fallback != null) {
+      fallback.release(reason);
+    }
     if (inactivityNanos > 0) {
       reactor.trackInactivity(this, false);
     }

@@ -22,6 +22,24 @@ final class LoopIo {
   final ByteBuffer readBuffer = Memory.allocate(READ_BUFFER_SIZE);
   final long readAddress = Memory.address(readBuffer);
 
+  private ByteBuffer fileBuffer;
+  private long fileAddress;
+
+  /** A buffer for reading files (made on first use): reused, valid until the next file read. */
+  ByteBuffer fileBuffer() {
+    if (fileBuffer == null) {
+      fileBuffer = Memory.allocate(FileStreamFallback.CHUNK);
+      fileAddress = Memory.address(fileBuffer);
+    }
+    return fileBuffer;
+  }
+
+  /** The address of {@link #fileBuffer()}'s first byte. */
+  long fileAddress() {
+    fileBuffer();
+    return fileAddress;
+  }
+
   /** The raw address of {@code data}'s first byte (fast for the read buffer, echoed often). */
   long address(ByteBuffer data) {
     return data == readBuffer ? readAddress : Memory.address(data);
