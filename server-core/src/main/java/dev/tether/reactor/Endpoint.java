@@ -183,6 +183,7 @@ final class Endpoint extends Handle {
     if (fallback != null && (fallback.holding() || fallback.closeWhenDone)) {
       if (!fallback.closeWhenDone && accepting()) {
         fallback.hold(data); // behind a file being streamed
+        outboundChanged();
       }
       return false;
     }
@@ -218,6 +219,7 @@ final class Endpoint extends Handle {
         fallback = new FileStreamFallback(this);
       }
       fallback.add(region);
+      outboundChanged();
       return region.future();
     }
     boolean wasEmpty = out.isEmpty();
@@ -389,8 +391,8 @@ final class Endpoint extends Handle {
   }
 
   /** Re-evaluates the watermarks and the poll interest after the queue changed. */
-  private void outboundChanged() {
-    long bytes = out.weight();
+  void outboundChanged() {
+    long bytes = out.weight() + (fallback != null ? fallback.bytes() : 0);
     boolean wasFull = full;
     if (!full && bytes > high) {
       full = true;
@@ -578,7 +580,7 @@ final class Endpoint extends Handle {
   }
 
   long outboundBytes() {
-    return out.bytes();
+    return out.bytes() + (fallback != null ? fallback.bytes() : 0);
   }
 
   void setWatermarks(long low, long high) {

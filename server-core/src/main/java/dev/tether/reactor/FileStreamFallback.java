@@ -24,6 +24,8 @@ final class FileStreamFallback {
   /** FileRegions, ByteBuffers (copies of held data) and Runnables (write callbacks), in order. */
   private final ArrayDeque<Object> held = new ArrayDeque<>();
   private boolean pumping;
+  /** Bytes held: the pending files' unsent bytes and the held data. */
+  private long bytes;
   /** closeAfterWriting came while something was held: close once it is all passed on. */
   boolean closeWhenDone;
 
@@ -36,8 +38,14 @@ final class FileStreamFallback {
     return !held.isEmpty();
   }
 
+  /** Bytes held here: they count toward the connection's outbound bytes and watermarks. */
+  long bytes() {
+    return bytes;
+  }
+
   void add(FileRegion region) {
     held.addLast(region);
+    bytes += region.remaining();
     pump();
   }
 
@@ -46,6 +54,7 @@ final class FileStreamFallback {
     ByteBuffer copy = ByteBuffer.allocate(data.remaining());
     copy.put(data).flip();
     held.addLast(copy);
+    bytes += copy.remaining();
   }
 
   void hold(Runnable callback) {
@@ -67,6 +76,7 @@ final class FileStreamFallback {
           }
         } else if (head instanceof ByteBuffer) {
           held.pollFirst();
+          bytes -= ((ByteBuffer) head).remaining();
           endpoint.sendNow((ByteBuffer) head);
         } else {
           held.pollFirst();
@@ -76,6 +86,9 @@ final class FileStreamFallback {
       if (held.isEmpty() && closeWhenDone && endpoint.open()) {
         closeWhenDone = false;
         endpoint.closeAfterWriting();
+      }
+      if (endpoint.open()) {
+        endpoint.outboundChanged(); // what is held counts toward the watermarks
       }
     } finally {
       pumping = false;
@@ -103,6 +116,7 @@ final class FileStreamFallback {
       return false;
     }
     region.sent(n);
+    bytes -= n;
     buffer.clear().limit((int) n);
     endpoint.sendNow(buffer);
     return true;
@@ -110,6 +124,7 @@ final class FileStreamFallback {
 
   /** Closes the pending files and fails their futures with {@code reason}; drops the rest. */
   void release(Throwable reason) {
+    bytes = 0;
     Object entry;
     while ((entry = held.pollFirst()) != null) {
       if (entry instanceof FileRegion) {
