@@ -11,4 +11,5 @@ module dev.tether.examples {
   exports dev.tether.examples.echo;
   exports dev.tether.examples.hello;
   exports dev.tether.examples.http;
+  exports dev.tether.examples.tail;
 }
