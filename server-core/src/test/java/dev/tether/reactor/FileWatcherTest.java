@@ -8,11 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tether.testing.OpenFds;
 import dev.tether.unix.NativeCallException;
 import dev.tether.unix.internal.Linux;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -202,6 +210,99 @@ class FileWatcherTest {
       assertTrue(failures.get(0).endsWith(".fileModified: boom"), failures.toString());
       Files.delete(file);
       ReactorRunner.waitFor("unbind", () -> thrower.saw("unbind"));
+    }
+  }
+
+  /**
+   * A watched directory reports writes to its files with their names in the events (16 bytes
+   * plus a padded name each): reading past the names right is what keeps the next event whole.
+   */
+  @Test
+  void eventsWithNamesOfEveryLengthAreParsed() throws Exception {
+    Path sub = Files.createDirectory(dir.resolve("sub"));
+    Files.writeString(sub.resolve("a"), "");
+    Files.writeString(sub.resolve("b".repeat(200)), "");
+    try (ReactorRunner runner = new ReactorRunner()) {
+      Recorder w = runner.call(() -> runner.reactor.watchFile(sub, new Recorder()));
+      CountDownLatch holding = new CountDownLatch(1);
+      CountDownLatch hold = new CountDownLatch(1);
+      runner.reactor.schedule(() -> {
+        holding.countDown();
+        ReactorRunner.await(hold);
+      });
+      ReactorRunner.await(holding); // so that one read gets all
+      append(sub.resolve("a"), "1");
+      append(sub.resolve("b".repeat(200)), "2");
+      append(sub.resolve("a"), "3");
+      Files.move(sub, dir.resolve("sub.1"));
+      hold.countDown();
+      ReactorRunner.waitFor("moved", () -> w.saw("moved"));
+      assertEquals(List.of("modified", "modified", "modified", "moved"), w.events);
+    }
+  }
+
+  /**
+   * More events than the kernel queues ({@code max_queued_events}) while the loop is held. The
+   * kernel merges an event equal to the last one queued, so writes alternate between two files.
+   */
+  @Test
+  void anOverflowedEventQueueIsLoggedAndWatchingGoesOn() throws Exception {
+    Path a = file("a");
+    Path b = file("b");
+    int limit = maxQueuedEvents();
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    AtomicInteger modified = new AtomicInteger();
+    try (ReactorRunner runner = new ReactorRunner()) {
+      List<FileWatcher> watchers = runner.call(() -> List.of(a, b).stream()
+          .map(file -> runner.reactor.watchFile(file, new FileWatcher() {
+            @Override
+            protected void fileModified() {
+              modified.incrementAndGet();
+            }
+          })).collect(java.util.stream.Collectors.toList()));
+      CountDownLatch holding = new CountDownLatch(1);
+      CountDownLatch hold = new CountDownLatch(1);
+      runner.reactor.schedule(() -> {
+        holding.countDown();
+        ReactorRunner.await(hold);
+      });
+      ReactorRunner.await(holding); // the loop reads nothing from here on
+      try (FileChannel ca = FileChannel.open(a, StandardOpenOption.APPEND);
+          FileChannel cb = FileChannel.open(b, StandardOpenOption.APPEND)) {
+        ByteBuffer one = ByteBuffer.allocate(1);
+        for (int i = 0; i < limit / 2 + 100; i++) {
+          ca.write(one.clear());
+          cb.write(one.clear());
+        }
+      }
+      System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8)); // slf4j-simple's output
+      try {
+        hold.countDown();
+        ReactorRunner.waitFor("the overflow logged", () -> log.toString(StandardCharsets.UTF_8)
+            .contains("the inotify event queue overflowed; file events were lost"));
+      } finally {
+        System.setErr(stderr);
+      }
+      assertEquals(limit, modified.get(), "the events queued before the overflow");
+      append(a, "after");
+      ReactorRunner.waitFor("modified after the overflow", () -> modified.get() == limit + 1);
+      for (FileWatcher w : watchers) {
+        assertTrue(runner.call(w::isWatching));
+      }
+    }
+  }
+
+  /**
+   * The sysctl, read in one read(2): a sysctl file answers a read at an offset other than 0 with
+   * end of file, and {@code Files.readString} reads it one byte first ("1" for 16384).
+   */
+  private static int maxQueuedEvents() throws IOException {
+    try (InputStream in = Files.newInputStream(
+        Path.of("/proc/sys/fs/inotify/max_queued_events"))) {
+      byte[] text = new byte[32];
+      int n = in.read(text);
+      return Integer.parseInt(new String(text, 0, n, StandardCharsets.US_ASCII).trim());
     }
   }
 
