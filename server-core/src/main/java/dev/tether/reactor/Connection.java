@@ -132,9 +132,11 @@ public abstract class Connection {
    *
    * <p>When the connection's output is transformed (TLS), the file is read in 16 KiB chunks
    * instead, each sent as ordinary data whenever the queue is at or below the low watermark, and
-   * whatever is sent meanwhile is held behind the file in order. sendfile(2) writes to any fd
-   * since Linux 2.6.33, so a connection on a pipe or other stream fd ({@link Reactor#attach})
-   * streams with it too.
+   * whatever is sent meanwhile is held behind the file in order ({@link #sendFileDescriptors}
+   * throws {@link IllegalStateException} until the last chunk is read). sendfile(2) writes to any
+   * fd since Linux 2.6.33, so a connection on a pipe or another stream fd ({@link
+   * Reactor#attach}) streams with it too; where the kernel refuses, the connection closes with
+   * that {@code sendfile} error as its {@link #closeReason()}.
    *
    * <p><b>Ownership.</b> The file is opened here (read-only, close-on-exec) and its fd belongs to
    * the connection's queue: closed once the span is sent, or when the connection closes first.

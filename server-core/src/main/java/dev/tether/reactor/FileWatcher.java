@@ -13,7 +13,8 @@ import java.nio.file.Path;
  * its last name removed <em>and</em> no process holding it open any more (this one included: a
  * watcher that keeps the file open hears of the delete only once it closes it), after which the
  * watch ends and {@link #unbind()} follows. A watch on a path follows its inode: a file replaced
- * by a rename over it is a different file, not watched.
+ * by a rename over it is a different file, not watched. A directory can be watched too: a write
+ * to a file in it is reported as {@link #fileModified()}.
  *
  * <p><b>Threading and order.</b> Every callback runs on the reactor thread, in the order the
  * kernel reported the events; every method here must be called on it. {@link #unbind()} runs
