@@ -15,12 +15,17 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.List;
@@ -331,6 +336,61 @@ class FileStreamingTest {
           + " directory", missing.getMessage());
       assertTrue(p.runner.call(p.sender::isOpen));
       assertEquals(0L, p.runner.call(p.sender::outboundBytes));
+      assertEquals(0, fdsOn(file));
+    }
+  }
+
+  /** A file that shrinks below the span while queued closes the connection, saying so. */
+  @ParameterizedTest(name = "transformed output: {0}")
+  @ValueSource(booleans = {false, true})
+  void aFileTruncatedWhileStreamedClosesTheConnectionNamingIt(boolean transformed)
+      throws Exception {
+    Path file = randomFile("shrinking", 20L << 20);
+    try (Pair p = new Pair()) {
+      CompletableFuture<Void> done = p.runner.call(() -> {
+        p.sender.endpoint.forceTransform = transformed;
+        return p.sender.streamFileData(file);
+      });
+      try (FileChannel shrink = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        shrink.truncate(1 << 20); // the client has not read yet: most of the span is unsent
+      }
+      long[] count = new long[1];
+      p.digestToEnd(false, count);
+      assertTrue(count[0] < 20L << 20, "got " + count[0]);
+      ReactorRunner.waitFor("unbind", () -> p.sender.events.contains("unbind"));
+      assertInstanceOf(IOException.class, p.sender.reason);
+      assertTrue(p.sender.reason.getMessage().startsWith("file " + file + " ended "),
+          p.sender.reason.getMessage());
+      ExecutionException e = assertThrows(ExecutionException.class,
+          () -> done.get(10, TimeUnit.SECONDS));
+      assertEquals(p.sender.reason, e.getCause().getCause());
+      assertEquals(0, fdsOn(file));
+    }
+  }
+
+  /** Queued while the connect is in progress, the file goes once it completes, in order. */
+  @ParameterizedTest(name = "transformed output: {0}")
+  @ValueSource(booleans = {false, true})
+  void aFileStreamedWhileConnectingGoesOnceConnected(boolean transformed) throws Exception {
+    Path file = randomFile("early", 3_000_000);
+    try (ReactorRunner runner = new ReactorRunner();
+        ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Sender sender = new Sender();
+      CompletableFuture<Void> done = runner.call(() -> {
+        runner.reactor.connect("127.0.0.1", listener.getLocalPort(), sender);
+        sender.endpoint.forceTransform = transformed;
+        sender.sendData(HEAD);
+        CompletableFuture<Void> f = sender.streamFileData(file);
+        sender.sendData(TAIL);
+        sender.closeConnectionAfterWriting();
+        return f;
+      });
+      try (Socket peer = listener.accept()) {
+        byte[] got = peer.getInputStream().readAllBytes();
+        assertArrayEquals(expectedDigest(HEAD, file, 0, 3_000_000, TAIL),
+            MessageDigest.getInstance("SHA-256").digest(got));
+      }
+      done.get(10, TimeUnit.SECONDS);
       assertEquals(0, fdsOn(file));
     }
   }
