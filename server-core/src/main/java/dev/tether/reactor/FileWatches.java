@@ -80,8 +80,9 @@ final class FileWatches extends Handle {
     List<FileWatcher> list = byWd.get(watcher.wd);
     if (list != null && list.remove(watcher) && list.isEmpty()) {
       byWd.remove(watcher.wd);
-      // EINVAL: the kernel ended the watch already (the file was deleted); its IN_IGNORED, still
-      // queued, then finds no watcher.
+      // EINVAL: the kernel ended the watch already (the file was deleted). The IN_IGNORED still
+      // queued finds no watcher; it cannot hit a new watch, as the kernel hands out descriptors
+      // cyclically (idr_alloc_cyclic) and does not reuse this one soon.
       Inotify.removeWatch(fd, watcher.wd);
     }
     end(watcher);

@@ -76,7 +76,6 @@ public final class Linux {
   public static final int IN_MODIFY = 0x2;
   public static final int IN_MOVE_SELF = 0x800;
   public static final int IN_DELETE_SELF = 0x400;
-  public static final int IN_UNMOUNT = 0x2000;
   public static final int IN_Q_OVERFLOW = 0x4000;
   public static final int IN_IGNORED = 0x8000;
   /** {@code sizeof(struct inotify_event)} before its name: wd, mask, cookie, len. */
