@@ -14,4 +14,5 @@ module dev.tether.examples {
   exports dev.tether.examples.popen;
   exports dev.tether.examples.udp;
   exports dev.tether.examples.tls;
+  exports dev.tether.examples.tail;
 }

@@ -44,6 +44,10 @@ final class Callbacks {
   static final int ERROR_OCCURRED = 29;
   static final int SSL_HANDSHAKE_COMPLETED = 30;
   static final int SSL_VERIFY_PEER = 31;
+  static final int FILE_MODIFIED = 32;
+  static final int FILE_MOVED = 33;
+  static final int FILE_DELETED = 34;
+  static final int FILE_UNBIND = 35;
 
   private static final String[] NAMES = {
     "postInit", "receiveData", "connectionCompleted", "unbind", "drained", "proxyTargetUnbound",
@@ -52,7 +56,8 @@ final class Callbacks {
     "postInit", "receiveData", "drained", "unbind", "sendFailed",
     "receiveStderr", "processExited", "unbind", "systemCallback",
     "proxyCompleted", "notifyReadable", "hungUp", "errorOccurred",
-    "sslHandshakeCompleted", "sslVerifyPeer"
+    "sslHandshakeCompleted", "sslVerifyPeer",
+    "fileModified", "fileMoved", "fileDeleted", "unbind"
   };
 
 
@@ -207,6 +212,18 @@ final class Callbacks {
         break;
       case HUNG_UP:
         ((Connection) target).hungUp();
+        break;
+      case FILE_MODIFIED:
+        ((FileWatcher) target).fileModified();
+        break;
+      case FILE_MOVED:
+        ((FileWatcher) target).fileMoved();
+        break;
+      case FILE_DELETED:
+        ((FileWatcher) target).fileDeleted();
+        break;
+      case FILE_UNBIND:
+        ((FileWatcher) target).unbind();
         break;
       default:
         ((Runnable) target).run();

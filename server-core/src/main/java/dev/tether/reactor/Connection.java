@@ -5,9 +5,11 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -39,8 +41,14 @@ import javax.net.ssl.SSLSession;
  * reply to input) must watch {@link #isWritable()} or {@link #drained()}. Each fd queued by
  * {@link #sendFileDescriptors} weighs 1 KiB against the watermarks (the connection holds a
  * duplicate of it open), so a peer that never reads cannot make it hold more than a few hundred.
+ * A file queued by {@link #streamFileData} weighs its unsent bytes (it is data waiting to go, as
+ * in Netty), though none of it is in memory: a file larger than the high watermark makes the
+ * connection unwritable, and stops it reading, until at most the low watermark is left to send.
  */
 public abstract class Connection {
+  /** The largest file {@link #sendFileData} reads whole: 1 MiB. */
+  public static final int SEND_FILE_DATA_LIMIT = 1024 * 1024;
+
   Endpoint endpoint;
 
   /** Called once when the connection is registered with the reactor. */
@@ -153,6 +161,59 @@ public abstract class Connection {
   /** As {@link #sendData(ByteBuffer)} for all of {@code bytes}. */
   public final boolean sendData(byte[] bytes) {
     return sendData(bytes, 0, bytes.length);
+  }
+
+  /**
+   * Reads the whole of {@code path} (at most {@link #SEND_FILE_DATA_LIMIT} bytes) and sends it as
+   * {@link #sendData(byte[])} does (EventMachine's {@code send_file_data}); returns as that. The
+   * read blocks the loop for as long as reading a local file takes; for larger files, or to keep
+   * the loop free, use {@link #streamFileData}.
+   *
+   * @throws dev.tether.unix.NativeCallException naming the path if it cannot be opened or read
+   *     (ENOENT if missing); nothing is sent
+   * @throws IllegalArgumentException if it is not a regular file or is larger than the limit (the
+   *     message names both sizes); nothing is sent
+   */
+  public final boolean sendFileData(Path path) {
+    Endpoint e = endpoint();
+    return e.send(ByteBuffer.wrap(SmallFiles.read(path, SEND_FILE_DATA_LIMIT, e.reactor.io())));
+  }
+
+  /** {@link #streamFileData(Path, long, long)} of the whole file. */
+  public final CompletableFuture<Void> streamFileData(Path path) {
+    return streamFileData(path, 0, -1);
+  }
+
+  /**
+   * Sends {@code length} bytes of {@code path} from {@code offset} ({@code -1}: up to the end the
+   * file has now) without copying them through Java (EventMachine's {@code stream_file_data}):
+   * the span goes into the outgoing queue, in order with the data sent before and after it, and
+   * is written with sendfile(2) as the socket takes it. It counts toward the watermarks by its
+   * unsent bytes (see the class documentation), so {@link #isWritable()} and {@link #drained()}
+   * tell a producer when to go on.
+   *
+   * <p>When the connection's output is transformed (TLS), the file is read in 16 KiB chunks
+   * instead, each sent as ordinary data whenever the queue is at or below the low watermark, and
+   * whatever is sent meanwhile is held behind the file in order ({@link #sendFileDescriptors}
+   * throws {@link IllegalStateException} until the last chunk is read). sendfile(2) writes to any
+   * fd since Linux 2.6.33, so a connection on a pipe or another stream fd ({@link
+   * Reactor#attach}) streams with it too; where the kernel refuses, the connection closes with
+   * that {@code sendfile} error as its {@link #closeReason()}.
+   *
+   * <p><b>Ownership.</b> The file is opened here (read-only, close-on-exec) and its fd belongs to
+   * the connection's queue: closed once the span is sent, or when the connection closes first.
+   *
+   * @return a future completed on the reactor thread once every byte is written to the socket
+   *     (handed to the kernel), or failed with an {@link java.io.IOException} if the connection
+   *     closes first (its cause is the {@link #closeReason()}), or at once on a closing or closed
+   *     connection; a file that shrinks below the span while being sent closes the connection
+   *     with an {@code IOException} saying so
+   * @throws dev.tether.unix.NativeCallException naming the path if it cannot be opened (ENOENT if
+   *     missing); nothing is queued
+   * @throws IllegalArgumentException if it is not a regular file, or the span is not inside it
+   */
+  public final CompletableFuture<Void> streamFileData(Path path, long offset, long length) {
+    return endpoint().streamFile(path, offset, length);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.tether.reactor;
 
 import dev.tether.reactor.internal.FdSender;
+import dev.tether.reactor.internal.FileRegion;
 import dev.tether.reactor.internal.OutboundBuffer;
 import dev.tether.unix.NativeCallException;
 import dev.tether.unix.internal.Errors;
@@ -11,8 +12,10 @@ import dev.tether.unix.internal.ScmRights;
 import dev.tether.unix.internal.Sockets;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.IntConsumer;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +76,10 @@ final class Endpoint extends Handle {
   private int maxFds;
   private int[] fdBuffer;
   private int fdCount;
+  /** Files streamed while output is transformed; null until the first. */
+  private FileStreamFallback fallback;
+  /** Test hook: behave as if output were transformed (no TLS yet to make it so). */
+  boolean forceTransform;
   private final IntConsumer fdSink = received -> {
     if (fdCount == fdBuffer.length) {
       fdBuffer = java.util.Arrays.copyOf(fdBuffer, fdCount * 2);
@@ -293,15 +300,73 @@ final class Endpoint extends Handle {
   }
 
   boolean send(ByteBuffer data) {
+    if (fallback != null && (fallback.holding() || fallback.closeWhenDone)) {
+      if (!fallback.closeWhenDone && accepting()) {
+        fallback.hold(data); // behind a file being streamed
+        outboundChanged();
+      }
+      return false;
+    }
+    return sendNow(data);
+  }
+
+  /** {@link #send} not held behind a streamed file (the fallback's way to pass chunks on). */
+  boolean sendNow(ByteBuffer data) {
     if (tls != null && state != CLOSED) {
       return tls.send(data);
     }
     return sendRaw(data);
   }
 
+  /** Whether the connection takes data to send (open, or connecting without a close pending). */
+  private boolean accepting() {
+    return state == OPEN || (state == CONNECTING && !closeWhenConnected);
+  }
+
+  /**
+   * Queues {@code length} bytes of {@code path} from {@code offset} (-1: to its end): by
+   * sendfile(2) from the queue, or in chunks through {@link FileStreamFallback} when the output
+   * is transformed.
+   */
+  CompletableFuture<Void> streamFile(Path path, long offset, long length) {
+    FileRegion region = FileRegion.open(path, offset, length);
+    if (!accepting() || (fallback != null && fallback.closeWhenDone)) {
+      region.fail(null);
+      return region.future();
+    }
+    if (transformsOutput()) {
+      if (fallback == null) {
+        fallback = new FileStreamFallback(this);
+      }
+      fallback.add(region);
+      outboundChanged();
+      return region.future();
+    }
+    boolean wasEmpty = out.isEmpty();
+    out.appendRegion(region);
+    if (state == OPEN && wasEmpty) {
+      flush();
+    } else {
+      outboundChanged();
+    }
+    return region.future();
+  }
+
+  boolean belowLowWatermark() {
+    return out.weight() <= low;
+  }
+
+  /**
+   * Whether bytes sent are transformed on their way to the fd (TLS, or the application's writer),
+   * so that a file cannot go by sendfile(2) and must pass through {@link #sendNow}.
+   */
+  boolean transformsOutput() {
+    return tls != null || writer != null || forceTransform;
+  }
+
   /** Writes {@code data} as it is (TLS's records, or anything without TLS). */
   boolean sendRaw(ByteBuffer data) {
-    if (state != OPEN && (state != CONNECTING || closeWhenConnected)) {
+    if (!accepting()) {
       return false;
     }
     boolean wrote = false;
@@ -350,7 +415,11 @@ final class Endpoint extends Handle {
       throw new IllegalStateException("sendFileDescriptors on a TLS connection (expected: fds"
           + " over an AF_UNIX socket in the clear)");
     }
-    if (state != OPEN && (state != CONNECTING || closeWhenConnected)) {
+    if (fallback != null && fallback.holding()) {
+      throw new IllegalStateException("sendFileDescriptors while a file is being streamed through"
+          + " transformed output (expected: after its future completed)");
+    }
+    if (!accepting()) {
       return false;
     }
     if (state == OPEN && out.isEmpty()) {
@@ -391,6 +460,15 @@ final class Endpoint extends Handle {
   }
 
   boolean writeCallback(Runnable callback) {
+    if (fallback != null && fallback.holding() && state != CLOSED) {
+      fallback.hold(callback);
+      return false;
+    }
+    return writeCallbackNow(callback);
+  }
+
+  /** {@link #writeCallback} not held behind a streamed file. */
+  boolean writeCallbackNow(Runnable callback) {
     if (state == CLOSED || tls != null && tls.queueCallback(callback)) {
       return false;
     }
@@ -427,13 +505,24 @@ final class Endpoint extends Handle {
     }
     if (result < 0) {
       Throwable failure = writer == null ? null : writer.takeFailure();
-      fail(failure != null ? failure : Errors.failure(socket ? "send" : "write", fd, -result));
+      fail(failure != null ? failure : Errors.failure(
+          out.sendingFile() ? "sendfile" : socket ? "send" : "write", fd, -result));
+      return;
+    }
+    if (result == OutboundBuffer.TRUNCATED) {
+      close(out.truncation());
       return;
     }
     if (out.bytes() != before) {
       touch();
     }
     outboundChanged();
+    if (fallback != null) {
+      fallback.pump();
+      if (state == CLOSED || !out.isEmpty() || fallback.holding()) {
+        return;
+      }
+    }
     if (result == OutboundBuffer.EMPTY && hadData) {
       if (state == CLOSING) {
         close(null);
@@ -448,10 +537,11 @@ final class Endpoint extends Handle {
   /**
    * Re-evaluates the watermarks and the poll interest after the queue changed. With TLS the
    * queue holds records, so the watermarks count ciphertext, plus the plaintext that waits for
-   * the handshake to complete.
+   * the handshake to complete; a file streamed through the fallback counts its unsent bytes.
    */
   void outboundChanged() {
-    long bytes = out.weight() + (tls == null ? 0 : tls.earlyBytes());
+    long bytes = out.weight() + (tls == null ? 0 : tls.earlyBytes())
+        + (fallback != null ? fallback.bytes() : 0);
     boolean wasFull = full;
     if (!full && bytes > high) {
       full = true;
@@ -469,6 +559,7 @@ final class Endpoint extends Handle {
       return;
     }
     boolean reading = state == OPEN && !paused && (!full || readsWhileFull) && !inputEnded
+        && (fallback == null || !fallback.closeWhenDone)
         && (proxyTarget == null || !proxyTarget.full);
     int interest = (reading ? Poller.READ : 0)
         | (state == CONNECTING || !out.isEmpty() ? Poller.WRITE : 0);
@@ -512,6 +603,11 @@ final class Endpoint extends Handle {
     if (state == CLOSED || state == CLOSING) {
       return;
     }
+    if (fallback != null && fallback.holding()) {
+      fallback.closeWhenDone = true; // held data first: the fallback closes after it
+      updateInterest();
+      return;
+    }
     if (tls != null && !tls.closeAfterWriting()) {
       return; // the layer closes once the handshake let it say close_notify
     }
@@ -540,7 +636,7 @@ final class Endpoint extends Handle {
    */
   int detach() {
     if (state != OPEN || !out.isEmpty() || proxyTarget != null || proxySource != null
-        || tls != null) {
+        || tls != null || (fallback != null && fallback.holding())) {
       throw new IllegalStateException("detach() of fd " + fd + " (expected: an open, connected"
           + " connection with nothing queued, no proxy and no TLS; it has " + out.bytes()
           + " bytes queued" + (tls != null ? " and TLS" : "")
@@ -571,7 +667,10 @@ final class Endpoint extends Handle {
     if (closeFd) {
       Io.close(fd);
     }
-    out.release();
+    out.release(reason);
+    if (fallback != null) {
+      fallback.release(reason);
+    }
     if (inactivityNanos > 0) {
       reactor.trackInactivity(this, false);
     }
@@ -670,20 +769,14 @@ final class Endpoint extends Handle {
   }
 
   long outboundBytes() {
-    return out.bytes() + (tls == null ? 0 : tls.earlyBytes());
+    return out.bytes() + (tls == null ? 0 : tls.earlyBytes())
+        + (fallback != null ? fallback.bytes() : 0);
   }
 
   boolean outboundEmpty() {
     return out.isEmpty();
   }
 
-  /**
-   * Whether bytes sent are transformed before they reach the fd (TLS): then a file cannot be
-   * sent with sendfile and must go through {@link #send}.
-   */
-  boolean transformsOutput() {
-    return tls != null;
-  }
 
   /** See {@link Connection#startTls}. */
   void startTls(TlsOptions options) {

@@ -41,6 +41,24 @@ final class LoopIo {
     return pullBuffer;
   }
 
+  private ByteBuffer fileBuffer;
+  private long fileAddress;
+
+  /** A buffer for reading files (made on first use): reused, valid until the next file read. */
+  ByteBuffer fileBuffer() {
+    if (fileBuffer == null) {
+      fileBuffer = Memory.allocate(FileStreamFallback.CHUNK);
+      fileAddress = Memory.address(fileBuffer);
+    }
+    return fileBuffer;
+  }
+
+  /** The address of {@link #fileBuffer()}'s first byte. */
+  long fileAddress() {
+    fileBuffer();
+    return fileAddress;
+  }
+
   /** The raw address of {@code data}'s first byte (fast for the read buffer, echoed often). */
   long address(ByteBuffer data) {
     return data == readBuffer ? readAddress : Memory.address(data);

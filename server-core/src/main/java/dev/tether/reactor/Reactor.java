@@ -57,6 +57,7 @@ public final class Reactor {
   private final HandleTable table;
   private final Connector connector;
   private final Heartbeat heartbeat = new Heartbeat(this);
+  private final FileWatches fileWatches = new FileWatches(this);
   private volatile Thread thread;
   private volatile boolean running;
   private volatile boolean stopRequested;
@@ -895,6 +896,22 @@ public final class Reactor {
     connector.stopProxy(from);
   }
 
+  /**
+   * Watches the file at {@code path} through inotify (EventMachine's {@code watch_file}):
+   * {@code watcher} hears of modifications, moves and the delete (see {@link FileWatcher}) until
+   * {@link FileWatcher#stopWatching()}, the delete, or {@link #stop()}. The reactor opens one
+   * inotify fd on the first call, shared by all its watchers, and closes it when it stops.
+   *
+   * @throws dev.tether.unix.NativeCallException naming the path if it cannot be watched (ENOENT:
+   *     it does not exist; ENOSPC: the user's inotify watch limit is reached)
+   * @throws ReactorException if {@code watcher} watched a file before
+   */
+  public <W extends FileWatcher> W watchFile(Path path, W watcher) {
+    checkLoop();
+    fileWatches.watch(path, watcher);
+    return watcher;
+  }
+
   /** Number of open connections (accepted, connected or attached). */
   public int connectionCount() {
     checkLoop();
@@ -974,6 +991,10 @@ public final class Reactor {
 
   void unregister(Handle h) {
     table.unregister(h);
+  }
+
+  void registerHandle(Handle h, int interest) {
+    table.register(h, interest);
   }
 
   /** Serves an accepted socket {@code fd} (owned from here) with {@code connection}. */

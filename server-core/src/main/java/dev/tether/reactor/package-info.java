@@ -4,7 +4,8 @@
  * <p>One {@link dev.tether.reactor.Reactor} thread serves every fd a worker owns: listening
  * sockets, accepted and connected TCP and Unix connections, TCP fds handed over by the supervisor
  * ({@link dev.tether.reactor.Reactor#attach(int, dev.tether.reactor.Connection)}) and fds the
- * application reads itself ({@link dev.tether.reactor.Watcher}). It also runs timers (a binary
+ * application reads itself ({@link dev.tether.reactor.Watcher}), and one inotify fd for the files
+ * it watches ({@link dev.tether.reactor.FileWatcher}). It also runs timers (a binary
  * heap by due time), tasks ({@code nextTick}, {@code schedule}), and the callbacks of blocking
  * work run on a bounded pool ({@code defer}).
  *
@@ -77,7 +78,9 @@
  * above the high one the connection stops reading its input and reports not writable; at the
  * low one it reads again. A peer that sends but never reads therefore holds the worker's queue
  * for it at most one read (64 KiB) above the high watermark. A proxy's source reads only while
- * its target is below the target's high watermark.
+ * its target is below the target's high watermark. A file queued by {@code streamFileData} is a
+ * region of the queue (its own fd, sent with sendfile(2)) that weighs its unsent bytes without
+ * taking any memory.
  *
  * <h2>Child processes</h2>
  * {@link dev.tether.reactor.Reactor#popen popen} serves a child as a {@link

@@ -14,6 +14,7 @@ public final class Linux {
   public static final int ECHILD = 10;
   public static final int EAGAIN = 11;
   public static final int ENOENT = 2;
+  public static final int EINVAL = 22;
   public static final int EMFILE = 24;
   public static final int ENFILE = 23;
   public static final int ECONNABORTED = 103;
@@ -87,6 +88,20 @@ public final class Linux {
   public static final int EFD_NONBLOCK = 0x800;
   public static final int EFD_CLOEXEC = 0x80000;
   public static final int EPOLL_CLOEXEC = 0x80000;
+  public static final int O_RDONLY = 0;
+  public static final int SEEK_SET = 0;
+  public static final int SEEK_END = 2;
+
+  // inotify(7)
+  public static final int IN_NONBLOCK = 0x800;
+  public static final int IN_CLOEXEC = 0x80000;
+  public static final int IN_MODIFY = 0x2;
+  public static final int IN_MOVE_SELF = 0x800;
+  public static final int IN_DELETE_SELF = 0x400;
+  public static final int IN_Q_OVERFLOW = 0x4000;
+  public static final int IN_IGNORED = 0x8000;
+  /** {@code sizeof(struct inotify_event)} before its name: wd, mask, cookie, len. */
+  public static final int INOTIFY_EVENT_SIZE = 16;
 
   // signals and processes
   public static final int SIGHUP = 1;

@@ -3,10 +3,11 @@ package dev.tether.unix.jnr;
 import jnr.ffi.annotations.IgnoreError;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
+import jnr.ffi.types.off_t;
 import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
 
-/** fd-level calls: read, write, close, fcntl, pipes, and errno's text. */
+/** fd-level calls: read, write, close, fcntl, pipes, files, inotify, and errno's text. */
 public interface FileCalls {
   @ssize_t long read(int fd, long buf, @size_t long count);
 
@@ -36,4 +37,19 @@ public interface FileCalls {
 
   @IgnoreError
   String strerror(int errnum);
+
+  /** {@code open(2)} of a NUL-terminated path (no mode: never with O_CREAT). */
+  int open(@In byte[] path, int flags);
+
+  @off_t long lseek(int fd, @off_t long offset, int whence);
+
+  /** {@code sendfile(2)}; {@code offset} is an {@code off_t *} address, 0 for the file position. */
+  @ssize_t long sendfile(int outFd, int inFd, long offset, @size_t long count);
+
+  int inotify_init1(int flags);
+
+  /** {@code inotify_add_watch(2)} of a NUL-terminated path. */
+  int inotify_add_watch(int fd, @In byte[] path, int mask);
+
+  int inotify_rm_watch(int fd, int wd);
 }

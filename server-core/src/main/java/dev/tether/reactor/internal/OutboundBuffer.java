@@ -2,15 +2,20 @@ package dev.tether.reactor.internal;
 
 import dev.tether.unix.internal.Io;
 import dev.tether.unix.internal.Linux;
+import dev.tether.unix.internal.RegularFiles;
 import dev.tether.unix.internal.Sockets;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One connection's unwritten data: pooled direct chunks interleaved with callbacks that must run
  * once every byte queued before them is written (Danga::Socket's write of a code ref), and with
- * fd carriers (one 0x00 byte sent with SCM_RIGHTS, counted as one byte). Not thread-safe: reactor
- * thread only. {@link #release()} returns the chunks to the pool and closes the carriers' fds.
+ * fd carriers (one 0x00 byte sent with SCM_RIGHTS, counted as one byte), and with {@link
+ * FileRegion}s, sent with sendfile(2) and counted as their unsent bytes. Not thread-safe: reactor
+ * thread only. {@link #release} returns the chunks to the pool, closes the carriers' fds and the
+ * regions' files.
  */
 public final class OutboundBuffer {
   /** {@link #flush}: everything was written. */
@@ -19,6 +24,10 @@ public final class OutboundBuffer {
   public static final int BLOCKED = 1;
   /** {@link #flush}: a callback is due; take it with {@link #pollCallback()}. */
   public static final int CALLBACK = 2;
+  /** {@link #flush}: the file of the region at the head ended early: {@link #truncation()}. */
+  public static final int TRUNCATED = 3;
+  /** Most bytes one sendfile(2) call is asked for, so one huge region cannot hog a turn. */
+  private static final long SENDFILE_MAX = 1 << 20;
 
   /** The byte of {@link #appendFds}, with the fds it owns. */
   private static final class FdCarrier {
@@ -94,7 +103,7 @@ public final class OutboundBuffer {
 
   /**
    * Queues one 0x00 byte carrying {@code fds} behind the bytes queued so far. <b>Takes
-   * ownership</b> of {@code fds}: they are closed once sent or on {@link #release()}.
+   * ownership</b> of {@code fds}: they are closed once sent or on {@link #release}.
    */
   public void appendFds(int[] fds) {
     entries.addLast(new FdCarrier(fds));
@@ -109,6 +118,25 @@ public final class OutboundBuffer {
    */
   public long weight() {
     return bytes + (long) queuedFds * FD_WEIGHT;
+  }
+
+  /**
+   * Queues {@code region} behind the bytes queued so far, then its completion as a callback.
+   * <b>Takes ownership</b> of its file. Its unsent bytes count in {@link #bytes()}.
+   */
+  public void appendRegion(FileRegion region) {
+    entries.addLast(region);
+    bytes += region.remaining();
+  }
+
+  /** Whether the head is a file region (so a failed flush was a sendfile). */
+  public boolean sendingFile() {
+    return entries.peekFirst() instanceof FileRegion;
+  }
+
+  /** The error of the region at the head, after {@link #flush} said {@link #TRUNCATED}. */
+  public Exception truncation() {
+    return ((FileRegion) entries.peekFirst()).truncated();
   }
 
   /** Queues a callback behind the bytes queued so far. */
@@ -126,6 +154,26 @@ public final class OutboundBuffer {
       Object head = entries.peekFirst();
       if (head == null) {
         return EMPTY;
+      }
+      if (head instanceof FileRegion) {
+        FileRegion region = (FileRegion) head;
+        if (region.remaining() == 0) {
+          return CALLBACK; // the region is its own completion callback
+        }
+        long n = RegularFiles.sendfile(fd, region.fd(), Math.min(region.remaining(),
+            SENDFILE_MAX));
+        if (n < 0) {
+          if (n == -Linux.EINTR) {
+            continue;
+          }
+          return n == -Linux.EAGAIN ? BLOCKED : (int) n;
+        }
+        if (n == 0) {
+          return TRUNCATED;
+        }
+        region.sent(n);
+        bytes -= n;
+        continue;
       }
       if (head instanceof Runnable) {
         return CALLBACK;
@@ -174,20 +222,35 @@ public final class OutboundBuffer {
   }
 
   /**
-   * Drops everything queued (callbacks included), returns the chunks to the pool and closes the
-   * fds of unsent carriers.
+   * Drops everything queued (callbacks included), returns the chunks to the pool, closes the fds
+   * of unsent carriers, and closes the regions' files and settles their futures ({@link
+   * FileRegion#fail}, with {@code reason}), after the queue is empty: the futures' dependents may
+   * run here.
    */
-  public void release() {
+  public void release(Throwable reason) {
+    List<FileRegion> regions = null;
     Object entry;
     while ((entry = entries.pollFirst()) != null) {
       if (entry instanceof ChunkPool.Chunk) {
         pool.give((ChunkPool.Chunk) entry);
       } else if (entry instanceof FdCarrier) {
         closeAll(((FdCarrier) entry).fds);
+      } else if (entry instanceof FileRegion) {
+        FileRegion region = (FileRegion) entry;
+        region.closeFile();
+        if (regions == null) {
+          regions = new ArrayList<>();
+        }
+        regions.add(region);
       }
     }
     bytes = 0;
     queuedFds = 0;
+    if (regions != null) {
+      for (FileRegion region : regions) {
+        region.fail(reason);
+      }
+    }
   }
 
   private static void closeAll(int[] fds) {
