@@ -26,8 +26,11 @@ public final class Linux {
   public static final int EDESTADDRREQ = 89;
   public static final int EACCES = 13;
   public static final int EPERM = 1;
-  public static final int EINVAL = 22;
   public static final int ERANGE = 34;
+  public static final int ENOPROTOOPT = 92;
+  public static final int EIO = 5;
+  public static final int EADDRINUSE = 98;
+  public static final int EADDRNOTAVAIL = 99;
 
   // sockets
   public static final int AF_UNIX = 1;
@@ -67,10 +70,6 @@ public final class Linux {
   public static final int IPPROTO_IPV6 = 41;
   public static final int IPV6_TCLASS = 67;
   public static final int TCP_CORK = 3;
-  public static final int ENOPROTOOPT = 92;
-  public static final int EIO = 5;
-  public static final int EADDRINUSE = 98;
-  public static final int EADDRNOTAVAIL = 99;
   /** {@code sizeof(sun_path)}: a Unix socket path needs one byte less, for its terminating NUL. */
   public static final int UNIX_PATH_MAX = 108;
   /** The kernel's limit of fds on one message ({@code SCM_MAX_FD}). */
