@@ -53,8 +53,8 @@ class DatagramTest {
     protected void receiveData(ByteBuffer data) {
       byte[] bytes = new byte[data.remaining()];
       data.duplicate().get(bytes);
+      senders.add(peerAddress()); // first: tests wait on datagrams, then read senders
       datagrams.add(bytes);
-      senders.add(peerAddress());
       if (echo) {
         sendData(data);
       }
