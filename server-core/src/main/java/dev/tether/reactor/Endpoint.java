@@ -78,8 +78,6 @@ final class Endpoint extends Handle {
   private int fdCount;
   /** Files streamed while output is transformed; null until the first. */
   private FileStreamFallback fallback;
-  /** Test hook: behave as if output were transformed (no TLS yet to make it so). */
-  boolean forceTransform;
   private final IntConsumer fdSink = received -> {
     if (fdCount == fdBuffer.length) {
       fdBuffer = java.util.Arrays.copyOf(fdBuffer, fdCount * 2);
@@ -352,8 +350,14 @@ final class Endpoint extends Handle {
     return region.future();
   }
 
+  /** Whether the queue (TLS's early data included) is at or below the low watermark. */
   boolean belowLowWatermark() {
-    return out.weight() <= low;
+    return queuedWeight() <= low;
+  }
+
+  /** What the watermarks weigh of the queue, with the data TLS holds until its handshake. */
+  private long queuedWeight() {
+    return out.weight() + (tls == null ? 0 : tls.earlyBytes());
   }
 
   /**
@@ -361,7 +365,7 @@ final class Endpoint extends Handle {
    * so that a file cannot go by sendfile(2) and must pass through {@link #sendNow}.
    */
   boolean transformsOutput() {
-    return tls != null || writer != null || forceTransform;
+    return tls != null || writer != null;
   }
 
   /** Writes {@code data} as it is (TLS's records, or anything without TLS). */
@@ -516,12 +520,9 @@ final class Endpoint extends Handle {
     if (out.bytes() != before) {
       touch();
     }
-    outboundChanged();
-    if (fallback != null) {
-      fallback.pump();
-      if (state == CLOSED || !out.isEmpty() || fallback.holding()) {
-        return;
-      }
+    outboundChanged(); // which passes on more of a file streamed through the fallback
+    if (fallback != null && (state == CLOSED || !out.isEmpty() || fallback.holding())) {
+      return;
     }
     if (result == OutboundBuffer.EMPTY && hadData) {
       if (state == CLOSING) {
@@ -540,8 +541,11 @@ final class Endpoint extends Handle {
    * the handshake to complete; a file streamed through the fallback counts its unsent bytes.
    */
   void outboundChanged() {
-    long bytes = out.weight() + (tls == null ? 0 : tls.earlyBytes())
-        + (fallback != null ? fallback.bytes() : 0);
+    if (fallback != null && fallback.holding() && belowLowWatermark()) {
+      // Not only after a flush: a direct write or TLS's handshake may have emptied the queue.
+      fallback.pump();
+    }
+    long bytes = queuedWeight() + (fallback != null ? fallback.bytes() : 0);
     boolean wasFull = full;
     if (!full && bytes > high) {
       full = true;
@@ -558,9 +562,12 @@ final class Endpoint extends Handle {
     if (state == CLOSED || resolving) {
       return;
     }
-    boolean reading = state == OPEN && !paused && (!full || readsWhileFull) && !inputEnded
-        && (fallback == null || !fallback.closeWhenDone)
-        && (proxyTarget == null || !proxyTarget.full);
+    // A TLS handshake reads whatever the queue holds: the data waiting in it waits for the
+    // handshake, which needs the peer's records (else a big early send would stall both).
+    boolean handshaking = tls != null && !tls.handshaken();
+    boolean reading = state == OPEN && !paused && !inputEnded && (handshaking
+        || (!full || readsWhileFull) && (fallback == null || !fallback.closeWhenDone)
+            && (proxyTarget == null || !proxyTarget.full));
     int interest = (reading ? Poller.READ : 0)
         | (state == CONNECTING || !out.isEmpty() ? Poller.WRITE : 0);
     if (interest != registered) {

@@ -480,6 +480,11 @@ final class TlsLayer {
     }
     earlyBytes = 0;
     if (endpoint.open()) {
+      // The early bytes left the weight: the watermarks may fall (a send that wrote everything
+      // at once re-evaluates nothing), and a file streamed behind them may go on.
+      endpoint.outboundChanged();
+    }
+    if (endpoint.open()) {
       endpoint.reactor.callbacks().invoke(Callbacks.SSL_HANDSHAKE_COMPLETED, endpoint.connection,
           null);
     }

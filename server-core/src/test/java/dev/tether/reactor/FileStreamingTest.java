@@ -217,7 +217,7 @@ class FileStreamingTest {
       AtomicReference<String> completedOn = new AtomicReference<>();
       List<String> order = new CopyOnWriteArrayList<>();
       CompletableFuture<Void> done = p.runner.call(() -> {
-        p.sender.endpoint.forceTransform = transformed;
+        transformOutput(p.sender, transformed);
         p.sender.sendData(HEAD);
         CompletableFuture<Void> f = p.sender.streamFileData(file);
         f.whenComplete((v, t) -> {
@@ -254,7 +254,7 @@ class FileStreamingTest {
     Path file = randomFile("twenty", 20L << 20);
     try (Pair p = new Pair()) {
       CompletableFuture<Void> done = p.runner.call(() -> {
-        p.sender.endpoint.forceTransform = transformed;
+        transformOutput(p.sender, transformed);
         return p.sender.streamFileData(file);
       });
       ByteBuffer some = ByteBuffer.allocate(64 * 1024);
@@ -281,7 +281,7 @@ class FileStreamingTest {
     Path file = randomFile("twenty", 20L << 20);
     try (Pair p = new Pair()) {
       CompletableFuture<Void> done = p.runner.call(() -> {
-        p.sender.endpoint.forceTransform = transformed;
+        transformOutput(p.sender, transformed);
         return p.sender.streamFileData(file);
       });
       assertEquals(1, fdsOn(file));
@@ -301,7 +301,7 @@ class FileStreamingTest {
     Path file = randomFile("span", 100_000);
     try (Pair p = new Pair()) {
       CompletableFuture<Void> done = p.runner.call(() -> {
-        p.sender.endpoint.forceTransform = transformed;
+        transformOutput(p.sender, transformed);
         p.sender.sendData(HEAD);
         CompletableFuture<Void> f = p.sender.streamFileData(file, 1000, 50_000);
         p.sender.streamFileData(file, 100_000, 0); // empty at the very end: fine
@@ -348,7 +348,7 @@ class FileStreamingTest {
     Path file = randomFile("shrinking", 20L << 20);
     try (Pair p = new Pair()) {
       CompletableFuture<Void> done = p.runner.call(() -> {
-        p.sender.endpoint.forceTransform = transformed;
+        transformOutput(p.sender, transformed);
         return p.sender.streamFileData(file);
       });
       try (FileChannel shrink = FileChannel.open(file, StandardOpenOption.WRITE)) {
@@ -378,7 +378,7 @@ class FileStreamingTest {
       Sender sender = new Sender();
       CompletableFuture<Void> done = runner.call(() -> {
         runner.reactor.connect("127.0.0.1", listener.getLocalPort(), sender);
-        sender.endpoint.forceTransform = transformed;
+        transformOutput(sender, transformed);
         sender.sendData(HEAD);
         CompletableFuture<Void> f = sender.streamFileData(file);
         sender.sendData(TAIL);
@@ -421,6 +421,16 @@ class FileStreamingTest {
       assertEquals(null, sender.reason);
     } finally {
       Io.close(pipe[0]);
+    }
+  }
+
+  /**
+   * Makes {@code sender}'s output transformed, as TLS does, with a writer that passes bytes on
+   * unchanged: files then go through the chunked fallback instead of sendfile(2).
+   */
+  private static void transformOutput(Connection sender, boolean transformed) {
+    if (transformed) {
+      sender.setWriter((data, socket) -> socket.write(data));
     }
   }
 }

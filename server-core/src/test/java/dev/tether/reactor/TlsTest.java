@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -16,6 +17,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
@@ -456,6 +458,72 @@ class TlsTest {
       }
       // High watermark, plus one read (64 KiB) encrypted: records add ~22 bytes per 16 KiB.
       assertTrue(maxQueued.get() <= high + 64 * 1024 + 1024, "queued " + maxQueued.get());
+    }
+  }
+
+  @Test
+  void aMegabyteSentBeforeTheHandshakeNeitherStallsItNorStopsReadingAfterIt() throws Exception {
+    byte[] early = new byte[1024 * 1024];
+    new Random(3).nextBytes(early);
+    TlsOptions options = serverOptions().build();
+    List<Tls> accepted = new CopyOnWriteArrayList<>();
+    try (ReactorRunner runner = new ReactorRunner()) {
+      Server server = runner.call(() -> runner.reactor.startServer("127.0.0.1", 0, () -> {
+        Tls tls = new Tls(options, false) {
+          @Override
+          protected void postInit() {
+            super.postInit();
+            sendData(early); // far above the high watermark, before the peer said a word
+          }
+        };
+        accepted.add(tls);
+        return tls;
+      }));
+      try (SSLSocket socket = (SSLSocket) jdkContext().getSocketFactory().createSocket()) {
+        socket.connect(server.localAddress());
+        byte[] got = socket.getInputStream().readNBytes(early.length);
+        assertArrayEquals(early, got);
+        socket.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        ReactorRunner.waitFor("a connection", () -> !accepted.isEmpty());
+        accepted.get(0).awaitReceived("ping"); // reading resumed once the early bytes went
+      }
+    }
+  }
+
+  @Test
+  void streamedFileGoesThroughTlsInOrderWithDataBeforeAndAfterIt() throws Exception {
+    byte[] file = new byte[3 * 1024 * 1024 + 17];
+    new Random(7).nextBytes(file);
+    Path path = dir.resolve("streamed.bin");
+    Files.write(path, file);
+    CompletableFuture<CompletableFuture<Void>> streamed = new CompletableFuture<>();
+    TlsOptions options = serverOptions().build();
+    try (ReactorRunner runner = new ReactorRunner()) {
+      Server server = runner.call(() -> runner.reactor.startServer("127.0.0.1", 0,
+          () -> new Connection() {
+            @Override
+            protected void postInit() {
+              startTls(options);
+              sendData("before\n".getBytes(StandardCharsets.US_ASCII));
+              // No sendfile under TLS: the file goes in chunks through the TLS layer.
+              streamed.complete(streamFileData(path));
+              sendData("after".getBytes(StandardCharsets.US_ASCII));
+              closeConnectionAfterWriting();
+            }
+          }));
+      ByteArrayOutputStream expected = new ByteArrayOutputStream();
+      expected.write("before\n".getBytes(StandardCharsets.US_ASCII));
+      expected.write(file);
+      expected.write("after".getBytes(StandardCharsets.US_ASCII));
+      try (SSLSocket socket = (SSLSocket) jdkContext().getSocketFactory().createSocket()) {
+        socket.connect(server.localAddress());
+        byte[] got = socket.getInputStream().readAllBytes(); // to the server's close_notify
+        assertEquals(expected.size(), got.length);
+        assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(expected.toByteArray()),
+            MessageDigest.getInstance("SHA-256").digest(got));
+      }
+      streamed.get(30, TimeUnit.SECONDS).get(30, TimeUnit.SECONDS);
     }
   }
 
