@@ -1,13 +1,12 @@
 package dev.tether.examples.tls;
 
+import dev.tether.examples.support.ReactorMain;
 import dev.tether.reactor.Connection;
 import dev.tether.reactor.Reactor;
 import dev.tether.reactor.Server;
 import dev.tether.reactor.TlsOptions;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code TlsEcho PORT CERT.pem KEY.pem}: a TLS echo on 127.0.0.1:PORT on one reactor thread (the
@@ -18,8 +17,6 @@ import java.util.concurrent.TimeUnit;
  * status 2 and a usage line naming the fault.
  */
 public final class TlsEcho {
-  private static final long STOP_TIMEOUT_SECONDS = 10;
-
   /** One client: TLS from the first byte, then echo. */
   static final class EchoConnection extends Connection {
     private final TlsOptions options;
@@ -41,46 +38,28 @@ public final class TlsEcho {
 
   private TlsEcho() {}
 
-  public static void main(String[] args) throws InterruptedException {
+  public static void main(String[] args) {
     int port;
     TlsOptions options;
     try {
       if (args.length != 3) {
         throw new IllegalArgumentException("expected three arguments, got " + args.length);
       }
-      port = Integer.parseInt(args[0]);
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port : " + port + " (expected: 0..65535)");
-      }
+      port = ReactorMain.port(args[0]);
       options = TlsOptions.builder().certificateChain(Path.of(args[1]), Path.of(args[2]))
           .build();
     } catch (IllegalArgumentException e) {
-      System.err.println("usage: TlsEcho PORT CERT.pem KEY.pem (PORT 0..65535, 0 picks a free"
-          + " port; a PEM certificate chain and its PKCS#8 key): " + e.getMessage());
-      System.exit(2);
+      ReactorMain.exitWithUsage("TlsEcho PORT CERT.pem KEY.pem (PORT 0..65535, 0 picks a free"
+          + " port; a PEM certificate chain and its PKCS#8 key)", e);
       return;
     }
     Reactor reactor = new Reactor("tls-echo");
-    CountDownLatch stopped = new CountDownLatch(1);
-    // The hook waits for the loop to end, so the JVM exits after connections are closed.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      reactor.stop();
-      try {
-        stopped.await(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "tls-echo-shutdown"));
-    try {
-      reactor.run(() -> {
-        Server server = reactor.startServer("127.0.0.1", port, () -> new EchoConnection(options));
-        String address = server.localAddress().toString();
-        System.out.println("tls echo listening on "
-            + (address.startsWith("/") ? address.substring(1) : address));
-        System.out.flush();
-      });
-    } finally {
-      stopped.countDown();
-    }
+    ReactorMain.runUntilSignalled(reactor, () -> {
+      Server server = reactor.startServer("127.0.0.1", port, () -> new EchoConnection(options));
+      String address = server.localAddress().toString();
+      System.out.println("tls echo listening on "
+          + (address.startsWith("/") ? address.substring(1) : address));
+      System.out.flush();
+    });
   }
 }

@@ -1,10 +1,9 @@
 package dev.tether.examples.udp;
 
+import dev.tether.examples.support.ReactorMain;
 import dev.tether.reactor.DatagramConnection;
 import dev.tether.reactor.Reactor;
 import java.nio.ByteBuffer;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code UdpEcho PORT}: a UDP socket on 127.0.0.1:PORT, served by one reactor thread (the main
@@ -14,8 +13,6 @@ import java.util.concurrent.TimeUnit;
  * argument exits with status 2 and a usage line.
  */
 public final class UdpEcho {
-  private static final long STOP_TIMEOUT_SECONDS = 10;
-
   /** The echo itself: one datagram in, the same datagram out, to whoever sent it. */
   static final class Echo extends DatagramConnection {
     @Override
@@ -27,42 +24,23 @@ public final class UdpEcho {
 
   private UdpEcho() {}
 
-  public static void main(String[] args) throws InterruptedException {
+  public static void main(String[] args) {
     int port;
     try {
       if (args.length != 1) {
         throw new IllegalArgumentException("expected one argument, got " + args.length);
       }
-      port = Integer.parseInt(args[0]);
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port : " + port + " (expected: 0..65535)");
-      }
+      port = ReactorMain.port(args[0]);
     } catch (IllegalArgumentException e) {
-      System.err.println("usage: UdpEcho PORT (0..65535; 0 picks a free port): "
-          + e.getMessage());
-      System.exit(2);
+      ReactorMain.exitWithUsage("UdpEcho PORT (0..65535; 0 picks a free port)", e);
       return;
     }
     Reactor reactor = new Reactor("udp-echo");
-    CountDownLatch stopped = new CountDownLatch(1);
-    // The hook waits for the loop to end, so the JVM exits after the socket is closed.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      reactor.stop();
-      try {
-        stopped.await(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "udp-echo-shutdown"));
-    try {
-      reactor.run(() -> {
-        Echo echo = reactor.openDatagramSocket("127.0.0.1", port, new Echo());
-        int actual = ((java.net.InetSocketAddress) echo.localAddress()).getPort();
-        System.out.println("udp echo listening on 127.0.0.1:" + actual);
-        System.out.flush();
-      });
-    } finally {
-      stopped.countDown();
-    }
+    ReactorMain.runUntilSignalled(reactor, () -> {
+      Echo echo = reactor.openDatagramSocket("127.0.0.1", port, new Echo());
+      int actual = ((java.net.InetSocketAddress) echo.localAddress()).getPort();
+      System.out.println("udp echo listening on 127.0.0.1:" + actual);
+      System.out.flush();
+    });
   }
 }
