@@ -255,7 +255,9 @@ public abstract class Connection {
    * socket keeps what the peer sent that was not read yet.
    *
    * @throws IllegalStateException unless the connection is open and connected with nothing
-   *     queued to write and no proxy (the fd then stays here)
+   *     queued to write (nor a file waiting to be streamed), nothing pushed back ({@link
+   *     #pushBackRead}: those bytes are no longer in the socket), no proxy and no TLS (the
+   *     fd then stays here)
    */
   public final int detach() {
     return endpoint().detach();
@@ -328,16 +330,19 @@ public abstract class Connection {
    * Connects this closed connection again, to {@code host:port} (EventMachine's {@code
    * reconnect}; typically from {@link #unbind()}). The object gets a new fd and a fresh state:
    * empty queue, default watermarks and timeouts, not paused, push reading, no writer, no proxy,
-   * {@link #closeReason()} null. {@link #postInit()} does not run again; {@link
-   * #connectionCompleted()} or {@link #unbind()} follow as after {@link Reactor#connect}.
+   * {@link #closeReason()} null, any local address (a {@link Reactor#bindConnect}'s is not kept).
+   * {@link #postInit()} does not run again; {@link #connectionCompleted()} or {@link #unbind()}
+   * follow as after {@link Reactor#connect}, whose name resolution off the loop applies too.
    *
-   * @throws IllegalStateException if the connection is open
+   * @throws IllegalStateException if the connection is open, used TLS (started in postInit,
+   *     which does not run again: the new connection would go in the clear), or is a {@link
+   *     ProcessConnection}
    * @throws ReactorException if the reactor is stopping
    * @throws dev.tether.unix.NativeCallException if the connect fails at once; the connection
    *     then stays closed as it was
    */
   public final void reconnect(String host, int port) {
-    reconnect(new InetSocketAddress(host, port));
+    reconnect(InetSocketAddress.createUnresolved(host, port));
   }
 
   /** {@link #reconnect(String, int)} to an InetSocketAddress or UnixDomainSocketAddress. */
@@ -385,7 +390,8 @@ public abstract class Connection {
    * SO_LINGER (seconds, -1 if off), IP_TOS, or {@link TetherSocketOptions#TCP_CORK}.
    *
    * @throws UnsupportedOperationException for any other option, naming it
-   * @throws IllegalStateException if the connection is closed
+   * @throws IllegalStateException if the connection is closed, or connecting to a name not
+   *     resolved yet (its fd is a placeholder until then)
    * @throws dev.tether.unix.NativeCallException if getsockopt fails (ENOPROTOOPT: the option does
    *     not apply to this kind of socket, e.g. TCP_NODELAY on a Unix socket; ENOTSOCK)
    */
@@ -402,7 +408,8 @@ public abstract class Connection {
    * @throws UnsupportedOperationException for an unsupported option, naming it
    * @throws IllegalArgumentException for a value out of range, naming it
    * @throws NullPointerException if {@code value} is null
-   * @throws IllegalStateException if the connection is closed
+   * @throws IllegalStateException if the connection is closed, or connecting to a name not
+   *     resolved yet (its fd is a placeholder until then)
    * @throws dev.tether.unix.NativeCallException if setsockopt fails
    */
   public final <T> void setSocketOption(SocketOption<T> option, T value) {
@@ -526,6 +533,9 @@ public abstract class Connection {
    * buffer for up to {@code maxPerMessage} fds per read (1..253); they are delivered by {@link
    * #receiveFileDescriptors(int[])}. Call it in {@link #postInit()} so no fd is missed: without
    * it, fds sent to this socket are discarded (and closed) by the kernel.
+   *
+   * @throws IllegalArgumentException if {@code maxPerMessage} is not 1..253
+   * @throws IllegalStateException on a TLS connection (fds do not travel over TLS)
    */
   public final void enableFileDescriptorReceiving(int maxPerMessage) {
     endpoint().receiveFds(maxPerMessage);
@@ -594,7 +604,7 @@ public abstract class Connection {
   @Override
   public String toString() {
     Endpoint e = endpoint;
-    return e == null ? getClass().getName() + "[not bound]" : e.describe();
+    return e == null ? getClass().getName() + "[not bound]" : e.label();
   }
 
   private Endpoint endpoint() {

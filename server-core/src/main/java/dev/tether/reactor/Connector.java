@@ -5,6 +5,7 @@ import dev.tether.unix.internal.Datagrams;
 import dev.tether.unix.internal.Io;
 import dev.tether.unix.internal.Poller;
 import java.io.FileDescriptor;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -22,10 +23,12 @@ final class Connector {
 
   private final Reactor reactor;
   private final HandleTable table;
+  private final HostConnector names;
 
   Connector(Reactor reactor, HandleTable table) {
     this.reactor = reactor;
     this.table = table;
+    this.names = new HostConnector(reactor);
   }
 
   Server listenTcp(String host, int port, Supplier<? extends Connection> factory) {
@@ -54,27 +57,45 @@ final class Connector {
     return new Server(listener);
   }
 
-  /** Starts a connect to {@code target}, from {@code bind} unless null. */
+  /**
+   * Starts a connect to {@code target}, from {@code bind} unless null. An unresolved target
+   * whose host is a name is resolved off the loop ({@link HostConnector}); a literal one is
+   * parsed here.
+   */
   void connect(SocketAddress target, InetSocketAddress bind, Connection connection,
       long timeoutNanos, boolean postInit) {
     Objects.requireNonNull(connection, "connection");
-    if (target instanceof InetSocketAddress && ((InetSocketAddress) target).isUnresolved()) {
-      throw new IllegalArgumentException("target : " + target + " (expected: a resolved address)");
-    }
     if (connection.endpoint != null) {
       // Checked before a socket exists: an fd made for a connection that is bound elsewhere
       // would only be closed again.
       throw new ReactorException("connection " + connection.getClass().getName()
           + " is already bound (expected: a new Connection object per fd)");
     }
-    int fd = reactor.io().sockets.startConnect(target, bind);
-    Endpoint endpoint = adopt(fd, connection, true, true, postInit);
+    InetSocketAddress name = null;
+    if (target instanceof InetSocketAddress && ((InetSocketAddress) target).isUnresolved()) {
+      InetSocketAddress inet = (InetSocketAddress) target;
+      InetAddress literal = LiteralAddress.parse(inet.getHostString());
+      if (literal == null) {
+        name = inet;
+      } else {
+        target = new InetSocketAddress(literal, inet.getPort());
+      }
+    }
+    int fd = name != null ? names.placeholder() : reactor.io().sockets.startConnect(target, bind);
+    Endpoint endpoint = adopt(fd, connection, true, true, postInit, name != null);
     if (endpoint.open()) {
       // postInit may have set the connection's own timeout already
       long nanos = endpoint.connectTimeoutNanos > 0 ? endpoint.connectTimeoutNanos : timeoutNanos;
       endpoint.pendingConnect = new PendingConnect(endpoint, target);
       endpoint.pendingConnect.arm(nanos);
+      if (name != null) {
+        names.resolve(endpoint, name, bind);
+      }
     }
+  }
+
+  void setResolver(NameResolver resolver) {
+    names.setResolver(resolver);
   }
 
   /**
@@ -86,6 +107,12 @@ final class Connector {
     if (old.open()) {
       throw new IllegalStateException("reconnect of " + connection + " (expected: a closed"
           + " connection, e.g. from unbind)");
+    }
+    if (old.tls != null || connection instanceof ProcessConnection) {
+      // postInit, which started TLS, does not run again: the new connection would be in clear
+      throw new IllegalStateException("reconnect of " + connection + " (expected: a connection"
+          + " without TLS and not a child process's; it " + (old.tls != null ? "used TLS"
+          : "served a child process") + ")");
     }
     if (reactor.stopping()) {
       throw new ReactorException("reconnect of " + connection + ": reactor " + reactor
@@ -143,16 +170,20 @@ final class Connector {
 
   /** Registers a connection's fd (owned from here) and runs postInit. */
   Endpoint adopt(int fd, Connection connection, boolean connecting, boolean socket) {
-    return adopt(fd, connection, connecting, socket, true);
+    return adopt(fd, connection, connecting, socket, true, false);
   }
 
-  /** As {@link #adopt(int, Connection, boolean, boolean)}; postInit only if asked. */
+  /**
+   * As {@link #adopt(int, Connection, boolean, boolean)}; postInit only if asked. A connection
+   * {@code resolving} its peer's name holds a placeholder fd, kept out of the poll set.
+   */
   Endpoint adopt(int fd, Connection connection, boolean connecting, boolean socket,
-      boolean postInit) {
+      boolean postInit, boolean resolving) {
     Endpoint endpoint;
     try {
       endpoint = new Endpoint(reactor, connection, fd, connecting, socket);
-      table.register(endpoint, connecting ? Poller.WRITE : Poller.READ);
+      endpoint.resolving = resolving;
+      table.register(endpoint, resolving ? 0 : connecting ? Poller.WRITE : Poller.READ);
     } catch (RuntimeException e) {
       if (connection.endpoint != null && connection.endpoint.fd == fd) {
         connection.endpoint = null;

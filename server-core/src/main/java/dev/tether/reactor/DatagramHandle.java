@@ -342,4 +342,9 @@ final class DatagramHandle extends Handle {
     }
     limit = bytes;
   }
+
+  @Override
+  String describe() {
+    return "datagram socket " + local + " of " + connection.getClass().getName();
+  }
 }

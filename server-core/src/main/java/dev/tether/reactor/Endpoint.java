@@ -288,6 +288,7 @@ final class Endpoint extends Handle {
   }
 
   void receiveFds(int maxPerMessage) {
+    refuseOnTls("enableFileDescriptorReceiving");
     if (maxPerMessage <= 0 || maxPerMessage > 253) {
       throw new IllegalArgumentException("maxPerMessage : " + maxPerMessage
           + " (expected: 1..253)");
@@ -332,7 +333,8 @@ final class Endpoint extends Handle {
       region.fail(null);
       return region.future();
     }
-    if (transformsOutput()) {
+    if (transformsOutput() || (fallback != null && fallback.holding())) {
+      // (Also while the fallback holds data: a file must not overtake it by sendfile.)
       if (fallback == null) {
         fallback = new FileStreamFallback(this);
       }
@@ -348,6 +350,11 @@ final class Endpoint extends Handle {
       outboundChanged();
     }
     return region.future();
+  }
+
+  /** Bytes pushed back and not delivered yet. */
+  private int pushedBack() {
+    return pushedBack == null ? 0 : pushedBack.size();
   }
 
   /** Whether the queue (TLS's early data included) is at or below the low watermark. */
@@ -643,10 +650,12 @@ final class Endpoint extends Handle {
    */
   int detach() {
     if (state != OPEN || !out.isEmpty() || proxyTarget != null || proxySource != null
-        || tls != null || (fallback != null && fallback.holding())) {
+        || tls != null || (fallback != null && fallback.holding()) || pushedBack() > 0) {
+      // Pushed-back bytes would be lost: the socket no longer holds them.
       throw new IllegalStateException("detach() of fd " + fd + " (expected: an open, connected"
-          + " connection with nothing queued, no proxy and no TLS; it has " + out.bytes()
-          + " bytes queued" + (tls != null ? " and TLS" : "")
+          + " connection with nothing queued or pushed back, no proxy and no TLS; it has "
+          + out.bytes() + " bytes queued, " + pushedBack() + " pushed back"
+          + (tls != null ? " and TLS" : "")
           + (state == OPEN ? "" : " and is " + (state == CLOSING ? "closing" : "not open")) + ")");
     }
     int detached = fd;
@@ -721,13 +730,18 @@ final class Endpoint extends Handle {
     }
   }
 
-  /** Class name, fd, local and peer address; looks the addresses up only if open, here. */
+  @Override
   String describe() {
-    boolean here = reactor.inReactorThread();
+    return "connection " + label();
+  }
+
+  /** Class name, fd, local and peer address; looks the addresses up only if open, here. */
+  String label() {
+    boolean here = reactor.inReactorThread() && !resolving; // a placeholder's are not the peer's
     SocketAddress l = here ? localAddress() : local;
     SocketAddress p = here ? peerAddress() : peer;
-    String what = state == CLOSED ? "closed, was fd " : state == CONNECTING ? "connecting, fd "
-        : "fd ";
+    String what = state == CLOSED ? "closed, was fd " : resolving ? "resolving its peer, fd "
+        : state == CONNECTING ? "connecting, fd " : "fd ";
     return connection.getClass().getName() + "[" + what + fd + (l == null ? "" : ", local " + l)
         + (p == null ? "" : ", peer " + p) + "]";
   }
@@ -792,7 +806,7 @@ final class Endpoint extends Handle {
         : state == CLOSED ? "an open connection; it is closed"
         : state == CLOSING || closeWhenConnected ? "an open connection; it is closing"
         : scm != null ? "a connection that does not receive fds"
-        : pull || pushedBack != null || writer != null
+        : pull || pushedBack() > 0 || writer != null
             ? "a connection without pull reading, pushed-back input or a writer (they see the"
                 + " encrypted stream)" : null);
   }

@@ -18,6 +18,11 @@ import java.util.function.Consumer;
  *       them (the reactor's buffer: valid only during the call). Each listener sees the buffer
  *       from the same position and limit: what one consumes is given back to the next;
  *   <li>{@code "drain"} ({@link #onDrain}): this connection, each time its outgoing queue empties;
+ *   <li>{@code "end"} ({@link #onEnd}): this connection, when the peer ended its output (a FIN,
+ *       {@link Connection#hungUp()}); then, as Node's sockets do by default, the connection closes
+ *       once its queue is written;
+ *   <li>{@code "error"} ({@link #onError}): the error, when a read or write failed (a reset,
+ *       {@link Connection#errorOccurred}); {@code "close"} follows with it as the reason;
  *   <li>{@code "close"} ({@link #onClose}): the close reason, null for an orderly close, once the
  *       fd is closed (as {@link Connection#unbind()}).
  * </ul>
@@ -30,18 +35,21 @@ import java.util.function.Consumer;
  */
 public final class EventedConnection extends Connection {
   /** The event names, in the order of {@link #on}'s error message. */
-  static final String[] EVENTS = {"connect", "data", "drain", "close"};
+  static final String[] EVENTS = {"connect", "data", "drain", "end", "error", "close"};
   private static final int CONNECT = 0;
   private static final int DATA = 1;
   private static final int DRAIN = 2;
-  private static final int CLOSE = 3;
+  private static final int END = 3;
+  private static final int ERROR = 4;
+  private static final int CLOSE = 5;
   private static final int[] CALLBACK = {
-    Callbacks.COMPLETED, Callbacks.RECEIVE, Callbacks.DRAINED, Callbacks.UNBIND
+    Callbacks.COMPLETED, Callbacks.RECEIVE, Callbacks.DRAINED, Callbacks.HUNG_UP,
+    Callbacks.ERROR_OCCURRED, Callbacks.UNBIND
   };
   private static final Consumer<?>[] NONE = new Consumer<?>[0];
 
   /** Copy-on-write, so an event's delivery is never disturbed by listeners it adds or removes. */
-  private final Consumer<?>[][] listeners = {NONE, NONE, NONE, NONE};
+  private final Consumer<?>[][] listeners = {NONE, NONE, NONE, NONE, NONE, NONE};
   private final EventedServer server;
 
   /** A connection with no listeners yet. */
@@ -54,13 +62,14 @@ public final class EventedConnection extends Connection {
   }
 
   /**
-   * Adds {@code listener} for {@code event}: "connect", "data", "drain" or "close". The listener's
+   * Adds {@code listener} for {@code event}: "connect", "data", "drain", "end", "error" or
+   * "close". The listener's
    * argument is typed by the event (see the class documentation); a listener declared for another
    * type fails with a {@code ClassCastException} when called, reported as any listener failure.
    * The typed methods ({@link #onData} etc.) check this at compile time.
    *
    * @return this connection, to chain calls
-   * @throws IllegalArgumentException if {@code event} is not one of the four
+   * @throws IllegalArgumentException if {@code event} is not one of the six
    */
   public EventedConnection on(String event, Consumer<?> listener) {
     add(index(event), listener);
@@ -72,7 +81,7 @@ public final class EventedConnection extends Connection {
    * Node's {@code removeListener}); does nothing if it is not registered.
    *
    * @return this connection, to chain calls
-   * @throws IllegalArgumentException if {@code event} is not one of the four
+   * @throws IllegalArgumentException if {@code event} is not one of the six
    */
   public EventedConnection off(String event, Consumer<?> listener) {
     int which = index(event);
@@ -115,6 +124,18 @@ public final class EventedConnection extends Connection {
     return this;
   }
 
+  /** {@code on("end", listener)}: the peer ended its output; the connection closes after. */
+  public EventedConnection onEnd(Consumer<? super EventedConnection> listener) {
+    add(END, listener);
+    return this;
+  }
+
+  /** {@code on("error", listener)}: a read or write failed; "close" follows. */
+  public EventedConnection onError(Consumer<? super Throwable> listener) {
+    add(ERROR, listener);
+    return this;
+  }
+
   /** {@code on("close", listener)}: the listener gets the close reason, null if orderly. */
   public EventedConnection onClose(Consumer<? super Throwable> listener) {
     add(CLOSE, listener);
@@ -141,6 +162,17 @@ public final class EventedConnection extends Connection {
   @Override
   protected void drained() {
     emit(DRAIN, this, null);
+  }
+
+  @Override
+  protected void hungUp() {
+    emit(END, this, null);
+    super.hungUp();
+  }
+
+  @Override
+  protected void errorOccurred(Throwable error) {
+    emit(ERROR, error, null);
   }
 
   @Override

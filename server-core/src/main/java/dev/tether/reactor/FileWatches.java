@@ -169,4 +169,12 @@ final class FileWatches extends Handle {
       Io.close(open);
     }
   }
+
+  @Override
+  String describe() {
+    StringBuilder paths = new StringBuilder();
+    byWd.values().forEach(watchers -> watchers.forEach(w -> paths.append(paths.length() == 0
+        ? "" : ", ").append(w.path()).append(" (").append(w.getClass().getName()).append(')')));
+    return "inotify: " + paths;
+  }
 }

@@ -16,4 +16,7 @@ abstract class Handle {
 
   /** Closes (or detaches) as part of {@link Reactor#stop()}. */
   abstract void shutdown();
+
+  /** What this fd is and who owns it, in words ({@link Reactor#descriptors()}). */
+  abstract String describe();
 }

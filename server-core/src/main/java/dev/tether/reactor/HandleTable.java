@@ -2,6 +2,9 @@ package dev.tether.reactor;
 
 import dev.tether.unix.internal.Poller;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,15 +94,6 @@ final class HandleTable {
     }
   }
 
-  /** Calls {@code visitor} with each registered handle, by fd number. */
-  void forEach(java.util.function.Consumer<Handle> visitor) {
-    for (Handle h : handles) {
-      if (h != null) {
-        visitor.accept(h);
-      }
-    }
-  }
-
   /** Delivers one poll event to its handle, unless the event is stale. */
   void dispatch(long token, int events) {
     int fd = (int) token;
@@ -140,6 +134,20 @@ final class HandleTable {
         return;
       }
     }
+  }
+
+  /** Every fd in the table and the poller's own, each with what it is ({@code describe}). */
+  SortedMap<Integer, String> describeAll() {
+    TreeMap<Integer, String> map = new TreeMap<>();
+    if (poller != null) {
+      map.put(poller.fd(), "epoll (the reactor's poll set)");
+    }
+    for (Handle h : handles) {
+      if (h != null) {
+        map.put(h.fd, h.describe());
+      }
+    }
+    return Collections.unmodifiableSortedMap(map);
   }
 
   /** Looked up when needed, not in a static field: a worker's start must not wait for logging. */

@@ -112,4 +112,9 @@ final class Listener extends Handle {
   void shutdown() {
     close();
   }
+
+  @Override
+  String describe() {
+    return "listener " + localAddress + " serving " + factory.getClass().getName();
+  }
 }

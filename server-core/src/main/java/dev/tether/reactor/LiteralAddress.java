@@ -29,11 +29,25 @@ final class LiteralAddress {
   static InetSocketAddress of(String host, int port) {
     Objects.requireNonNull(host, "host");
     checkPort(port);
-    if (!IPV4.matcher(host).matches() && !IPV6.matcher(host).matches()) {
+    InetAddress address = parse(host);
+    if (address == null) {
       throw refused(host, null);
     }
+    return new InetSocketAddress(address, port);
+  }
+
+  /**
+   * {@code host} as an address if it is a literal one (parsed, never looked up), else null: a
+   * name, to be resolved off the loop.
+   *
+   * @throws IllegalArgumentException if it has the form of a literal but is not a valid one
+   */
+  static InetAddress parse(String host) {
+    if (!IPV4.matcher(host).matches() && !IPV6.matcher(host).matches()) {
+      return null;
+    }
     try {
-      return new InetSocketAddress(InetAddress.getByName(host), port);
+      return InetAddress.getByName(host);
     } catch (UnknownHostException e) {
       throw refused(host, e);
     }

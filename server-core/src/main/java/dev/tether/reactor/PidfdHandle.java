@@ -159,4 +159,10 @@ final class PidfdHandle extends Handle {
     fd = -1;
     Io.close(pidfd);
   }
+
+  @Override
+  String describe() {
+    return "pidfd of process " + pid + (reaps ? ", a child it reaps" : ", watched")
+        + " for " + listener.getClass().getName();
+  }
 }

@@ -7,7 +7,6 @@ import dev.tether.unix.internal.Limits;
 import dev.tether.unix.internal.Poller;
 import dev.tether.unix.internal.Users;
 import java.io.FileDescriptor;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -74,7 +73,6 @@ public final class Reactor {
   private long loopTimeoutNanos = -1;
   /** Inside run() or a runOnce() turn: a nested runOnce would re-enter the loop. */
   private boolean turning;
-  private final HostConnector hostConnector;
 
   /** A reactor named "reactor". */
   public Reactor() {
@@ -87,7 +85,6 @@ public final class Reactor {
     this.deferrer = new Deferrer(this, callbacks, name);
     this.table = new HandleTable(name);
     this.connector = new Connector(this, table);
-    this.hostConnector = new HostConnector(this, table);
   }
 
   /**
@@ -463,7 +460,7 @@ public final class Reactor {
    */
   public SortedMap<Integer, String> descriptors() {
     checkLoop();
-    return Descriptors.snapshot(table, wakeFd);
+    return table.describeAll();
   }
 
   /**
@@ -473,7 +470,7 @@ public final class Reactor {
    */
   public void setNameResolver(NameResolver resolver) {
     checkConfigurable();
-    hostConnector.setResolver(Objects.requireNonNull(resolver, "resolver"));
+    connector.setResolver(Objects.requireNonNull(resolver, "resolver"));
   }
 
   /**
@@ -647,16 +644,6 @@ public final class Reactor {
   public <C extends Connection> C connect(SocketAddress target, C connection) {
     checkLoop();
     Objects.requireNonNull(connection, "connection");
-    if (target instanceof InetSocketAddress && ((InetSocketAddress) target).isUnresolved()) {
-      InetSocketAddress inet = (InetSocketAddress) target;
-      InetAddress literal = HostConnector.literal(inet.getHostString());
-      if (literal == null) {
-        hostConnector.connect(inet.getHostString(), inet.getPort(), connection,
-            pendingConnectNanos);
-        return connection;
-      }
-      target = new InetSocketAddress(literal, inet.getPort());
-    }
     connector.connect(target, null, connection, pendingConnectNanos, true);
     return connection;
   }
@@ -665,9 +652,11 @@ public final class Reactor {
    * Connects to {@code host:port} from the local address {@code bindHost:bindPort}
    * (EventMachine's bind_connect; port 0: any free port): the socket is bound before the connect
    * starts, so the peer sees that address. Otherwise as {@link #connect(String, int,
-   * Connection)}. Pass literal addresses to avoid a blocking lookup on the reactor thread.
+   * Connection)}: a name for {@code host} is resolved off the loop. {@code bindHost} must be a
+   * literal address of this host (a lookup would block the loop).
    *
-   * @throws IllegalArgumentException if bindHost does not resolve or bindPort is not 0..65535
+   * @throws IllegalArgumentException if bindHost is not a literal address or bindPort is not
+   *     0..65535
    * @throws NativeCallException naming the bind address if bind(2) fails (EADDRINUSE;
    *     EADDRNOTAVAIL: not an address of this host; EINVAL: not the target's family); nothing is
    *     left open then, and {@code connection} stays unbound
@@ -680,13 +669,9 @@ public final class Reactor {
     if (bindPort < 0 || bindPort > 65535) {
       throw new IllegalArgumentException("bindPort : " + bindPort + " (expected: 0..65535)");
     }
-    InetSocketAddress bind = new InetSocketAddress(bindHost, bindPort);
-    if (bind.isUnresolved()) {
-      throw new IllegalArgumentException("bindHost : " + bindHost
-          + " (expected: a resolvable address)");
-    }
-    connector.connect(new InetSocketAddress(host, port), bind, connection, pendingConnectNanos,
-        true);
+    InetSocketAddress bind = LiteralAddress.of(bindHost, bindPort);
+    connector.connect(InetSocketAddress.createUnresolved(host, port), bind, connection,
+        pendingConnectNanos, true);
     return connection;
   }
 

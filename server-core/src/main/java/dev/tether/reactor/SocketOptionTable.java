@@ -44,6 +44,11 @@ final class SocketOptionTable {
       throw new IllegalStateException(what + " on closed connection " + endpoint.connection
           + " (expected: an open connection)");
     }
+    if (endpoint.resolving) {
+      // The fd is still a placeholder, replaced (with its options) once the name resolves.
+      throw new IllegalStateException(what + " on connection " + endpoint.connection
+          + " while its peer's name is being resolved (expected: from connectionCompleted on)");
+    }
   }
 
   static <T> T get(Sockets sockets, int fd, SocketOption<T> option) {

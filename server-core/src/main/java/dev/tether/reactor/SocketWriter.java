@@ -17,7 +17,10 @@ public interface SocketWriter {
    * the socket is writable and call again with the rest; the reactor reads the return value only,
    * not {@code data}'s position afterwards. {@code data} is lent for the call (you do not own it).
    * {@code socket} writes to the connection's fd without blocking (send(2); it returns 0 when the
-   * socket would block; its {@code close()} throws: the reactor owns the fd).
+   * socket would block; its {@code close()} throws: the reactor owns the fd). Write fewer than
+   * all only when the socket took no more: the reactor waits for writability, which a socket with
+   * room reports at once, so a writer that holds bytes back on its own (a throttle) would spin
+   * the loop; throttle with {@link Connection#pause()}-style flow or timers instead.
    *
    * @throws IOException (or any exception) to fail the write: the connection gets {@link
    *     Connection#errorOccurred} with it and closes with it as {@link Connection#closeReason()}

@@ -60,4 +60,9 @@ final class StderrHandle extends Handle {
   void shutdown() {
     close();
   }
+
+  @Override
+  String describe() {
+    return "stderr of process " + connection.pid() + " for " + connection.getClass().getName();
+  }
 }

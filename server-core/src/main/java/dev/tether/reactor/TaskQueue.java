@@ -32,6 +32,11 @@ final class TaskQueue {
 
       @Override
       void shutdown() {}
+
+      @Override
+      String describe() {
+        return "eventfd (the reactor's wake-up)";
+      }
     };
     drain.fd = w.fd();
     return drain;

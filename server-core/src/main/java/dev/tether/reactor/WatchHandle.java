@@ -69,4 +69,9 @@ final class WatchHandle extends Handle {
   void shutdown() {
     detach();
   }
+
+  @Override
+  String describe() {
+    return "watcher " + watcher.getClass().getName();
+  }
 }

@@ -96,11 +96,40 @@ class EventedConnectionTest {
   }
 
   @Test
+  void thePeersFinIsAnEndAndItsResetAnErrorEachFollowedByClose() throws Exception {
+    try (ReactorRunner runner = new ReactorRunner();
+        ServerSocket peer = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+      for (boolean reset : new boolean[] {false, true}) {
+        List<String> events = new CopyOnWriteArrayList<>();
+        EventedConnection client = new EventedConnection()
+            .onEnd(c -> events.add("end"))
+            .onError(e -> events.add("error " + e.getMessage()))
+            .onClose(reason -> events.add("close " + (reason == null ? null : "with the error")));
+        runner.run(() -> runner.reactor.connect("127.0.0.1", peer.getLocalPort(), client));
+        try (Socket accepted = peer.accept()) {
+          if (reset) {
+            accepted.setSoLinger(true, 0); // the close sends a RST
+          }
+        }
+        ReactorRunner.waitFor("close", () -> events.stream().anyMatch(e -> e.startsWith("close")));
+        if (reset) {
+          assertEquals(2, events.size(), events.toString());
+          assertTrue(events.get(0).startsWith("error ") && events.get(0).contains("error(104)"),
+              events.toString());
+          assertEquals("close with the error", events.get(1));
+        } else {
+          assertEquals(List.of("end", "close null"), events);
+        }
+      }
+    }
+  }
+
+  @Test
   void misuseIsRefusedWithTheExpectedValues() {
     EventedConnection c = new EventedConnection();
     IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-        () -> c.on("end", x -> {}));
-    assertEquals("event : end (expected: one of connect, data, drain, close)",
+        () -> c.on("finish", x -> {}));
+    assertEquals("event : finish (expected: one of connect, data, drain, end, error, close)",
         unknown.getMessage());
     assertThrows(NullPointerException.class, () -> c.onData(null));
     try (ReactorRunner runner = new ReactorRunner()) {
