@@ -1,7 +1,10 @@
 package dev.tether.reactor;
 
 import dev.tether.reactor.internal.Profiler;
+import dev.tether.unix.NativeCallException;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.security.cert.X509Certificate;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,16 +67,28 @@ final class Callbacks {
   final Profiler profiler = new Profiler();
   ErrorHandler errorHandler;
 
-  /** Runs callback {@code what} on {@code target}; {@code data}: RECEIVE and STDERR only. */
-  void invoke(int what, Object target, ByteBuffer data) {
+  /**
+   * Runs callback {@code what} on {@code target} with {@code arg} (the data, fds, error or
+   * certificate it takes, else null): profiled, and an exception it throws reported.
+   */
+  void invoke(int what, Object target, Object arg) {
+    test(what, target, arg, true);
+  }
+
+  /**
+   * As {@link #invoke}, for callbacks that answer (sslVerifyPeer, a post-loop callback): their
+   * answer, true for the others, or {@code ifThrown} if the callback threw.
+   */
+  boolean test(int what, Object target, Object arg, boolean ifThrown) {
     boolean profiling = profiler.isEnabled();
     long cpu = profiling ? profiler.cpuNow() : 0L;
     try {
-      dispatch(what, target, data);
+      return dispatch(what, target, arg);
     } catch (VirtualMachineError e) {
       throw e;
     } catch (Throwable t) {
       failed(t, target, what);
+      return ifThrown;
     } finally {
       if (profiling) {
         profiler.record(NAMES[what], target.getClass(), cpu);
@@ -81,152 +96,98 @@ final class Callbacks {
     }
   }
 
-  /** Runs {@code receiveFileDescriptors}; the fds are the connection's from the call on. */
-  void invokeFds(Connection connection, int[] fds) {
-    boolean profiling = profiler.isEnabled();
-    long cpu = profiling ? profiler.cpuNow() : 0L;
-    try {
-      connection.receiveFileDescriptors(fds);
-    } catch (VirtualMachineError e) {
-      throw e;
-    } catch (Throwable t) {
-      failed(t, connection, FDS);
-    } finally {
-      if (profiling) {
-        profiler.record(NAMES[FDS], connection.getClass(), cpu);
-      }
-    }
-  }
-
-  /** Runs {@code errorOccurred(error)} on {@code connection}. */
-  void invokeError(Connection connection, Throwable error) {
-    boolean profiling = profiler.isEnabled();
-    long cpu = profiling ? profiler.cpuNow() : 0L;
-    try {
-      connection.errorOccurred(error);
-    } catch (VirtualMachineError e) {
-      throw e;
-    } catch (Throwable t) {
-      failed(t, connection, ERROR_OCCURRED);
-    } finally {
-      if (profiling) {
-        profiler.record(NAMES[ERROR_OCCURRED], connection.getClass(), cpu);
-      }
-    }
-  }
-
-  /** Runs {@code sslVerifyPeer}; a callback that throws rejects the certificate. */
-  boolean verifyPeer(Connection connection, java.security.cert.X509Certificate certificate) {
-    boolean profiling = profiler.isEnabled();
-    long cpu = profiling ? profiler.cpuNow() : 0L;
-    try {
-      return connection.sslVerifyPeer(certificate);
-    } catch (VirtualMachineError e) {
-      throw e;
-    } catch (Throwable t) {
-      failed(t, connection, SSL_VERIFY_PEER);
-      return false;
-    } finally {
-      if (profiling) {
-        profiler.record(NAMES[SSL_VERIFY_PEER], connection.getClass(), cpu);
-      }
-    }
-  }
-
-  /** Runs a post-loop callback; returns its answer, true if it threw (the loop goes on). */
-  boolean keepRunning(BooleanSupplier postLoop) {
-    boolean profiling = profiler.isEnabled();
-    long cpu = profiling ? profiler.cpuNow() : 0L;
-    try {
-      return postLoop.getAsBoolean();
-    } catch (VirtualMachineError e) {
-      throw e;
-    } catch (Throwable t) {
-      failed(t, postLoop, POST_LOOP);
-      return true;
-    } finally {
-      if (profiling) {
-        profiler.record(NAMES[POST_LOOP], postLoop.getClass(), cpu);
-      }
-    }
-  }
-
-  private static void dispatch(int what, Object target, ByteBuffer data) throws Exception {
+  private static boolean dispatch(int what, Object target, Object arg) throws Exception {
     switch (what) {
       case POST_INIT:
         ((Connection) target).postInit();
-        break;
+        return true;
       case RECEIVE:
-        ((Connection) target).receiveData(data);
-        break;
+        ((Connection) target).receiveData((ByteBuffer) arg);
+        return true;
       case COMPLETED:
         ((Connection) target).connectionCompleted();
-        break;
+        return true;
       case UNBIND:
         ((Connection) target).unbind();
-        break;
+        return true;
       case DRAINED:
         ((Connection) target).drained();
-        break;
+        return true;
       case PROXY_TARGET_UNBOUND:
         ((Connection) target).proxyTargetUnbound();
-        break;
+        return true;
       case SSL_HANDSHAKE_COMPLETED:
         ((Connection) target).sslHandshakeCompleted();
-        break;
+        return true;
       case READABLE:
         ((Watcher) target).notifyReadable();
-        break;
+        return true;
       case WRITABLE:
         ((Watcher) target).notifyWritable();
-        break;
+        return true;
       case WATCH_UNBIND:
         ((Watcher) target).unbind();
-        break;
+        return true;
       case DATAGRAM_POST_INIT:
         ((DatagramConnection) target).postInit();
-        break;
+        return true;
       case DATAGRAM_RECEIVE:
-        ((DatagramConnection) target).receiveData(data);
-        break;
+        ((DatagramConnection) target).receiveData((ByteBuffer) arg);
+        return true;
       case DATAGRAM_DRAINED:
         ((DatagramConnection) target).drained();
-        break;
+        return true;
       case DATAGRAM_UNBIND:
         ((DatagramConnection) target).unbind();
-        break;
+        return true;
       case STDERR:
-        ((ProcessConnection) target).receiveStderr(data);
-        break;
+        ((ProcessConnection) target).receiveStderr((ByteBuffer) arg);
+        return true;
       case PROCESS_EXITED:
         ((ProcessWatcher) target).processExited();
-        break;
+        return true;
       case PROCESS_UNBIND:
         ((ProcessWatcher) target).unbind();
-        break;
+        return true;
       case PROXY_COMPLETED:
         ((Connection) target).proxyCompleted();
-        break;
+        return true;
       case CONNECTION_READABLE:
         ((Connection) target).notifyReadable();
-        break;
+        return true;
       case HUNG_UP:
         ((Connection) target).hungUp();
-        break;
+        return true;
       case FILE_MODIFIED:
         ((FileWatcher) target).fileModified();
-        break;
+        return true;
       case FILE_MOVED:
         ((FileWatcher) target).fileMoved();
-        break;
+        return true;
       case FILE_DELETED:
         ((FileWatcher) target).fileDeleted();
-        break;
+        return true;
       case FILE_UNBIND:
         ((FileWatcher) target).unbind();
-        break;
+        return true;
+      case FDS:
+        ((Connection) target).receiveFileDescriptors((int[]) arg);
+        return true;
+      case ERROR_OCCURRED:
+        ((Connection) target).errorOccurred((Throwable) arg);
+        return true;
+      case SSL_VERIFY_PEER:
+        return ((Connection) target).sslVerifyPeer((X509Certificate) arg);
+      case POST_LOOP:
+        return ((BooleanSupplier) target).getAsBoolean();
+      case SEND_FAILED:
+        Object[] failure = (Object[]) arg;
+        ((DatagramConnection) target).sendFailed((SocketAddress) failure[0],
+            (NativeCallException) failure[1]);
+        return true;
       default:
         ((Runnable) target).run();
+        return true;
     }
   }
 

@@ -246,13 +246,7 @@ final class DatagramHandle extends Handle {
   private void failed(SocketAddress target, int errno) {
     dropped++;
     NativeCallException error = Errors.failure("sendmsg", target, errno);
-    try {
-      connection.sendFailed(target, error);
-    } catch (VirtualMachineError e) {
-      throw e;
-    } catch (Throwable t) {
-      reactor.callbacks().failed(t, connection, Callbacks.SEND_FAILED);
-    }
+    reactor.callbacks().invoke(Callbacks.SEND_FAILED, connection, new Object[] {target, error});
   }
 
   private ByteBuffer staging() {

@@ -218,7 +218,7 @@ final class Endpoint extends Handle {
     if (failure == null) {
       failure = error;
       state = CLOSING; // what errorOccurred sends is dropped: the socket is broken
-      reactor.callbacks().invokeError(connection, error);
+      reactor.callbacks().invoke(Callbacks.ERROR_OCCURRED, connection, error);
     }
     close(error);
   }
@@ -282,7 +282,7 @@ final class Endpoint extends Handle {
     }
     if (fdCount > 0) {
       int[] fds = java.util.Arrays.copyOf(fdBuffer, fdCount);
-      reactor.callbacks().invokeFds(connection, fds);
+      reactor.callbacks().invoke(Callbacks.FDS, connection, fds);
     }
     return n;
   }

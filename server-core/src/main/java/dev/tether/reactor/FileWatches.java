@@ -60,7 +60,7 @@ final class FileWatches extends Handle {
     int opened = Inotify.open();
     fd = opened;
     try {
-      reactor.registerHandle(this, Poller.READ);
+      reactor.register(this, Poller.READ);
     } catch (RuntimeException e) {
       fd = -1;
       Io.close(opened);

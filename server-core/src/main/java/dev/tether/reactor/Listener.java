@@ -79,7 +79,7 @@ final class Listener extends Handle {
         continue;
       }
       try {
-        reactor.adoptAccepted(connFd, connection);
+        reactor.adoptSocket(connFd, connection);
       } catch (RuntimeException e) {
         // adopt has closed connFd. Let through, this would reach HandleTable, which closes the
         // failing handle: one connection that cannot be set up would take the listener with it.

@@ -110,7 +110,7 @@ final class ProcessStarter {
     }
     connection.startProcess(reactor, command, process, stderr);
     try {
-      reactor.adoptProcess(socket, connection); // owns the socket from here, also on failure
+      reactor.adoptSocket(socket, connection); // owns the socket from here, also on failure
     } catch (RuntimeException | Error e) {
       connection.abandon();
       StderrHandle pipe = stderr;

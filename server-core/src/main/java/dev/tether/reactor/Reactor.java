@@ -267,7 +267,7 @@ public final class Reactor {
     timers.runDue(callbacks);
     tasks.run(callbacks);
     BooleanSupplier hook = postLoop;
-    if (hook != null && !callbacks.keepRunning(hook)) {
+    if (hook != null && !callbacks.test(Callbacks.POST_LOOP, hook, null, true)) {
       stopRequested = true;
     }
   }
@@ -854,16 +854,6 @@ public final class Reactor {
     return watcher;
   }
 
-  /** Registers a process's pidfd or stderr pipe. */
-  void register(Handle h, int interest) {
-    table.register(h, interest);
-  }
-
-  /** Serves a popen child's socket {@code fd} (owned from here, closed on failure). */
-  void adoptProcess(int fd, ProcessConnection connection) {
-    connector.adopt(fd, connection, false, true);
-  }
-
   /**
    * Relays every byte {@code from} receives to {@code to} inside the loop, without calling {@code
    * from.receiveData} (EventMachine's enable_proxy). {@code from} reads only while {@code to} is
@@ -978,12 +968,16 @@ public final class Reactor {
     table.unregister(h);
   }
 
-  void registerHandle(Handle h, int interest) {
+  /** Puts a handle in the poll set: a pidfd, a stderr pipe, the inotify fd. */
+  void register(Handle h, int interest) {
     table.register(h, interest);
   }
 
-  /** Serves an accepted socket {@code fd} (owned from here) with {@code connection}. */
-  Endpoint adoptAccepted(int fd, Connection connection) {
+  /**
+   * Serves a connected socket {@code fd} (owned from here, closed on failure) with {@code
+   * connection}: an accepted one, or a popen child's.
+   */
+  Endpoint adoptSocket(int fd, Connection connection) {
     return connector.adopt(fd, connection, false, true);
   }
 

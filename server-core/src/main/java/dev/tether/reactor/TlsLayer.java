@@ -105,7 +105,8 @@ final class TlsLayer {
 
   /** Called by {@link TlsTrust} after the PKIX check passed: asks the connection. */
   void verifyPeer(X509Certificate certificate) throws CertificateException {
-    if (verifyPeer && !endpoint.reactor.callbacks().verifyPeer(endpoint.connection, certificate)) {
+    if (verifyPeer && !endpoint.reactor.callbacks().test(Callbacks.SSL_VERIFY_PEER,
+        endpoint.connection, certificate, false)) {
       CertificateException e = new CertificateException("sslVerifyPeer("
           + certificate.getSubjectX500Principal() + ") returned false");
       rejected = e;
@@ -458,7 +459,8 @@ final class TlsLayer {
       }
     }
     if (!ownTrust && verifyPeer && peerCertificate != null
-        && !endpoint.reactor.callbacks().verifyPeer(endpoint.connection, peerCertificate)) {
+        && !endpoint.reactor.callbacks().test(Callbacks.SSL_VERIFY_PEER,
+            endpoint.connection, peerCertificate, false)) {
       fail(new SSLHandshakeException("sslVerifyPeer("
           + peerCertificate.getSubjectX500Principal() + ") returned false"));
       return;
