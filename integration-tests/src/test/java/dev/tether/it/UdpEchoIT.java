@@ -5,16 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.examples.udp.UdpEcho;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -36,45 +34,21 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UdpEchoIT {
-  private static Process server;
-  private static final List<String> output = new ArrayList<>();
+  private static ExampleProcess server;
   private static InetSocketAddress address;
 
   @BeforeAll
   static void startServer() throws Exception {
-    server = new ProcessBuilder(HelloIT.javaExecutable(), "-cp",
-        System.getProperty("java.class.path"), UdpEcho.class.getName(), "0")
-        .redirectErrorStream(true).start();
-    CompletableFuture<String> listening = new CompletableFuture<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(
-          new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = r.readLine(); line != null; line = r.readLine()) {
-          System.err.println("UdpEcho: " + line);
-          synchronized (output) {
-            output.add(line);
-          }
-          if (line.startsWith("udp echo listening on 127.0.0.1:")) {
-            listening.complete(line);
-          }
-        }
-      } catch (IOException e) {
-        listening.completeExceptionally(e);
-      }
-      listening.completeExceptionally(new IOException("UdpEcho ended without listening"));
-    }, "udp-echo-output");
-    reader.setDaemon(true);
-    reader.start();
-    String line = listening.get(Workers.JVM_START.toSeconds(), TimeUnit.SECONDS);
+    server = ExampleProcess.start(UdpEcho.class, "0");
+    String line = server.stdout().awaitLine(
+        l -> l.startsWith("udp echo listening on 127.0.0.1:"), Workers.JVM_START);
     address = new InetSocketAddress("127.0.0.1",
         Integer.parseInt(line.substring(line.lastIndexOf(':') + 1)));
   }
 
   @AfterAll
   static void killServer() throws InterruptedException {
-    if (server.isAlive()) {
-      server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-    }
+    server.close();
   }
 
   @Test
@@ -128,23 +102,19 @@ class UdpEchoIT {
   @Test
   @Order(Integer.MAX_VALUE) // after every test that needs the server
   void exitsOnSigterm() throws Exception {
-    server.destroy();
-    assertTrue(server.waitFor(30, TimeUnit.SECONDS), "UdpEcho alive 30 s after SIGTERM");
-    assertEquals(143, server.exitValue(), "exit status after SIGTERM (128 + 15)");
-    synchronized (output) {
-      assertTrue(output.stream().noneMatch(l -> l.contains("Exception")), output.toString());
-    }
+    assertEquals(143, server.terminate(Duration.ofSeconds(30)),
+        "exit status after SIGTERM (128 + 15)");
+    assertTrue(server.lines().stream().noneMatch(l -> l.contains("Exception")),
+        server.lines().toString());
   }
 
   @Test
   void aBadPortExitsWithUsage() throws Exception {
-    Process p = new ProcessBuilder(HelloIT.javaExecutable(), "-cp",
-        System.getProperty("java.class.path"), UdpEcho.class.getName(), "65536")
-        .redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(2, p.exitValue(), out);
-    assertTrue(out.contains("usage: UdpEcho PORT") && out.contains("port : 65536"), out);
+    try (ExampleProcess p = ExampleProcess.start(UdpEcho.class, "65536")) {
+      assertEquals(2, p.awaitExit(Duration.ofSeconds(60)), p.output());
+      String out = p.output();
+      assertTrue(out.contains("usage: UdpEcho PORT") && out.contains("port : 65536"), out);
+    }
   }
 
   private static byte[] receive(DatagramSocket socket) throws IOException {
