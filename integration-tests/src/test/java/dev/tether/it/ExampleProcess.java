@@ -35,20 +35,37 @@ final class ExampleProcess implements AutoCloseable {
 
   /** Starts {@code mainClass} with {@code args} in this JVM's working directory. */
   static ExampleProcess start(Class<?> mainClass, String... args) throws IOException {
-    return start(null, mainClass, args);
+    return start(null, List.of(), mainClass, args);
   }
 
   /** Starts {@code mainClass} with {@code args} in {@code directory} (null: this JVM's). */
   static ExampleProcess start(Path directory, Class<?> mainClass, String... args)
       throws IOException {
+    return start(directory, List.of(), mainClass, args);
+  }
+
+  /** As {@link #start(Class, String...)}, in a JVM with {@link Workers#QUICK_JVM} options. */
+  static ExampleProcess startQuick(Class<?> mainClass, String... args) throws IOException {
+    return start(null, List.of(Workers.QUICK_JVM), mainClass, args);
+  }
+
+  private static ExampleProcess start(Path directory, List<String> jvmOptions,
+      Class<?> mainClass, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(HelloIT.javaExecutable(), "-cp",
-        System.getProperty("java.class.path"), mainClass.getName()));
+        System.getProperty("java.class.path")));
+    command.addAll(jvmOptions);
+    command.add(mainClass.getName());
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     if (directory != null) {
       builder.directory(directory.toFile());
     }
     return new ExampleProcess(mainClass.getSimpleName(), builder.start());
+  }
+
+  /** The process itself (its pid, its children); it stays owned by this object. */
+  ProcessHandle handle() {
+    return process.toHandle();
   }
 
   Output stdout() {
