@@ -4,19 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.examples.http.HttpHello;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -92,7 +88,7 @@ class HttpHelloIT {
         "assert (r.read(), r.getheader('Content-Length')) == (b'', '14')",
         "print(len(socks), 'connection(s)')");
     String port = url.substring("http://127.0.0.1:".length(), url.length() - 1);
-    assertEquals("1 connection(s)\n", run("python3", "-c", script, port));
+    assertEquals("1 connection(s)\n", PeerPrograms.run("python3", "-c", script, port));
   }
 
   @Test
@@ -121,28 +117,6 @@ class HttpHelloIT {
   private static String curl(String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--max-time", "30"));
     cmd.addAll(List.of(args));
-    return run(cmd.toArray(new String[0]));
-  }
-
-  /** Runs a peer program; returns its stdout; fails the test if the program is not installed. */
-  private static String run(String... cmd) throws Exception {
-    assertTrue(onPath(cmd[0]), cmd[0] + " is not installed (Debian: apt-get install " + cmd[0]
-        + "); a test that skips proves nothing");
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
-      try {
-        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), cmd[0] + " did not finish within 60 s");
-    assertEquals(0, p.exitValue(), cmd[0] + " failed: " + out.get());
-    return out.get(10, TimeUnit.SECONDS);
-  }
-
-  private static boolean onPath(String program) {
-    return List.of(System.getenv("PATH").split(":")).stream()
-        .anyMatch(d -> Files.isExecutable(Path.of(d, program)));
+    return PeerPrograms.run(cmd.toArray(new String[0]));
   }
 }

@@ -10,14 +10,9 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -72,7 +67,7 @@ class UdpEchoIT {
         "assert got == burst, got",
         "print(len(sizes) + len(burst), 'datagrams echoed')");
     assertEquals("48 datagrams echoed\n",
-        run("python3", "-c", script, String.valueOf(address.getPort())));
+        PeerPrograms.run("python3", "-c", script, String.valueOf(address.getPort())));
   }
 
   @Test
@@ -122,27 +117,5 @@ class UdpEchoIT {
     socket.receive(packet);
     assertEquals(address, packet.getSocketAddress(), "the reply comes from the echo's socket");
     return Arrays.copyOf(packet.getData(), packet.getLength());
-  }
-
-  /** Runs a peer program; returns its stdout; fails the test if the program is not installed. */
-  private static String run(String... cmd) throws Exception {
-    assertTrue(onPath(cmd[0]), cmd[0] + " is not installed (Debian: apt-get install " + cmd[0]
-        + "); a test that skips proves nothing");
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
-      try {
-        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), cmd[0] + " did not finish within 60 s");
-    assertEquals(0, p.exitValue(), cmd[0] + " failed: " + out.get());
-    return out.get(10, TimeUnit.SECONDS);
-  }
-
-  private static boolean onPath(String program) {
-    return List.of(System.getenv("PATH").split(":")).stream()
-        .anyMatch(d -> Files.isExecutable(Path.of(d, program)));
   }
 }

@@ -26,6 +26,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -526,7 +527,8 @@ class TlsTest {
       }, "plain-upstream");
       echo.start();
       InetSocketAddress up = (InetSocketAddress) upstream.getLocalSocketAddress();
-      int port = startServer(runner, () -> new TlsFront(options, up));
+      int port = startServer(runner,
+          () -> new ProxyTest.Front(up, new AtomicInteger(), options));
       TlsPeers.Peer client = pki.client(port, "-CAfile", pki.ca.toString(),
           "-verify_return_error");
       client.send("through the proxy\n");
@@ -584,41 +586,6 @@ class TlsTest {
           }));
       assertTrue(second.get(10, TimeUnit.SECONDS).getMessage()
           .contains("(expected: once per connection; TLS is already on)"));
-    }
-  }
-
-  /** A TLS server connection that proxies both ways to a plain connection to upstream. */
-  static final class TlsFront extends Connection {
-    final TlsOptions options;
-    final InetSocketAddress upstream;
-    Connection back;
-
-    TlsFront(TlsOptions options, InetSocketAddress upstream) {
-      this.options = options;
-      this.upstream = upstream;
-    }
-
-    @Override
-    protected void postInit() {
-      startTls(options);
-      TlsFront front = this;
-      back = reactor().connect(upstream, new Connection() {
-        @Override
-        protected void postInit() {
-          reactor().proxy(front, this);
-          reactor().proxy(this, front);
-        }
-
-        @Override
-        protected void unbind() {
-          front.closeConnectionAfterWriting();
-        }
-      });
-    }
-
-    @Override
-    protected void unbind() {
-      back.closeConnectionAfterWriting();
     }
   }
 
