@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -45,15 +46,17 @@ class EffectiveUserIT {
     String gid = run("id", "-g", "nobody");
     String groups = String.join(" ", run("id", "-G", "nobody").split("\\s+"));
     int hard = hardOpenFilesLimit();
-    Process child = new ProcessBuilder(HelloIT.javaExecutable(), "-cp",
-        System.getProperty("java.class.path"), EffectiveUserChild.class.getName(),
-        String.valueOf(hard)).redirectErrorStream(true).start();
-    String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(child.waitFor(60, TimeUnit.SECONDS), output);
-    assertEquals(0, child.exitValue(), output);
-    // JDK 25 warns about jnr's native access on stderr: keep the child's own lines.
-    List<String> lines = output.lines()
-        .filter(l -> !l.isBlank() && !l.startsWith("WARNING")).toList();
+    String output;
+    List<String> lines;
+    try (ExampleProcess child = ExampleProcess.start(EffectiveUserChild.class,
+        String.valueOf(hard))) {
+      int exit = child.awaitExit(Duration.ofSeconds(60));
+      output = child.output();
+      assertEquals(0, exit, output);
+      // JDK 25 warns about jnr's native access on stderr: keep the child's own lines.
+      lines = child.lines().stream()
+          .filter(l -> !l.isBlank() && !l.startsWith("WARNING")).toList();
+    }
     assertTrue(!lines.isEmpty() && lines.get(0).startsWith("listening "), output);
     int port = Integer.parseInt(lines.get(0).substring("listening ".length()));
     assertTrue(port < 1024, output);

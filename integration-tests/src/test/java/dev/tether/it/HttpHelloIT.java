@@ -4,20 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.examples.http.HttpHello;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -36,44 +31,20 @@ import org.junit.jupiter.api.io.TempDir;
 class HttpHelloIT {
   private static final String HELLO = "Hello, world!\n";
 
-  private static Process server;
-  private static final List<String> output = new ArrayList<>();
+  private static ExampleProcess server;
   private static String url;
 
   @BeforeAll
   static void startServer() throws Exception {
-    server = new ProcessBuilder(HelloIT.javaExecutable(), "-cp",
-        System.getProperty("java.class.path"), HttpHello.class.getName(), "0")
-        .redirectErrorStream(true).start();
-    CompletableFuture<String> listening = new CompletableFuture<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(
-          new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = r.readLine(); line != null; line = r.readLine()) {
-          System.err.println("HttpHello: " + line);
-          synchronized (output) {
-            output.add(line);
-          }
-          if (line.startsWith("http hello listening on ")) {
-            listening.complete(line);
-          }
-        }
-      } catch (IOException e) {
-        listening.completeExceptionally(e);
-      }
-      listening.completeExceptionally(new IOException("HttpHello ended without listening"));
-    }, "http-hello-output");
-    reader.setDaemon(true);
-    reader.start();
-    String line = listening.get(Workers.JVM_START.toSeconds(), TimeUnit.SECONDS);
+    server = ExampleProcess.start(HttpHello.class, "0");
+    String line = server.stdout().awaitLine(
+        l -> l.startsWith("http hello listening on "), Workers.JVM_START);
     url = "http://127.0.0.1:" + line.substring(line.lastIndexOf(':') + 1) + "/";
   }
 
   @AfterAll
   static void killServer() throws InterruptedException {
-    if (server.isAlive()) {
-      server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-    }
+    server.close();
   }
 
   @Test
@@ -117,7 +88,7 @@ class HttpHelloIT {
         "assert (r.read(), r.getheader('Content-Length')) == (b'', '14')",
         "print(len(socks), 'connection(s)')");
     String port = url.substring("http://127.0.0.1:".length(), url.length() - 1);
-    assertEquals("1 connection(s)\n", run("python3", "-c", script, port));
+    assertEquals("1 connection(s)\n", PeerPrograms.run("python3", "-c", script, port));
   }
 
   @Test
@@ -137,39 +108,15 @@ class HttpHelloIT {
   @Test
   @Order(Integer.MAX_VALUE) // after every test that needs the server
   void exitsOnSigterm() throws Exception {
-    server.destroy();
-    assertTrue(server.waitFor(30, TimeUnit.SECONDS), "HttpHello alive 30 s after SIGTERM");
-    assertEquals(143, server.exitValue(), "exit status after SIGTERM (128 + 15)");
-    synchronized (output) {
-      assertTrue(output.stream().noneMatch(l -> l.contains("Exception")), output.toString());
-    }
+    assertEquals(143, server.terminate(Duration.ofSeconds(30)),
+        "exit status after SIGTERM (128 + 15)");
+    assertTrue(server.lines().stream().noneMatch(l -> l.contains("Exception")),
+        server.lines().toString());
   }
 
   private static String curl(String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--max-time", "30"));
     cmd.addAll(List.of(args));
-    return run(cmd.toArray(new String[0]));
-  }
-
-  /** Runs a peer program; returns its stdout; fails the test if the program is not installed. */
-  private static String run(String... cmd) throws Exception {
-    assertTrue(onPath(cmd[0]), cmd[0] + " is not installed (Debian: apt-get install " + cmd[0]
-        + "); a test that skips proves nothing");
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
-      try {
-        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), cmd[0] + " did not finish within 60 s");
-    assertEquals(0, p.exitValue(), cmd[0] + " failed: " + out.get());
-    return out.get(10, TimeUnit.SECONDS);
-  }
-
-  private static boolean onPath(String program) {
-    return List.of(System.getenv("PATH").split(":")).stream()
-        .anyMatch(d -> Files.isExecutable(Path.of(d, program)));
+    return PeerPrograms.run(cmd.toArray(new String[0]));
   }
 }

@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.examples.http.HttpHelloPool;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,7 +17,6 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,56 +32,29 @@ import org.junit.jupiter.api.Test;
 class HttpHelloPoolIT {
   private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(90);
 
-  private final List<String> output = Collections.synchronizedList(new ArrayList<>());
   private final HttpClient client = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(30)).build();
-  private Process pool;
+  private ExampleProcess pool;
   private URI uri;
   private String statusSocket;
 
   @BeforeEach
   void startPool() throws Exception {
-    List<String> command = new ArrayList<>(List.of(HelloIT.javaExecutable(), "-cp",
-        System.getProperty("java.class.path")));
-    command.addAll(List.of(Workers.QUICK_JVM));
-    command.addAll(List.of(HttpHelloPool.class.getName(), "0", "2"));
-    pool = new ProcessBuilder(command).redirectErrorStream(true).start();
-    CompletableFuture<String> listening = new CompletableFuture<>();
-    CompletableFuture<Void> serving = new CompletableFuture<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(
-          new InputStreamReader(pool.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = r.readLine(); line != null; line = r.readLine()) {
-          System.err.println("HttpHelloPool: " + line);
-          output.add(line);
-          if (line.startsWith("http hello pool (pid ")) {
-            listening.complete(line);
-          } else if (line.startsWith("http hello pool serving")) {
-            serving.complete(null);
-          }
-        }
-      } catch (IOException e) {
-        listening.completeExceptionally(e);
-      }
-      listening.completeExceptionally(new IOException("HttpHelloPool ended without listening"));
-      serving.completeExceptionally(new IOException("HttpHelloPool ended without serving"));
-    }, "http-hello-pool-output");
-    reader.setDaemon(true);
-    reader.start();
-    String line = listening.get(90, TimeUnit.SECONDS);
+    pool = ExampleProcess.startQuick(HttpHelloPool.class, "0", "2");
+    String line = pool.stdout().awaitLine(l -> l.startsWith("http hello pool (pid "),
+        Duration.ofNanos(WAIT_NANOS));
     String address = line.substring(0, line.indexOf(']'));
     uri = URI.create("http://127.0.0.1:" + address.substring(address.lastIndexOf(':') + 1) + "/");
     statusSocket = line.substring(line.lastIndexOf(' ') + 1);
-    serving.get(90, TimeUnit.SECONDS);
+    pool.stdout().awaitLine(l -> l.startsWith("http hello pool serving"),
+        Duration.ofNanos(WAIT_NANOS));
   }
 
   @AfterEach
   void killPool() throws InterruptedException {
-    if (pool.isAlive()) {
-      List<ProcessHandle> workers = pool.children().toList();
-      pool.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-      workers.forEach(ProcessHandle::destroyForcibly); // they exit at end of stream anyway
-    }
+    List<ProcessHandle> workers = pool.handle().children().toList();
+    pool.close();
+    workers.forEach(ProcessHandle::destroyForcibly); // they exit at end of stream anyway
   }
 
   private String get() throws Exception {
@@ -96,7 +66,7 @@ class HttpHelloPoolIT {
 
   private Set<Long> workers() {
     Set<Long> pids = new HashSet<>();
-    pool.children().forEach(p -> pids.add(p.pid()));
+    pool.handle().children().forEach(p -> pids.add(p.pid()));
     return pids;
   }
 
@@ -119,7 +89,9 @@ class HttpHelloPoolIT {
     }
   }
 
-  private void signal(String name, long pid) throws Exception {
+  /** Sends signal {@code name} to the pool process. */
+  private void signal(String name) throws Exception {
+    long pid = pool.handle().pid();
     Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start();
     assertTrue(kill.waitFor(30, TimeUnit.SECONDS));
     assertEquals(0, kill.exitValue());
@@ -152,7 +124,7 @@ class HttpHelloPoolIT {
     }
     try {
       await(() -> answered.get() > 100, "requests answered before the restart");
-      signal("HUP", pool.pid());
+      signal("HUP");
       await(() -> Collections.disjoint(workers(), first) && workers().size() == 2,
           "both workers replaced (workers now " + workers() + ", first " + first + ")");
       long afterRestart = answered.get();
@@ -174,10 +146,9 @@ class HttpHelloPoolIT {
     // A keep-alive client whose connection the killed worker held may see it reset (one per
     // client at most): that is what a kill costs, and what the rolling restart did not.
     assertTrue(failures.size() <= clients.size(), failures.toString());
-    synchronized (output) {
-      assertTrue(output.stream().anyMatch(l -> l.contains("killed by signal: Signaled[signal=9]")),
-          "the kill's exit record is logged");
-    }
+    assertTrue(pool.lines().stream()
+        .anyMatch(l -> l.contains("killed by signal: Signaled[signal=9]")),
+        "the kill's exit record is logged");
 
     // The replacement's process exists before it is ready: the operator's view says when.
     await(() -> statusTable().startsWith("pool SERVING: 2 of 2 workers ready"),
@@ -185,15 +156,14 @@ class HttpHelloPoolIT {
     String table = statusTable();
     assertTrue(table.contains("killed by signal"), "the kill's exit record: " + table);
 
-    signal("TTIN", pool.pid()); // one worker more, then one less, as Unicorn's users expect
+    signal("TTIN"); // one worker more, then one less, as Unicorn's users expect
     await(() -> statusTable().startsWith("pool SERVING: 3 of 3 workers ready"), "a third worker");
-    signal("TTOU", pool.pid());
+    signal("TTOU");
     await(() -> statusTable().startsWith("pool SERVING: 2 of 2 workers ready")
         && workers().size() == 2, "back to two workers");
 
-    signal("INT", pool.pid()); // as TERM: a graceful stop
-    assertTrue(pool.waitFor(90, TimeUnit.SECONDS));
-    assertEquals(0, pool.exitValue());
-    assertTrue(output.contains("http hello pool stopped"), output.toString());
+    signal("INT"); // as TERM: a graceful stop
+    assertEquals(0, pool.awaitExit(Duration.ofNanos(WAIT_NANOS)));
+    assertTrue(pool.lines().contains("http hello pool stopped"), pool.lines().toString());
   }
 }

@@ -4,12 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.examples.popen.Popen;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -61,22 +56,9 @@ class PopenIT {
   }
 
   private static Run popen(String... argv) throws Exception {
-    List<String> command = new ArrayList<>(List.of(HelloIT.javaExecutable(), "-cp",
-        System.getProperty("java.class.path"), Popen.class.getName()));
-    command.addAll(List.of(argv));
-    Process p = new ProcessBuilder(command).start();
-    p.getOutputStream().close();
-    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p, true));
-    String out = read(p, false);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "Popen did not exit");
-    return new Run(out, err.get(10, TimeUnit.SECONDS), p.exitValue());
-  }
-
-  private static String read(Process p, boolean stderr) {
-    try (var in = stderr ? p.getErrorStream() : p.getInputStream()) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    try (ExampleProcess p = ExampleProcess.start(Popen.class, argv)) {
+      int exit = p.awaitExit(Duration.ofSeconds(60));
+      return new Run(p.stdout().text(), p.stderr().text(), exit);
     }
   }
 }

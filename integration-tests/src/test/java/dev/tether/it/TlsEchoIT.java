@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TlsEchoIT {
   @TempDir
   static Path dir;
-  private static Process server;
+  private static ExampleProcess server;
   private static int port;
 
   @BeforeAll
@@ -41,34 +42,18 @@ class TlsEchoIT {
     run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem",
         "-out", "cert.pem", "-days", "2", "-subj", "/CN=localhost",
         "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1");
-    server = java("0", "cert.pem", "key.pem");
-    CompletableFuture<String> listening = new CompletableFuture<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(
-          new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = r.readLine(); line != null; line = r.readLine()) {
-          System.err.println("TlsEcho: " + line);
-          if (line.startsWith("tls echo listening on 127.0.0.1:")) {
-            listening.complete(line);
-          }
-        }
-      } catch (IOException e) {
-        listening.completeExceptionally(e);
-      }
-      listening.completeExceptionally(new IOException("TlsEcho ended without listening"));
-    }, "tls-echo-output");
-    reader.setDaemon(true);
-    reader.start();
-    String line = listening.get(Workers.JVM_START.toSeconds(), TimeUnit.SECONDS);
+    server = ExampleProcess.start(dir, TlsEcho.class, "0", "cert.pem", "key.pem");
+    String line = server.stdout().awaitLine(
+        l -> l.startsWith("tls echo listening on 127.0.0.1:"), Workers.JVM_START);
     port = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1));
   }
 
   @AfterAll
   static void stopServer() throws InterruptedException {
-    server.destroy(); // SIGTERM: the shutdown hook stops the reactor
-    if (!server.waitFor(20, TimeUnit.SECONDS)) {
-      server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      throw new AssertionError("TlsEcho did not exit on SIGTERM");
+    try {
+      server.terminate(Duration.ofSeconds(20)); // SIGTERM: the shutdown hook stops the reactor
+    } finally {
+      server.close();
     }
   }
 
@@ -125,21 +110,13 @@ class TlsEchoIT {
   @Test
   void badPemFileExitsWithUsage() throws Exception {
     Files.writeString(dir.resolve("bad.pem"), "not a certificate\n");
-    Process bad = java("0", "bad.pem", "key.pem");
-    String output = new String(bad.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(bad.waitFor(30, TimeUnit.SECONDS));
-    assertEquals(2, bad.exitValue(), output);
-    assertTrue(output.contains("PEM file bad.pem: no -----BEGIN CERTIFICATE----- block"), output);
-  }
-
-  private static Process java(String... args) throws IOException {
-    String[] command = new String[4 + args.length];
-    command[0] = HelloIT.javaExecutable();
-    command[1] = "-cp";
-    command[2] = System.getProperty("java.class.path");
-    command[3] = TlsEcho.class.getName();
-    System.arraycopy(args, 0, command, 4, args.length);
-    return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    try (ExampleProcess bad = ExampleProcess.start(dir, TlsEcho.class, "0", "bad.pem",
+        "key.pem")) {
+      assertEquals(2, bad.awaitExit(Duration.ofSeconds(30)), bad.output());
+      String output = bad.output();
+      assertTrue(output.contains("PEM file bad.pem: no -----BEGIN CERTIFICATE----- block"),
+          output);
+    }
   }
 
   private static void run(String... command) throws Exception {

@@ -5,21 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.examples.udp.UdpEcho;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -36,45 +29,21 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UdpEchoIT {
-  private static Process server;
-  private static final List<String> output = new ArrayList<>();
+  private static ExampleProcess server;
   private static InetSocketAddress address;
 
   @BeforeAll
   static void startServer() throws Exception {
-    server = new ProcessBuilder(HelloIT.javaExecutable(), "-cp",
-        System.getProperty("java.class.path"), UdpEcho.class.getName(), "0")
-        .redirectErrorStream(true).start();
-    CompletableFuture<String> listening = new CompletableFuture<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(
-          new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = r.readLine(); line != null; line = r.readLine()) {
-          System.err.println("UdpEcho: " + line);
-          synchronized (output) {
-            output.add(line);
-          }
-          if (line.startsWith("udp echo listening on 127.0.0.1:")) {
-            listening.complete(line);
-          }
-        }
-      } catch (IOException e) {
-        listening.completeExceptionally(e);
-      }
-      listening.completeExceptionally(new IOException("UdpEcho ended without listening"));
-    }, "udp-echo-output");
-    reader.setDaemon(true);
-    reader.start();
-    String line = listening.get(Workers.JVM_START.toSeconds(), TimeUnit.SECONDS);
+    server = ExampleProcess.start(UdpEcho.class, "0");
+    String line = server.stdout().awaitLine(
+        l -> l.startsWith("udp echo listening on 127.0.0.1:"), Workers.JVM_START);
     address = new InetSocketAddress("127.0.0.1",
         Integer.parseInt(line.substring(line.lastIndexOf(':') + 1)));
   }
 
   @AfterAll
   static void killServer() throws InterruptedException {
-    if (server.isAlive()) {
-      server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-    }
+    server.close();
   }
 
   @Test
@@ -98,7 +67,7 @@ class UdpEchoIT {
         "assert got == burst, got",
         "print(len(sizes) + len(burst), 'datagrams echoed')");
     assertEquals("48 datagrams echoed\n",
-        run("python3", "-c", script, String.valueOf(address.getPort())));
+        PeerPrograms.run("python3", "-c", script, String.valueOf(address.getPort())));
   }
 
   @Test
@@ -128,23 +97,19 @@ class UdpEchoIT {
   @Test
   @Order(Integer.MAX_VALUE) // after every test that needs the server
   void exitsOnSigterm() throws Exception {
-    server.destroy();
-    assertTrue(server.waitFor(30, TimeUnit.SECONDS), "UdpEcho alive 30 s after SIGTERM");
-    assertEquals(143, server.exitValue(), "exit status after SIGTERM (128 + 15)");
-    synchronized (output) {
-      assertTrue(output.stream().noneMatch(l -> l.contains("Exception")), output.toString());
-    }
+    assertEquals(143, server.terminate(Duration.ofSeconds(30)),
+        "exit status after SIGTERM (128 + 15)");
+    assertTrue(server.lines().stream().noneMatch(l -> l.contains("Exception")),
+        server.lines().toString());
   }
 
   @Test
   void aBadPortExitsWithUsage() throws Exception {
-    Process p = new ProcessBuilder(HelloIT.javaExecutable(), "-cp",
-        System.getProperty("java.class.path"), UdpEcho.class.getName(), "65536")
-        .redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(2, p.exitValue(), out);
-    assertTrue(out.contains("usage: UdpEcho PORT") && out.contains("port : 65536"), out);
+    try (ExampleProcess p = ExampleProcess.start(UdpEcho.class, "65536")) {
+      assertEquals(2, p.awaitExit(Duration.ofSeconds(60)), p.output());
+      String out = p.output();
+      assertTrue(out.contains("usage: UdpEcho PORT") && out.contains("port : 65536"), out);
+    }
   }
 
   private static byte[] receive(DatagramSocket socket) throws IOException {
@@ -152,27 +117,5 @@ class UdpEchoIT {
     socket.receive(packet);
     assertEquals(address, packet.getSocketAddress(), "the reply comes from the echo's socket");
     return Arrays.copyOf(packet.getData(), packet.getLength());
-  }
-
-  /** Runs a peer program; returns its stdout; fails the test if the program is not installed. */
-  private static String run(String... cmd) throws Exception {
-    assertTrue(onPath(cmd[0]), cmd[0] + " is not installed (Debian: apt-get install " + cmd[0]
-        + "); a test that skips proves nothing");
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
-      try {
-        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), cmd[0] + " did not finish within 60 s");
-    assertEquals(0, p.exitValue(), cmd[0] + " failed: " + out.get());
-    return out.get(10, TimeUnit.SECONDS);
-  }
-
-  private static boolean onPath(String program) {
-    return List.of(System.getenv("PATH").split(":")).stream()
-        .anyMatch(d -> Files.isExecutable(Path.of(d, program)));
   }
 }

@@ -23,19 +23,31 @@ import org.junit.jupiter.api.Timeout;
 class ProxyTest {
   private static final int SIZE = 10 * 1024 * 1024;
 
-  /** Front connection: proxies both ways to a fresh connection to the upstream. */
+  /**
+   * Front connection: proxies both ways to a fresh plain connection to the upstream; with
+   * {@code tls} options it is a TLS server connection (TlsTest's proxy).
+   */
   static final class Front extends Connection {
     final InetSocketAddress upstream;
     final AtomicInteger appCallbacks;
+    final TlsOptions tls;
     Connection back;
 
     Front(InetSocketAddress upstream, AtomicInteger appCallbacks) {
+      this(upstream, appCallbacks, null);
+    }
+
+    Front(InetSocketAddress upstream, AtomicInteger appCallbacks, TlsOptions tls) {
       this.upstream = upstream;
       this.appCallbacks = appCallbacks;
+      this.tls = tls;
     }
 
     @Override
     protected void postInit() {
+      if (tls != null) {
+        startTls(tls);
+      }
       Front front = this;
       back = reactor().connect(upstream, new Connection() {
         @Override

@@ -26,7 +26,10 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
@@ -168,12 +171,7 @@ class TlsTest {
     CompletableFuture<Tls> accepted = new CompletableFuture<>();
     TlsOptions options = serverOptions().build();
     try (ReactorRunner runner = new ReactorRunner()) {
-      Server server = runner.call(() -> runner.reactor.startServer("127.0.0.1", 0, () -> {
-        Tls c = new Tls(options, true);
-        accepted.complete(c);
-        return c;
-      }));
-      int port = ((InetSocketAddress) server.localAddress()).getPort();
+      int port = startTlsServer(runner, options, accepted::complete);
       // close_notify from openssl: s_client sends it when its stdin ends.
       TlsPeers.Peer client = pki.client(port, "-CAfile", pki.ca.toString(),
           "-verify_return_error", "-servername", "sni.test");
@@ -196,15 +194,13 @@ class TlsTest {
   void serverCloseNotifyReachesOpensslClient() throws Exception {
     TlsOptions options = serverOptions().build();
     try (ReactorRunner runner = new ReactorRunner()) {
-      Server server = runner.call(() -> runner.reactor.startServer("127.0.0.1", 0,
-          () -> new Tls(options, false) {
-            @Override
-            protected void receiveData(ByteBuffer data) {
-              sendData("bye\n".getBytes(StandardCharsets.UTF_8));
-              closeConnectionAfterWriting();
-            }
-          }));
-      int port = ((InetSocketAddress) server.localAddress()).getPort();
+      int port = startServer(runner, () -> new Tls(options, false) {
+        @Override
+        protected void receiveData(ByteBuffer data) {
+          sendData("bye\n".getBytes(StandardCharsets.UTF_8));
+          closeConnectionAfterWriting();
+        }
+      });
       TlsPeers.Peer client = pki.client(port, "-CAfile", pki.ca.toString(),
           "-verify_return_error");
       client.send("go\n");
@@ -295,12 +291,7 @@ class TlsTest {
         .failIfNoPeerCertificate(true).build();
     List<Tls> accepted = new CopyOnWriteArrayList<>();
     try (ReactorRunner runner = new ReactorRunner()) {
-      Server server = runner.call(() -> runner.reactor.startServer("127.0.0.1", 0, () -> {
-        Tls c = new Tls(options, true);
-        accepted.add(c);
-        return c;
-      }));
-      int port = ((InetSocketAddress) server.localAddress()).getPort();
+      int port = startTlsServer(runner, options, accepted::add);
       TlsPeers.Peer withCert = pki.client(port, "-CAfile", pki.ca.toString(), "-cert",
           pki.clientCert.toString(), "-key", pki.clientKey.toString());
       withCert.send("with a certificate\n");
@@ -323,12 +314,7 @@ class TlsTest {
     TlsOptions options = serverOptions().protocols("TLSv1.3").build();
     CompletableFuture<Tls> accepted = new CompletableFuture<>();
     try (ReactorRunner runner = new ReactorRunner()) {
-      Server server = runner.call(() -> runner.reactor.startServer("127.0.0.1", 0, () -> {
-        Tls c = new Tls(options, true);
-        accepted.complete(c);
-        return c;
-      }));
-      int port = ((InetSocketAddress) server.localAddress()).getPort();
+      int port = startTlsServer(runner, options, accepted::complete);
       // No input for it: s_client exits as soon as the handshake fails.
       TlsPeers.Peer client = pki.client(port, "-CAfile", pki.ca.toString(), "-tls1_2");
       assertNotEquals(0, client.awaitExit(), client.output());
@@ -345,12 +331,7 @@ class TlsTest {
     TlsOptions options = serverOptions().build();
     CompletableFuture<Tls> accepted = new CompletableFuture<>();
     try (ReactorRunner runner = new ReactorRunner()) {
-      Server server = runner.call(() -> runner.reactor.startServer("127.0.0.1", 0, () -> {
-        Tls c = new Tls(options, true);
-        accepted.complete(c);
-        return c;
-      }));
-      int port = ((InetSocketAddress) server.localAddress()).getPort();
+      int port = startTlsServer(runner, options, accepted::complete);
       TlsPeers.Peer client = pki.client(port, "-CAfile", pki.ca.toString(), "-tls1_2",
           "-verify_return_error");
       client.send("twelve\n");
@@ -546,9 +527,8 @@ class TlsTest {
       }, "plain-upstream");
       echo.start();
       InetSocketAddress up = (InetSocketAddress) upstream.getLocalSocketAddress();
-      Server server = runner.call(() -> runner.reactor.startServer("127.0.0.1", 0,
-          () -> new TlsFront(options, up)));
-      int port = ((InetSocketAddress) server.localAddress()).getPort();
+      int port = startServer(runner,
+          () -> new ProxyTest.Front(up, new AtomicInteger(), options));
       TlsPeers.Peer client = pki.client(port, "-CAfile", pki.ca.toString(),
           "-verify_return_error");
       client.send("through the proxy\n");
@@ -609,39 +589,24 @@ class TlsTest {
     }
   }
 
-  /** A TLS server connection that proxies both ways to a plain connection to upstream. */
-  static final class TlsFront extends Connection {
-    final TlsOptions options;
-    final InetSocketAddress upstream;
-    Connection back;
+  /**
+   * Starts a server on 127.0.0.1 whose connections are server-side {@link Tls} with
+   * {@code options}, each handed to {@code accepted}; returns its port.
+   */
+  private static int startTlsServer(ReactorRunner runner, TlsOptions options,
+      Consumer<Tls> accepted) {
+    return startServer(runner, () -> {
+      Tls c = new Tls(options, true);
+      accepted.accept(c);
+      return c;
+    });
+  }
 
-    TlsFront(TlsOptions options, InetSocketAddress upstream) {
-      this.options = options;
-      this.upstream = upstream;
-    }
-
-    @Override
-    protected void postInit() {
-      startTls(options);
-      TlsFront front = this;
-      back = reactor().connect(upstream, new Connection() {
-        @Override
-        protected void postInit() {
-          reactor().proxy(front, this);
-          reactor().proxy(this, front);
-        }
-
-        @Override
-        protected void unbind() {
-          front.closeConnectionAfterWriting();
-        }
-      });
-    }
-
-    @Override
-    protected void unbind() {
-      back.closeConnectionAfterWriting();
-    }
+  /** Starts a server on 127.0.0.1 with {@code connections}; returns its port. */
+  private static int startServer(ReactorRunner runner,
+      Supplier<? extends Connection> connections) {
+    Server server = runner.call(() -> runner.reactor.startServer("127.0.0.1", 0, connections));
+    return ((InetSocketAddress) server.localAddress()).getPort();
   }
 
   private static void assertMessage(String expected, Runnable build) {

@@ -1,21 +1,12 @@
 package dev.tether.benchmarks.http;
 
 import dev.tether.benchmarks.echo.BenchArgs;
-import io.netty.bootstrap.ServerBootstrap;
+import dev.tether.benchmarks.echo.NettyServers;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -26,7 +17,6 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -56,28 +46,9 @@ public final class NettyHttpHello {
   public static void main(String[] args) throws InterruptedException {
     int port = BenchArgs.port(args);
     int threads = args.length > 1 ? BenchArgs.positive("event loops", args[1]) : 2;
-    Epoll.ensureAvailability();
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, EpollIoHandler.newFactory());
-    try {
-      Channel server = new ServerBootstrap()
-          .group(group)
-          .channel(EpollServerSocketChannel.class)
-          .option(ChannelOption.SO_BACKLOG, 4096)
-          .option(ChannelOption.SO_REUSEADDR, true)
-          .childOption(ChannelOption.TCP_NODELAY, true)
-          .childHandler(new ChannelInitializer<EpollSocketChannel>() {
-            @Override
-            protected void initChannel(EpollSocketChannel ch) {
-              ch.pipeline().addLast(new HttpServerCodec(), new HelloHandler());
-            }
-          })
-          .bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
-      System.out.println("netty http hello listening on 127.0.0.1:" + port + " event loops="
-          + threads);
-      server.closeFuture().sync();
-    } finally {
-      group.shutdownGracefully();
-    }
+    NettyServers.serve(port, threads,
+        ch -> ch.pipeline().addLast(new HttpServerCodec(), new HelloHandler()),
+        "netty http hello listening on 127.0.0.1:" + port + " event loops=" + threads);
   }
 
   /** Answers each request head; bodies (HttpContent) are released unread. One per channel. */
