@@ -7,6 +7,7 @@ package dev.tether.reactor;
 public class ConnectionClosedException extends ReactorException {
   private static final long serialVersionUID = 1L;
 
+  /** An exception whose message is {@code reason}, the application's words. */
   public ConnectionClosedException(String reason) {
     super(reason);
   }

@@ -167,6 +167,34 @@ class TlsTest {
   }
 
   @Test
+  void theCipherSuiteChosenIsOneOfTheOptionsAndNoCommonSuiteFailsTheHandshake()
+      throws Exception {
+    TlsPeers.Peer server = pki.server("-cert", pki.serverCert.toString(), "-key",
+        pki.serverKey.toString(), "-ciphersuites", "TLS_AES_256_GCM_SHA384");
+    Tls agreeing = new Tls(TlsOptions.builder().trustedCertificates(pki.ca).sniHostName("localhost")
+        .protocols("TLSv1.3").cipherSuites("TLS_AES_256_GCM_SHA384").build(), false);
+    agreeing.greeting = "agreed\n";
+    try (ReactorRunner runner = new ReactorRunner()) {
+      runner.run(() -> runner.reactor.connect("127.0.0.1", server.port, agreeing));
+      server.awaitOutput("agreed");
+      assertEquals("TLS_AES_256_GCM_SHA384",
+          runner.call(() -> agreeing.sslSession().getCipherSuite()));
+      runner.run(agreeing::closeConnection);
+    }
+    pki.close();
+    TlsPeers.Peer other = pki.server("-cert", pki.serverCert.toString(), "-key",
+        pki.serverKey.toString(), "-ciphersuites", "TLS_AES_256_GCM_SHA384");
+    Tls disagreeing = new Tls(TlsOptions.builder().trustedCertificates(pki.ca)
+        .protocols("TLSv1.3").cipherSuites("TLS_AES_128_GCM_SHA256").build(), false);
+    try (ReactorRunner runner = new ReactorRunner()) {
+      runner.run(() -> runner.reactor.connect("127.0.0.1", other.port, disagreeing));
+      disagreeing.awaitUnbound();
+      assertInstanceOf(javax.net.ssl.SSLException.class, disagreeing.reason);
+      assertFalse(disagreeing.events.contains("handshake"), disagreeing.events.toString());
+    }
+  }
+
+  @Test
   void opensslClientTalksToServerAndBothCloseNotifiesArrive() throws Exception {
     CompletableFuture<Tls> accepted = new CompletableFuture<>();
     TlsOptions options = serverOptions().build();
