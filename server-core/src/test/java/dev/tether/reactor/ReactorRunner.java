@@ -10,16 +10,16 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /** Runs a reactor on its own thread for a test and lets the test call into it. */
-final class ReactorRunner implements AutoCloseable {
-  final Reactor reactor;
+public final class ReactorRunner implements AutoCloseable {
+  public final Reactor reactor;
   private final Thread thread;
   private final AtomicReference<Throwable> runFailure = new AtomicReference<>();
 
-  ReactorRunner() {
+  public ReactorRunner() {
     this(new Reactor("test"));
   }
 
-  ReactorRunner(Reactor reactor) {
+  public ReactorRunner(Reactor reactor) {
     this.reactor = reactor;
     CountDownLatch started = new CountDownLatch(1);
     thread = new Thread(() -> {
@@ -38,7 +38,7 @@ final class ReactorRunner implements AutoCloseable {
   }
 
   /** Runs {@code body} on the reactor thread and returns its result. */
-  <T> T call(Callable<T> body) {
+  public <T> T call(Callable<T> body) {
     CompletableFuture<T> result = new CompletableFuture<>();
     reactor.schedule(() -> {
       try {
@@ -59,7 +59,7 @@ final class ReactorRunner implements AutoCloseable {
     }
   }
 
-  void run(Runnable body) {
+  public void run(Runnable body) {
     call(() -> {
       body.run();
       return null;
@@ -67,7 +67,7 @@ final class ReactorRunner implements AutoCloseable {
   }
 
   /** Stops the reactor and waits for run() to return. */
-  void stop() {
+  public void stop() {
     reactor.stop();
     try {
       thread.join(10_000);
@@ -89,7 +89,7 @@ final class ReactorRunner implements AutoCloseable {
     }
   }
 
-  static void await(CountDownLatch latch) {
+  public static void await(CountDownLatch latch) {
     try {
       if (!latch.await(10, TimeUnit.SECONDS)) {
         throw new AssertionError("timed out waiting");
@@ -100,7 +100,7 @@ final class ReactorRunner implements AutoCloseable {
   }
 
   /** Waits up to 10 s for {@code condition}, polling; fails with {@code what}. */
-  static void waitFor(String what, BooleanSupplier condition) {
+  public static void waitFor(String what, BooleanSupplier condition) {
     dev.tether.testing.Await.until(what, java.time.Duration.ofSeconds(10), condition);
   }
 
@@ -109,7 +109,7 @@ final class ReactorRunner implements AutoCloseable {
    * Makes the JVM open what it keeps open for good on first use (the reactor's native library,
    * junixsocket, the JDK's socket pre-close fd on newer JDKs), so leak checks count only leaks.
    */
-  static void warmUp() {
+  public static void warmUp() {
     try (ReactorRunner warm = new ReactorRunner()) {
       warm.run(() -> {});
       try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1,
