@@ -138,18 +138,23 @@ class WorkerPoolIT {
       greetings.add(pool.call("greet", "caller", Integer.toString(i)));
       pings.add(pool.call("later", "5")); // in flight a while: the next go to the other worker
     }
-    Set<String> pids = new HashSet<>();
     for (int i = 0; i < 200; i++) {
       assertEquals(List.of("greetings", "caller " + i), get(greetings.get(i)));
       assertEquals(List.of("later", "5"), get(pings.get(i)));
     }
     for (int i = 0; i < 20; i++) {
-      pids.add(get(pool.call("ping")).get(1));
+      assertEquals("pong", get(pool.call("ping")).get(0));
     }
-    assertEquals(2, pids.size(), "pings answered by " + pids);
     PoolStatus status = pool.status();
     assertEquals(2, status.ready());
     assertEquals(420, status.workers().stream().mapToLong(WorkerStatus::requestsServed).sum());
+    // The 400 sent at once spread over both workers (least in flight). The 20 sent one by one
+    // need not: with none in flight the least loop lag decides, which a busy machine can make
+    // the same worker's every time.
+    for (WorkerStatus w : status.workers()) {
+      assertTrue(w.requestsServed() >= 20, "worker " + w.pid() + " served "
+          + w.requestsServed() + " of 420: " + status);
+    }
   }
 
   @Test
