@@ -4,7 +4,7 @@ import dev.tether.reactor.ReactorException;
 import java.time.Duration;
 
 /**
- * A {@link Deferrable} or {@code Completion} was not completed within the time set by its
+ * A {@link Deferrable} or {@link Completion} was not completed within the time set by its
  * {@code timeout}: the error its errbacks get.
  */
 public class DeferrableTimeoutException extends ReactorException {

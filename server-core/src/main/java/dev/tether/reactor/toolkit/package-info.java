@@ -1,7 +1,9 @@
 /**
  * EventMachine's toolkit objects on Tether's reactor: {@link
- * dev.tether.reactor.toolkit.Deferrable}, {@code Completion}, {@code Pool}, {@code
- * ThreadedResource}, {@code FileStreamer} and {@code DeferrableChildProcess}.
+ * dev.tether.reactor.toolkit.Deferrable}, {@link
+ * dev.tether.reactor.toolkit.Completion}, {@link dev.tether.reactor.toolkit.Pool}, {@link
+ * dev.tether.reactor.toolkit.ThreadedResource}, {@link dev.tether.reactor.toolkit.FileStreamer}
+ * and {@link dev.tether.reactor.toolkit.DeferrableChildProcess}.
  *
  * <h2>Threading contract</h2>
  * As in {@code dev.tether.reactor}: every object is bound to one reactor; its methods check that
