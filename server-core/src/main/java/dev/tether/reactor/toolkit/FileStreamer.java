@@ -43,6 +43,10 @@ public final class FileStreamer extends Deferrable<Void> {
     super(connection.reactor());
     Objects.requireNonNull(path, "path");
     Loop.check(reactor());
+    if (Files.notExists(path)) {
+      // The connection's own open fails with the error it reports (ENOENT), queuing nothing.
+      connection.streamFileData(path);
+    }
     if (!Files.isRegularFile(path)) {
       throw new IllegalArgumentException("path : " + path + " (expected: a regular file)");
     }
