@@ -13,6 +13,7 @@ import dev.tether.reactor.ReactorRunner;
 import dev.tether.reactor.Server;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -157,6 +158,45 @@ class HttpClientTest {
       ReactorRunner.waitFor("idle connection closed",
           () -> runner.call(client::connectionCount) == 0);
     }
+  }
+
+  /**
+   * Answers the first request of each connection (a body framed by the close when asked for
+   * {@code /eof}), and closes without answering at the second: a kept connection the server
+   * dropped just as the client reused it.
+   */
+  static final class OneRequestServer extends Connection {
+    private int requests;
+
+    @Override
+    protected void receiveData(ByteBuffer data) {
+      String text = java.nio.charset.StandardCharsets.US_ASCII.decode(data).toString();
+      if (!text.endsWith("\r\n\r\n")) {
+        closeConnection("a request per read expected: " + text);
+      } else if (++requests > 1) {
+        closeConnection();
+      } else if (text.startsWith("GET /eof ")) {
+        sendData("HTTP/1.1 200 OK\r\n\r\nuntil the end".getBytes());
+        closeConnectionAfterWriting();
+      } else {
+        sendData("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes());
+      }
+    }
+  }
+
+  @Test
+  void aKeptConnectionClosedByTheServerIsRetriedOnceForGetAndBodiesMayEndWithTheClose()
+      throws Exception {
+    Server server = runner.call(() -> runner.reactor.startServer("127.0.0.1", 0,
+        OneRequestServer::new));
+    String base = "http://127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort();
+    HttpClient client = runner.call(() -> new HttpClient(runner.reactor));
+    assertEquals("ok", get(client, URI.create(base + "/")).bodyText());
+    assertEquals("ok", get(client, URI.create(base + "/")).bodyText()); // retried
+    assertThrows(dev.tether.reactor.ConnectionClosedException.class, () -> await(runner.call(
+        () -> client.request("POST", URI.create(base + "/"), Map.of(), new byte[0])
+            .toCompletableFuture())));
+    assertEquals("until the end", get(client, URI.create(base + "/eof")).bodyText());
   }
 
   @Test
