@@ -155,6 +155,7 @@ public final class HttpClient {
 
   /** Sets the largest response head (and trailer section) accepted, in bytes. */
   public void setMaxHeaderBytes(int max) {
+    LoopCheck.check(reactor);
     if (max < 64) {
       throw new IllegalArgumentException("maxHeaderBytes : " + max + " (expected: >= 64)");
     }
@@ -163,6 +164,7 @@ public final class HttpClient {
 
   /** Sets the largest response body accepted, in bytes. */
   public void setMaxBodyBytes(long max) {
+    LoopCheck.check(reactor);
     if (max < 0 || max > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException(
           "maxBodyBytes : " + max + " (expected: 0.." + (Integer.MAX_VALUE - 8) + ")");
@@ -172,6 +174,7 @@ public final class HttpClient {
 
   /** Sets how many requests may wait for one host's connection. */
   public void setMaxQueuedRequests(int max) {
+    LoopCheck.check(reactor);
     if (max < 1) {
       throw new IllegalArgumentException("maxQueuedRequests : " + max + " (expected: >= 1)");
     }
@@ -183,6 +186,7 @@ public final class HttpClient {
    * it the request fails with a TimeoutException and its connection is closed.
    */
   public void setTimeout(Duration timeout) {
+    LoopCheck.check(reactor);
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout : " + timeout + " (expected: > 0)");
     }
@@ -191,6 +195,7 @@ public final class HttpClient {
 
   /** Sets how long a kept connection may stay idle before the reactor closes it. */
   public void setIdleTimeout(Duration timeout) {
+    LoopCheck.check(reactor);
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("idleTimeout : " + timeout + " (expected: > 0)");
     }

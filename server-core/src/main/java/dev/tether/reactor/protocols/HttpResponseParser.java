@@ -288,7 +288,9 @@ final class HttpResponseParser {
 
   private void reserve(long more) {
     if (bodyLength + more > body.length) {
-      body = Arrays.copyOf(body, (int) Math.max(bodyLength + more, body.length * 2L));
+      // doubling, but never past the limit (the callers checked bodyLength + more against it)
+      body = Arrays.copyOf(body,
+          (int) Math.min(maxBodyBytes, Math.max(bodyLength + more, body.length * 2L)));
     }
   }
 

@@ -55,6 +55,7 @@ public final class Memcache extends Connection {
 
   /** Sets the largest value sent or accepted, in bytes (1..{@code Integer.MAX_VALUE - 2}). */
   public void setMaxValueBytes(int max) {
+    LoopCheck.check(reactor());
     if (max < 1 || max > Integer.MAX_VALUE - 2) {
       throw new IllegalArgumentException(
           "maxValueBytes : " + max + " (expected: 1.." + (Integer.MAX_VALUE - 2) + ")");
