@@ -1,0 +1,89 @@
+package dev.tether.reactor.protocols;
+
+import dev.tether.reactor.Reactor;
+import dev.tether.reactor.Timer;
+import dev.tether.reactor.toolkit.Deferrable;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+/** One request of an {@link HttpClient}: its bytes, its result and its timeout. */
+final class HttpExchange {
+  private final String method;
+  private final byte[] request;
+  private final Deferrable<HttpResponse> result;
+  private Timer timer;
+  private boolean retried;
+  private final boolean closeRequested;
+  private boolean done;
+
+  HttpExchange(String method, byte[] request, boolean closeRequested,
+      Deferrable<HttpResponse> result) {
+    this.method = method;
+    this.closeRequested = closeRequested;
+    this.request = request;
+    this.result = result;
+  }
+
+  String method() {
+    return method;
+  }
+
+  /** Whether the request said {@code Connection: close}. */
+  boolean closeRequested() {
+    return closeRequested;
+  }
+
+  byte[] request() {
+    return request;
+  }
+
+  Deferrable<HttpResponse> result() {
+    return result;
+  }
+
+  boolean idempotentRetryLeft() {
+    return !retried && (method.equals("GET") || method.equals("HEAD"));
+  }
+
+  void markRetried() {
+    retried = true;
+  }
+
+  /** Arms the timeout unless armed: it fails the request and closes {@code connection}. */
+  void startTimer(Reactor reactor, Duration timeout, HttpClientConnection connection) {
+    if (timer != null) {
+      timer.cancel();
+    }
+    timer = reactor.addTimer(timeout, () -> {
+      if (!done) {
+        fail(new TimeoutException("HTTP " + method + " got no complete response in "
+            + timeout.toMillis() + " ms"));
+        connection.timedOut(this);
+      }
+    });
+  }
+
+  boolean isDone() {
+    return done;
+  }
+
+  void succeed(HttpResponse response) {
+    if (!done) {
+      done = true;
+      if (timer != null) {
+        timer.cancel();
+      }
+      result.trySucceed(response);
+    }
+  }
+
+  void fail(Throwable error) {
+    if (!done) {
+      done = true;
+      if (timer != null) {
+        timer.cancel();
+      }
+      result.tryFail(error);
+    }
+  }
+}
