@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * <p><b>Limits</b> (each a {@link ProtocolViolationException} to {@link #protocolError}, whose
  * default closes the connection with its message as reason): a header line longer than the
  * maximum line length; more header lines than the maximum header count; a Content-Length header
- * that is not {@code Content-Length: DIGITS} (any case, optional blanks), appears twice, or is
+ * whose value is not decimal digits (the name in any case, blanks around the value allowed; so
+ * "5 5" or "+5" is refused, never taken for an ordinary header), appears twice, or is
  * larger than the maximum content length. A request without Content-Length has an empty body.
  * The body is collected in one array of exactly its length.
  *
@@ -30,7 +31,7 @@ public abstract class HeaderAndContent extends LineText2 {
   public static final int DEFAULT_MAX_CONTENT_LENGTH = 1024 * 1024;
 
   private static final Pattern CONTENT_LENGTH =
-      Pattern.compile("content-length:[ \\t]*([^ \\t]*)[ \\t]*", Pattern.CASE_INSENSITIVE);
+      Pattern.compile("content-length[ \\t]*:[ \\t]*(.*?)[ \\t]*", Pattern.CASE_INSENSITIVE);
   private static final Pattern DIGITS = Pattern.compile("[0-9]{1,10}");
 
   private final int maxHeaders;
