@@ -76,7 +76,9 @@ public abstract class HeaderAndContent extends LineText2 {
 
   /**
    * Called when the peer breaks the protocol or a limit; the request in progress is dropped. The
-   * default closes the connection at once with the exception's message as reason.
+   * default closes the connection at once with the exception's message as reason. An override
+   * that keeps it open gets the next line as the start of a new request (the rest of the refused
+   * one is not skipped), which suits only a peer that is known to resynchronize.
    */
   protected void protocolError(ProtocolViolationException error) {
     closeConnection(error.getMessage());
