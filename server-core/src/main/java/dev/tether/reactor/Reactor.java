@@ -948,10 +948,27 @@ public final class Reactor {
 
   void checkLoop() {
     if (Thread.currentThread() != thread) {
-      throw new ReactorException("reactor " + name + ": called on thread "
-          + Thread.currentThread().getName() + " (expected: the reactor thread"
-          + (running ? " " + thread.getName() : ", but the reactor is not running") + ")");
+      throw wrongThread("reactor " + name);
     }
+  }
+
+  /**
+   * The check every reactor-thread-only method makes, for code built on the reactor (the
+   * toolkit, protocols, an application's own objects): returns if called on this reactor's
+   * thread, else throws.
+   *
+   * @throws ReactorException naming {@code operation} and both threads, elsewhere
+   */
+  public void checkInLoop(String operation) {
+    if (Thread.currentThread() != thread) {
+      throw wrongThread(operation);
+    }
+  }
+
+  private ReactorException wrongThread(String operation) {
+    return new ReactorException(operation + ": called on thread "
+        + Thread.currentThread().getName() + " (expected: the reactor thread"
+        + (running ? " " + thread.getName() : ", but the reactor is not running") + ")");
   }
 
   private void checkConfigurable() {

@@ -77,7 +77,7 @@ public final class HttpClient {
    */
   public Deferrable<HttpResponse> request(String method, URI uri, Map<String, String> headers,
       byte[] body) {
-    LoopCheck.check(reactor);
+    reactor.checkInLoop("HttpClient");
     if (!method.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
       throw new IllegalArgumentException("method : \"" + method + "\" (expected: a token)");
     }
@@ -136,7 +136,7 @@ public final class HttpClient {
 
   /** Closes every kept connection; requests still waiting on them fail. Reactor thread only. */
   public void close() {
-    LoopCheck.check(reactor);
+    reactor.checkInLoop("HttpClient");
     closing = true; // the requests waiting on these connections fail instead of moving
     try {
       for (HttpClientConnection connection : List.copyOf(connections.values())) {
@@ -149,13 +149,13 @@ public final class HttpClient {
 
   /** How many connections are open or opening. Reactor thread only. */
   public int connectionCount() {
-    LoopCheck.check(reactor);
+    reactor.checkInLoop("HttpClient");
     return connections.size();
   }
 
   /** Sets the largest response head (and trailer section) accepted, in bytes. */
   public void setMaxHeaderBytes(int max) {
-    LoopCheck.check(reactor);
+    reactor.checkInLoop("HttpClient");
     if (max < 64) {
       throw new IllegalArgumentException("maxHeaderBytes : " + max + " (expected: >= 64)");
     }
@@ -164,7 +164,7 @@ public final class HttpClient {
 
   /** Sets the largest response body accepted, in bytes. */
   public void setMaxBodyBytes(long max) {
-    LoopCheck.check(reactor);
+    reactor.checkInLoop("HttpClient");
     if (max < 0 || max > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException(
           "maxBodyBytes : " + max + " (expected: 0.." + (Integer.MAX_VALUE - 8) + ")");
@@ -174,7 +174,7 @@ public final class HttpClient {
 
   /** Sets how many requests may wait for one host's connection. */
   public void setMaxQueuedRequests(int max) {
-    LoopCheck.check(reactor);
+    reactor.checkInLoop("HttpClient");
     if (max < 1) {
       throw new IllegalArgumentException("maxQueuedRequests : " + max + " (expected: >= 1)");
     }
@@ -186,7 +186,7 @@ public final class HttpClient {
    * it the request fails with a TimeoutException and its connection is closed.
    */
   public void setTimeout(Duration timeout) {
-    LoopCheck.check(reactor);
+    reactor.checkInLoop("HttpClient");
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout : " + timeout + " (expected: > 0)");
     }
@@ -195,7 +195,7 @@ public final class HttpClient {
 
   /** Sets how long a kept connection may stay idle before the reactor closes it. */
   public void setIdleTimeout(Duration timeout) {
-    LoopCheck.check(reactor);
+    reactor.checkInLoop("HttpClient");
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("idleTimeout : " + timeout + " (expected: > 0)");
     }

@@ -55,7 +55,7 @@ public final class Memcache extends Connection {
 
   /** Sets the largest value sent or accepted, in bytes (1..{@code Integer.MAX_VALUE - 2}). */
   public void setMaxValueBytes(int max) {
-    LoopCheck.check(reactor());
+    reactor().checkInLoop("Memcache");
     if (max < 1 || max > Integer.MAX_VALUE - 2) {
       throw new IllegalArgumentException(
           "maxValueBytes : " + max + " (expected: 1.." + (Integer.MAX_VALUE - 2) + ")");
@@ -122,7 +122,7 @@ public final class Memcache extends Connection {
 
   /** How many requests wait for their reply. */
   public int pendingRequests() {
-    LoopCheck.check(reactor());
+    reactor().checkInLoop("Memcache");
     return pending.size();
   }
 
@@ -142,7 +142,7 @@ public final class Memcache extends Connection {
   }
 
   private void send(Pending request, String command, byte[] data) {
-    LoopCheck.check(reactor());
+    reactor().checkInLoop("Memcache");
     if (!isOpen()) {
       request.result().tryFail(new MemcacheException("connection closed", closeReason()));
       return;

@@ -48,7 +48,7 @@ public final class Socks4 extends Connection {
    */
   public static <C extends Connection> Deferrable<C> connect(Reactor reactor, String proxyHost,
       int proxyPort, String targetHost, int targetPort, C connection) {
-    LoopCheck.check(reactor);
+    reactor.checkInLoop("Socks4");
     if (targetPort < 1 || targetPort > 65535) {
       throw new IllegalArgumentException("targetPort : " + targetPort + " (expected: 1..65535)");
     }

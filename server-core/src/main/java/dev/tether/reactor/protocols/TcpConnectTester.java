@@ -31,7 +31,7 @@ public final class TcpConnectTester extends Connection {
    * @throws dev.tether.reactor.ReactorException off the reactor thread
    */
   public static Deferrable<Duration> test(Reactor reactor, String host, int port) {
-    LoopCheck.check(reactor);
+    reactor.checkInLoop("TcpConnectTester");
     Deferrable<Duration> result = new Deferrable<>(reactor);
     reactor.connect(host, port, new TcpConnectTester(result));
     return result;

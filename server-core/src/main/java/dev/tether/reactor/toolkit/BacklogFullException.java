@@ -3,9 +3,10 @@ package dev.tether.reactor.toolkit;
 import dev.tether.reactor.ReactorException;
 
 /**
- * Thrown to the caller of {@code push} or {@code notify} when a toolkit object's bounded backlog
- * (a {@link Queue}'s items or waiters, a {@link Channel}'s undelivered messages, a {@link
- * Spawned} process's mailbox) would pass its configured limit. Nothing of the call was taken.
+ * Thrown to the caller when a toolkit object's bounded backlog (a {@link Queue}'s items or
+ * waiters, a {@link Channel}'s undelivered messages, a {@link Spawned} process's mailbox, a
+ * {@link Pool}'s or {@link ThreadedResource}'s waiting work) would pass its configured limit.
+ * Nothing of the call was taken.
  */
 public class BacklogFullException extends ReactorException {
   private static final long serialVersionUID = 1L;

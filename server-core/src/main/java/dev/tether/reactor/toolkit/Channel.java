@@ -49,7 +49,7 @@ public final class Channel<T> {
    */
   public Channel(Reactor reactor, int maxPending) {
     this.reactor = Objects.requireNonNull(reactor, "reactor");
-    this.maxPending = OnLoop.positive("maxPending", maxPending);
+    this.maxPending = Loop.positive("maxPending", maxPending);
   }
 
   /**
@@ -58,7 +58,7 @@ public final class Channel<T> {
    * @return the subscription's id, for {@link #unsubscribe} (ids are never reused)
    */
   public int subscribe(Consumer<? super T> subscriber) {
-    OnLoop.check(reactor, "Channel.subscribe");
+    reactor.checkInLoop("Channel.subscribe");
     Objects.requireNonNull(subscriber, "subscriber");
     int id = nextId++;
     subscribers.put(id, subscriber);
@@ -88,13 +88,13 @@ public final class Channel<T> {
    * @return whether {@code id} was subscribed
    */
   public boolean unsubscribe(int id) {
-    OnLoop.check(reactor, "Channel.unsubscribe");
+    reactor.checkInLoop("Channel.unsubscribe");
     return subscribers.remove(id) != null;
   }
 
   /** How many subscriptions are active. Reactor thread only. */
   public int numSubscribers() {
-    OnLoop.check(reactor, "Channel.numSubscribers");
+    reactor.checkInLoop("Channel.numSubscribers");
     return subscribers.size();
   }
 
@@ -106,7 +106,7 @@ public final class Channel<T> {
    */
   @SafeVarargs
   public final void push(T... items) {
-    OnLoop.noNulls(items);
+    Loop.noNulls(items);
     reserve(items.length);
     if (reactor.inReactorThread()) {
       deliver(items);

@@ -56,25 +56,25 @@ public class Completion<T> {
 
   /** The current state: {@link #UNKNOWN}, a completion state or one of the caller's. */
   public String state() {
-    Loop.check(reactor);
+    reactor.checkInLoop("Completion");
     return state;
   }
 
   /** The value the current state was entered with (null in {@link #UNKNOWN} and on failure). */
   public T value() {
-    Loop.check(reactor);
+    reactor.checkInLoop("Completion");
     return value;
   }
 
   /** The error of a failed completion, else null. */
   public Throwable error() {
-    Loop.check(reactor);
+    reactor.checkInLoop("Completion");
     return error;
   }
 
   /** Whether the state is a completion state ({@link #SUCCEEDED} or {@link #FAILED}). */
   public boolean isCompleted() {
-    Loop.check(reactor);
+    reactor.checkInLoop("Completion");
     return isCompletion(state);
   }
 
@@ -87,7 +87,7 @@ public class Completion<T> {
   public Completion<T> stateful(String state, Consumer<? super T> callback) {
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(callback, "callback");
-    Loop.check(reactor);
+    reactor.checkInLoop("Completion");
     if (FAILED.equals(state)) {
       throw new IllegalArgumentException("state : failed (expected: a state entered with a value;"
           + " errback takes the failure)");
@@ -108,7 +108,7 @@ public class Completion<T> {
   /** Runs {@code errback} with the error on failure (at once if failed already). */
   public Completion<T> errback(Consumer<? super Throwable> errback) {
     Objects.requireNonNull(errback, "errback");
-    Loop.check(reactor);
+    reactor.checkInLoop("Completion");
     if (FAILED.equals(state)) {
       Loop.invoke(reactor, errback, error);
     } else if (!isCompletion(state)) {
@@ -123,7 +123,7 @@ public class Completion<T> {
    */
   public Completion<T> completion(Consumer<? super Completion<T>> callback) {
     Objects.requireNonNull(callback, "callback");
-    Loop.check(reactor);
+    reactor.checkInLoop("Completion");
     if (isCompletion(state)) {
       Loop.invoke(reactor, callback, this);
     } else {
@@ -163,7 +163,7 @@ public class Completion<T> {
    */
   public Completion<T> timeout(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
-    Loop.check(reactor);
+    reactor.checkInLoop("Completion");
     cancelTimeout();
     if (!isCompletion(state)) {
       timer = reactor.addTimer(timeout, () -> {
@@ -178,7 +178,7 @@ public class Completion<T> {
 
   /** Cancels the pending {@link #timeout}, if any. */
   public void cancelTimeout() {
-    Loop.check(reactor);
+    reactor.checkInLoop("Completion");
     if (timer != null) {
       timer.cancel();
       timer = null;
@@ -186,7 +186,7 @@ public class Completion<T> {
   }
 
   private void enter(String newState, T newValue, Throwable newError) {
-    Loop.check(reactor);
+    reactor.checkInLoop("Completion");
     if (isCompletion(state)) {
       throw new IllegalStateException("completion already " + state
           + (error != null ? " with " + error : " with " + value)

@@ -84,7 +84,7 @@ public class Deferrable<T> {
    */
   public Deferrable<T> callback(Consumer<? super T> callback) {
     Objects.requireNonNull(callback, "callback");
-    Loop.check(reactor);
+    reactor.checkInLoop("Deferrable");
     if (state == State.PENDING) {
       callbacks.add(callback);
     } else if (state == State.SUCCEEDED) {
@@ -99,7 +99,7 @@ public class Deferrable<T> {
    */
   public Deferrable<T> errback(Consumer<? super Throwable> errback) {
     Objects.requireNonNull(errback, "errback");
-    Loop.check(reactor);
+    reactor.checkInLoop("Deferrable");
     if (state == State.PENDING) {
       errbacks.add(errback);
     } else if (state == State.FAILED) {
@@ -141,7 +141,7 @@ public class Deferrable<T> {
 
   /** As {@link #succeed}, but returns false instead of throwing if already completed. */
   public boolean trySucceed(T value) {
-    Loop.check(reactor);
+    reactor.checkInLoop("Deferrable");
     if (state != State.PENDING) {
       return false;
     }
@@ -157,7 +157,7 @@ public class Deferrable<T> {
   /** As {@link #fail}, but returns false instead of throwing if already completed. */
   public boolean tryFail(Throwable error) {
     Objects.requireNonNull(error, "error");
-    Loop.check(reactor);
+    reactor.checkInLoop("Deferrable");
     if (state != State.PENDING) {
       return false;
     }
@@ -180,7 +180,7 @@ public class Deferrable<T> {
    */
   public Deferrable<T> timeout(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
-    Loop.check(reactor);
+    reactor.checkInLoop("Deferrable");
     cancelTimeout();
     if (state == State.PENDING) {
       timer = reactor.addTimer(timeout, () -> {
@@ -193,7 +193,7 @@ public class Deferrable<T> {
 
   /** Cancels the pending {@link #timeout}, if any. */
   public void cancelTimeout() {
-    Loop.check(reactor);
+    reactor.checkInLoop("Deferrable");
     if (timer != null) {
       timer.cancel();
       timer = null;
@@ -202,19 +202,19 @@ public class Deferrable<T> {
 
   /** Whether this deferrable has succeeded or failed. */
   public boolean isDone() {
-    Loop.check(reactor);
+    reactor.checkInLoop("Deferrable");
     return state != State.PENDING;
   }
 
   /** Whether this deferrable has succeeded. */
   public boolean isSucceeded() {
-    Loop.check(reactor);
+    reactor.checkInLoop("Deferrable");
     return state == State.SUCCEEDED;
   }
 
   /** Whether this deferrable has failed. */
   public boolean isFailed() {
-    Loop.check(reactor);
+    reactor.checkInLoop("Deferrable");
     return state == State.FAILED;
   }
 

@@ -43,7 +43,7 @@ public final class DeferrableChildProcess {
       ProcessOptions options) {
     Objects.requireNonNull(options, "options");
     Deferrable<SystemResult> result = new Deferrable<>(reactor);
-    Loop.check(reactor);
+    reactor.checkInLoop("DeferrableChildProcess");
     reactor.system(argv, options, result::trySucceed);
     return result;
   }

@@ -42,7 +42,7 @@ public final class FileStreamer extends Deferrable<Void> {
   public FileStreamer(Connection connection, Path path, boolean httpChunks) {
     super(connection.reactor());
     Objects.requireNonNull(path, "path");
-    Loop.check(reactor());
+    reactor().checkInLoop("FileStreamer");
     if (Files.notExists(path)) {
       // The connection's own open fails with the error it reports (ENOENT), queuing nothing.
       connection.streamFileData(path);

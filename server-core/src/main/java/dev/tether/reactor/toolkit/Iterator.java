@@ -73,12 +73,12 @@ public final class Iterator<T> {
   public Iterator(Reactor reactor, Iterable<? extends T> items, int concurrency) {
     this.reactor = Objects.requireNonNull(reactor, "reactor");
     this.source = Objects.requireNonNull(items, "items").iterator();
-    this.concurrency = OnLoop.positive("concurrency", concurrency);
+    this.concurrency = Loop.positive("concurrency", concurrency);
   }
 
   /** How many items may be in progress at once. Reactor thread only. */
   public int concurrency() {
-    OnLoop.check(reactor, "Iterator.concurrency");
+    reactor.checkInLoop("Iterator.concurrency");
     return concurrency;
   }
 
@@ -89,8 +89,8 @@ public final class Iterator<T> {
    * @throws IllegalArgumentException if {@code concurrency} is not positive
    */
   public void setConcurrency(int concurrency) {
-    OnLoop.check(reactor, "Iterator.setConcurrency");
-    this.concurrency = OnLoop.positive("concurrency", concurrency);
+    reactor.checkInLoop("Iterator.setConcurrency");
+    this.concurrency = Loop.positive("concurrency", concurrency);
     if (started) {
       reactor.nextTick(this::fill);
     }
@@ -98,13 +98,13 @@ public final class Iterator<T> {
 
   /** How many items are in progress (handed out, not yet done). Reactor thread only. */
   public int active() {
-    OnLoop.check(reactor, "Iterator.active");
+    reactor.checkInLoop("Iterator.active");
     return active;
   }
 
   /** Whether every item is done and the after-all callback has been run. Reactor thread only. */
   public boolean isFinished() {
-    OnLoop.check(reactor, "Iterator.isFinished");
+    reactor.checkInLoop("Iterator.isFinished");
     return finished;
   }
 
@@ -172,7 +172,7 @@ public final class Iterator<T> {
   }
 
   private void start(BiConsumer<? super T, Integer> perItem, Runnable afterAll) {
-    OnLoop.check(reactor, "Iterator.start");
+    reactor.checkInLoop("Iterator.start");
     if (started) {
       throw new IllegalStateException("this Iterator ran already (expected: one each, map or"
           + " inject per Iterator)");
@@ -186,7 +186,7 @@ public final class Iterator<T> {
   private Step onceOnly(int index, Runnable onDone) {
     boolean[] called = new boolean[1];
     return () -> {
-      OnLoop.check(reactor, "Iterator next/ret");
+      reactor.checkInLoop("Iterator next/ret");
       if (called[0]) {
         throw new IllegalStateException("item " + index + " signalled done twice (expected:"
             + " one next() or ret() per item)");

@@ -1,22 +1,12 @@
 package dev.tether.reactor.toolkit;
 
 import dev.tether.reactor.Reactor;
-import dev.tether.reactor.ReactorException;
+import java.util.Objects;
 import java.util.function.Consumer;
 
-/** The toolkit's link to the reactor: the thread check and running a user callback safely. */
+/** The toolkit's shared helpers: running a user callback safely, and argument checks. */
 final class Loop {
   private Loop() {
-  }
-
-  /** Throws as the reactor's own API does when not called on {@code reactor}'s thread. */
-  static void check(Reactor reactor) {
-    if (!reactor.inReactorThread()) {
-      Thread loop = reactor.reactorThread();
-      throw new ReactorException(reactor + ": called on thread "
-          + Thread.currentThread().getName() + " (expected: the reactor thread"
-          + (loop != null ? " " + loop.getName() : ", but the reactor is not running") + ")");
-    }
   }
 
   /**
@@ -26,6 +16,24 @@ final class Loop {
    */
   static <A> void invoke(Reactor reactor, Consumer<? super A> callback, A arg) {
     reactor.schedule(new UserCallback<>(callback, arg));
+  }
+
+  static int positive(String name, int value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(name + " : " + value + " (expected: > 0)");
+    }
+    return value;
+  }
+
+  /** Returns {@code items}, after checking that neither it nor any element is null. */
+  static <T> T[] noNulls(T[] items) {
+    Objects.requireNonNull(items, "items");
+    for (int i = 0; i < items.length; i++) {
+      if (items[i] == null) {
+        throw new NullPointerException("items[" + i + "] is null (expected: non-null items)");
+      }
+    }
+    return items;
   }
 
   /** A callback and its argument, as the task the reactor runs and reports failures of. */

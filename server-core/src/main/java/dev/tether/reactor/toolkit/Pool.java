@@ -24,7 +24,7 @@ import java.util.function.Function;
  *       error, and may {@link #add} it back. (EventMachine puts it back unless {@code on_error}
  *       is set; here a failed resource is suspect until the hook says otherwise.)
  *   <li>Bounds: at most {@code maxWaiting} pieces of work wait; past that {@link #perform}
- *       throws {@link QueueFullException}.
+ *       throws {@link BacklogFullException}.
  *   <li>The pool holds no fds and closes nothing: the resources' owner closes them.
  * </ul>
  *
@@ -61,7 +61,7 @@ public class Pool<R> {
    */
   public void add(R resource) {
     Objects.requireNonNull(resource, "resource");
-    Loop.check(reactor);
+    reactor.checkInLoop("Pool");
     if (contents.contains(resource)) {
       throw new IllegalArgumentException("resource : " + resource + " (expected: not in the pool)");
     }
@@ -76,7 +76,7 @@ public class Pool<R> {
    * lent again). Returns whether it was in the pool.
    */
   public boolean remove(R resource) {
-    Loop.check(reactor);
+    reactor.checkInLoop("Pool");
     if (!contents.remove(resource)) {
       return false;
     }
@@ -91,7 +91,7 @@ public class Pool<R> {
    * left the pool (EventMachine's {@code on_error}); null for none.
    */
   public void onError(BiConsumer<? super R, ? super Throwable> hook) {
-    Loop.check(reactor);
+    reactor.checkInLoop("Pool");
     this.onError = hook;
   }
 
@@ -99,14 +99,14 @@ public class Pool<R> {
    * Runs {@code work} with a free resource, now or, if none is free, once one is (in order of
    * calls). The returned deferrable completes as the work's does.
    *
-   * @throws QueueFullException if no resource is free and {@code maxWaiting} pieces of work wait
+   * @throws BacklogFullException if no resource is free and {@code maxWaiting} pieces of work wait
    */
   public <V> Deferrable<V> perform(Function<? super R, ? extends Deferrable<? extends V>> work) {
     Objects.requireNonNull(work, "work");
-    Loop.check(reactor);
+    reactor.checkInLoop("Pool");
     if (waiting.size() >= maxWaiting) {
-      throw new QueueFullException("pool: " + waiting.size() + " pieces of work waiting for "
-          + contents.size() + " resources (expected: < maxWaiting " + maxWaiting + ")");
+      throw new BacklogFullException("pool work waiting for " + contents.size() + " resources",
+          waiting.size(), 1, maxWaiting);
     }
     Deferrable<V> result = new Deferrable<>(reactor);
     waiting.addLast(() -> lend(work, result));
@@ -116,19 +116,19 @@ public class Pool<R> {
 
   /** The resources in the pool, busy or free, in the order they were added (a copy). */
   public List<R> contents() {
-    Loop.check(reactor);
+    reactor.checkInLoop("Pool");
     return List.copyOf(contents);
   }
 
   /** The number of free resources. */
   public int numFree() {
-    Loop.check(reactor);
+    reactor.checkInLoop("Pool");
     return free.size();
   }
 
   /** The number of pieces of work waiting for a resource. */
   public int numWaiting() {
-    Loop.check(reactor);
+    reactor.checkInLoop("Pool");
     return waiting.size();
   }
 

@@ -51,8 +51,8 @@ public final class Queue<T> {
    */
   public Queue(Reactor reactor, int maxItems, int maxWaiting) {
     this.reactor = Objects.requireNonNull(reactor, "reactor");
-    this.maxItems = OnLoop.positive("maxItems", maxItems);
-    this.maxWaiting = OnLoop.positive("maxWaiting", maxWaiting);
+    this.maxItems = Loop.positive("maxItems", maxItems);
+    this.maxWaiting = Loop.positive("maxWaiting", maxWaiting);
   }
 
   /**
@@ -63,7 +63,7 @@ public final class Queue<T> {
    */
   @SafeVarargs
   public final void push(T... items) {
-    OnLoop.noNulls(items);
+    Loop.noNulls(items);
     while (true) {
       int held = admitted.get();
       if (held + (long) items.length > maxItems) {
@@ -88,7 +88,7 @@ public final class Queue<T> {
    * @throws BacklogFullException if {@code maxWaiting} callbacks wait already
    */
   public void pop(Consumer<? super T> callback) {
-    OnLoop.check(reactor, "Queue.pop");
+    reactor.checkInLoop("Queue.pop");
     Objects.requireNonNull(callback, "callback");
     if (waiting.isEmpty() && !items.isEmpty()) {
       hand(callback, items.pollFirst());
@@ -102,7 +102,7 @@ public final class Queue<T> {
 
   /** Items on the queue now (not counting those still on their way from another thread). */
   public int size() {
-    OnLoop.check(reactor, "Queue.size");
+    reactor.checkInLoop("Queue.size");
     return items.size();
   }
 
@@ -113,7 +113,7 @@ public final class Queue<T> {
 
   /** Callbacks waiting for an item. Reactor thread only. */
   public int numWaiting() {
-    OnLoop.check(reactor, "Queue.numWaiting");
+    reactor.checkInLoop("Queue.numWaiting");
     return waiting.size();
   }
 

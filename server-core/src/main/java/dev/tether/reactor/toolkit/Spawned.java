@@ -40,7 +40,7 @@ public final class Spawned<T> {
 
   private Spawned(Reactor reactor, int maxMailbox, BiConsumer<? super Spawned<T>, ? super T> r) {
     this.reactor = Objects.requireNonNull(reactor, "reactor");
-    this.maxMailbox = OnLoop.positive("maxMailbox", maxMailbox);
+    this.maxMailbox = Loop.positive("maxMailbox", maxMailbox);
     this.receiver = Objects.requireNonNull(r, "receiver");
   }
 
@@ -89,7 +89,7 @@ public final class Spawned<T> {
 
   /** Replaces the receiver for every message not yet received. Reactor thread only. */
   public void receive(BiConsumer<? super Spawned<T>, ? super T> next) {
-    OnLoop.check(reactor, "Spawned.receive");
+    reactor.checkInLoop("Spawned.receive");
     receiver = Objects.requireNonNull(next, "next");
   }
 

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *       if it is {@link AutoCloseable}, closes it when it ends. The thread ends after {@link
  *       #shutdown}, or when the reactor stops (a shutdown hook); it is a daemon thread.
  *   <li>Bounds: at most {@code maxQueued} pieces of work wait; past that {@link #dispatch}
- *       throws {@link QueueFullException}.
+ *       throws {@link BacklogFullException}.
  * </ul>
  *
  * @param <R> the resource type
@@ -55,7 +55,7 @@ public class ThreadedResource<R> {
     if (maxQueued <= 0) {
       throw new IllegalArgumentException("maxQueued : " + maxQueued + " (expected: > 0)");
     }
-    Loop.check(reactor);
+    reactor.checkInLoop("ThreadedResource");
     this.maxQueued = maxQueued;
     this.stopped = new Deferrable<>(reactor);
     thread = new Thread(() -> serve(factory), name);
@@ -68,19 +68,19 @@ public class ThreadedResource<R> {
    * Runs {@code work} with the resource on its thread after the work dispatched before; the
    * deferrable gets its result, or what it threw.
    *
-   * @throws QueueFullException if {@code maxQueued} pieces of work are waiting
+   * @throws BacklogFullException if {@code maxQueued} pieces of work are waiting
    * @throws IllegalStateException after {@link #shutdown}
    */
   public <V> Deferrable<V> dispatch(Function<? super R, ? extends V> work) {
     Objects.requireNonNull(work, "work");
-    Loop.check(reactor);
+    reactor.checkInLoop("ThreadedResource");
     if (shutdown) {
       throw new IllegalStateException("threaded resource " + thread.getName()
           + " is shut down (expected: running to dispatch)");
     }
     if (queue.size() >= maxQueued) {
-      throw new QueueFullException("threaded resource " + thread.getName() + ": "
-          + queue.size() + " pieces of work queued (expected: < maxQueued " + maxQueued + ")");
+      throw new BacklogFullException("threaded resource " + thread.getName() + " work",
+          queue.size(), 1, maxQueued);
     }
     Deferrable<V> result = new Deferrable<>(reactor);
     queue.add(new Job<>(work, result));
@@ -94,7 +94,7 @@ public class ThreadedResource<R> {
    * the same deferrable. Never blocks.
    */
   public Deferrable<Void> shutdown() {
-    Loop.check(reactor);
+    reactor.checkInLoop("ThreadedResource");
     if (!shutdown) {
       shutdown = true;
       List<Job<R>> dropped = new ArrayList<>();
@@ -110,7 +110,7 @@ public class ThreadedResource<R> {
 
   /** The number of pieces of work dispatched and not yet started. */
   public int numQueued() {
-    Loop.check(reactor);
+    reactor.checkInLoop("ThreadedResource");
     return queue.size();
   }
 

@@ -33,7 +33,7 @@ public final class TickLoop {
 
   /** Starts the loop: the body first runs on the next tick. No-op if running. */
   public TickLoop start() {
-    OnLoop.check(reactor, "TickLoop.start");
+    reactor.checkInLoop("TickLoop.start");
     if (stopped) {
       stopped = false;
       if (!scheduled) {
@@ -50,7 +50,7 @@ public final class TickLoop {
    * if stopped.
    */
   public void stop() {
-    OnLoop.check(reactor, "TickLoop.stop");
+    reactor.checkInLoop("TickLoop.stop");
     if (stopped) {
       return;
     }
@@ -65,7 +65,7 @@ public final class TickLoop {
    * Has {@code callback} run when the loop next stops; if it is stopped now, on the next tick.
    */
   public void onStop(Runnable callback) {
-    OnLoop.check(reactor, "TickLoop.onStop");
+    reactor.checkInLoop("TickLoop.onStop");
     Objects.requireNonNull(callback, "callback");
     if (stopped) {
       reactor.nextTick(callback);
@@ -76,7 +76,7 @@ public final class TickLoop {
 
   /** Whether the loop is stopped (also before the first {@link #start}). */
   public boolean isStopped() {
-    OnLoop.check(reactor, "TickLoop.isStopped");
+    reactor.checkInLoop("TickLoop.isStopped");
     return stopped;
   }
 

@@ -110,9 +110,9 @@ class PoolTest {
         Pool<String> pool = new Pool<>(r, 2);
         pool.perform(resource -> new Deferrable<String>(r));
         pool.perform(resource -> new Deferrable<String>(r));
-        QueueFullException e = assertThrows(QueueFullException.class,
+        BacklogFullException e = assertThrows(BacklogFullException.class,
             () -> pool.perform(resource -> new Deferrable<String>(r)));
-        assertEquals("pool: 2 pieces of work waiting for 0 resources (expected: < maxWaiting 2)",
+        assertEquals("pool work waiting for 0 resources: 2 held + 1 added exceeds limit 2",
             e.getMessage());
         assertEquals(2, pool.numWaiting());
       });

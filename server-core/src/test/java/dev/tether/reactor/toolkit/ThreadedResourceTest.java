@@ -95,10 +95,10 @@ class ThreadedResourceTest {
       runner.run(() -> {
         resource.dispatch(s -> "second").errback(e -> results.add(e.getMessage()));
         resource.dispatch(s -> "third").errback(e -> results.add(e.getMessage()));
-        QueueFullException e = assertThrows(QueueFullException.class,
+        BacklogFullException e = assertThrows(BacklogFullException.class,
             () -> resource.dispatch(s -> "fourth"));
-        assertEquals("threaded resource blocker: 2 pieces of work queued"
-            + " (expected: < maxQueued 2)", e.getMessage());
+        assertEquals("threaded resource blocker work: 2 held + 1 added exceeds limit 2",
+            e.getMessage());
         resource.shutdown().callback(v -> stopped.countDown());
         assertThrows(IllegalStateException.class, () -> resource.dispatch(s -> "fifth"));
       });
