@@ -10,6 +10,7 @@ module dev.tether.server {
   requires org.slf4j;
 
   exports dev.tether.reactor;
+  exports dev.tether.reactor.protocols;
   exports dev.tether.server;
   exports dev.tether.supervisor;
 }
