@@ -11,6 +11,7 @@ module dev.tether.server {
 
   exports dev.tether.reactor;
   exports dev.tether.reactor.protocols;
+  exports dev.tether.reactor.toolkit;
   exports dev.tether.server;
   exports dev.tether.supervisor;
 }
