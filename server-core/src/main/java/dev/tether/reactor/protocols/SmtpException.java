@@ -16,6 +16,12 @@ public class SmtpException extends RuntimeException {
     this.reply = reply;
   }
 
+  /** A broken session, with {@code message} saying where and why it broke. */
+  public SmtpException(String message) {
+    super(message);
+    this.reply = null;
+  }
+
   /** A broken session, with {@code message} saying where it broke and {@code cause} (or null). */
   public SmtpException(String message, Throwable cause) {
     super(message, cause);
