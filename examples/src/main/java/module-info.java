@@ -15,4 +15,5 @@ module dev.tether.examples {
   exports dev.tether.examples.udp;
   exports dev.tether.examples.tls;
   exports dev.tether.examples.tail;
+  exports dev.tether.examples.smtp;
 }
