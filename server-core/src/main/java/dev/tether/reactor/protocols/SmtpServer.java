@@ -1,6 +1,7 @@
 package dev.tether.reactor.protocols;
 
 import dev.tether.reactor.Connection;
+import dev.tether.reactor.TlsOptions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -15,7 +16,9 @@ import java.nio.charset.StandardCharsets;
  * Errors get RFC 5321's codes: 500 for an unknown command or an overlong line, 501 for bad
  * arguments, 503 for a command out of sequence, 552 for a message over the size limit, 452 past
  * the recipient limit, 550 when a hook refuses. Replies go out in command order, so pipelining
- * clients work whatever the chunking of their input. No STARTTLS and no AUTH are offered.
+ * clients work whatever the chunking of their input. STARTTLS (RFC 3207) is offered when {@link
+ * #startTlsOptions()} gives options: after its 220 the rest of the plaintext input is dropped,
+ * TLS starts, and the client greets again with EHLO. No AUTH is offered.
  *
  * <p><b>Limits.</b> A line (command or message text) holds at most {@link #maxLineLength()} bytes
  * with its CRLF (RFC 5321's 1000 by default); a message at most {@link #maxMessageSize()} bytes
@@ -41,6 +44,7 @@ public class SmtpServer extends Connection {
   private final int maxMessageSize;
   private final int maxRecipients;
   private final SmtpServerSession session;
+  private boolean tlsStarted;
 
   /** A server named "localhost" with the default limits. */
   public SmtpServer() {
@@ -137,6 +141,18 @@ public class SmtpServer extends Connection {
     return true;
   }
 
+  /**
+   * The TLS settings (a server certificate) for STARTTLS, or null (the default) not to offer it.
+   * Asked at each EHLO and STARTTLS until TLS is on.
+   */
+  protected TlsOptions startTlsOptions() {
+    return null;
+  }
+
+  final boolean offersStartTls() {
+    return !tlsStarted && startTlsOptions() != null;
+  }
+
   /** Sends the 220 greeting; overrides must call it. */
   @Override
   protected void postInit() {
@@ -149,6 +165,11 @@ public class SmtpServer extends Connection {
     session.feed(data);
     if (session.quit()) {
       closeConnectionAfterWriting();
+    } else if (session.startingTls()) {
+      data.position(data.limit()); // plaintext after STARTTLS: dropped (RFC 3207, 4.2)
+      tlsStarted = true;
+      session.tlsStarted();
+      startTls(startTlsOptions());
     }
   }
 

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 final class SmtpServerSession {
   private static final Logger LOG = LoggerFactory.getLogger(SmtpServerSession.class);
 
-  private enum State { GREETED, READY, MAIL, RCPT, DATA, QUIT }
+  private enum State { GREETED, READY, MAIL, RCPT, DATA, STARTTLS, QUIT }
 
   private final SmtpServer hooks;
   private final Consumer<String> replies;
@@ -41,9 +41,24 @@ final class SmtpServerSession {
     return state == State.QUIT;
   }
 
-  /** Consumes all of {@code in} (or up to QUIT). */
+  /**
+   * Whether STARTTLS was answered 220: nothing more is read until {@link #tlsStarted}; the
+   * caller must drop the rest of the plaintext input (RFC 3207: a client sends nothing after
+   * STARTTLS before the handshake, and bytes injected there must not count as commands).
+   */
+  boolean startingTls() {
+    return state == State.STARTTLS;
+  }
+
+  /** The TLS handshake is under way: the session starts over, waiting for EHLO. */
+  void tlsStarted() {
+    resetTransaction();
+    state = State.GREETED;
+  }
+
+  /** Consumes all of {@code in} (or up to QUIT or STARTTLS). */
   void feed(ByteBuffer in) {
-    while (state != State.QUIT && lines.next(in)) {
+    while (state != State.QUIT && state != State.STARTTLS && lines.next(in)) {
       if (state == State.DATA) {
         dataLine();
       } else if (lines.overlong()) {
@@ -71,6 +86,7 @@ final class SmtpServerSession {
       }
       case "NOOP" -> reply("250 OK");
       case "VRFY" -> reply("252 Cannot VRFY user, but will accept message and attempt delivery");
+      case "STARTTLS" -> startTls(argument);
       case "QUIT" -> {
         reply("221 " + hooks.domain() + " closing connection");
         state = State.QUIT;
@@ -95,8 +111,22 @@ final class SmtpServerSession {
     if (verb.equals("HELO")) {
       reply("250 " + hooks.domain());
     } else {
-      reply("250-" + hooks.domain() + "\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 SIZE "
+      reply("250-" + hooks.domain() + "\r\n250-PIPELINING\r\n250-8BITMIME\r\n"
+          + (hooks.offersStartTls() ? "250-STARTTLS\r\n" : "") + "250 SIZE "
           + hooks.maxMessageSize());
+    }
+  }
+
+  private void startTls(String argument) {
+    if (!hooks.offersStartTls()) {
+      reply("502 STARTTLS not available");
+    } else if (!argument.isEmpty()) {
+      reply("501 Syntax: STARTTLS");
+    } else if (state != State.READY) {
+      reply(state == State.GREETED ? "503 Send EHLO first" : "503 STARTTLS inside a mail");
+    } else {
+      reply("220 Ready to start TLS");
+      state = State.STARTTLS;
     }
   }
 
@@ -233,7 +263,7 @@ final class SmtpServerSession {
   }
 
   private void resetTransaction() {
-    if (state != State.GREETED && state != State.QUIT) {
+    if (state != State.GREETED && state != State.QUIT && state != State.STARTTLS) {
       state = State.READY;
     }
     sender = null;

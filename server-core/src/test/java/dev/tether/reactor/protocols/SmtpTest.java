@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.reactor.Connection;
 import dev.tether.reactor.ReactorRunner;
+import dev.tether.reactor.TlsOptions;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SmtpClient and SmtpServer over real sockets: against each other, python3's smtplib against
@@ -33,8 +37,8 @@ class SmtpTest {
   private final ReactorRunner runner = new ReactorRunner();
   private final List<SmtpMail> received = Collections.synchronizedList(new ArrayList<>());
 
-  /** Keeps each mail; refuses the recipient "nobody@example.org". */
-  final class Keeping extends SmtpServer {
+  /** Keeps each mail; refuses the recipient "nobody@example.org"; STARTTLS with {@code tls}. */
+  class Keeping extends SmtpServer {
     Keeping() {
       super("mx.test", 1000, 4096, 10);
     }
@@ -170,6 +174,62 @@ class SmtpTest {
     assertEquals("py@example.org", got.sender());
     assertEquals(List.of("b@example.org", "c@example.org"), got.recipients());
     assertEquals("Subject: py\r\n\r\n.dot line\r\nbody\r\n", got.text());
+  }
+
+  @Test
+  void pythonSmtplibStartsTlsAndInjectedPlaintextIsDropped(@TempDir Path dir) throws Exception {
+    Path cert = dir.resolve("cert.pem");
+    Path key = dir.resolve("key.pem");
+    Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048",
+        "-nodes", "-keyout", key.toString(), "-out", cert.toString(), "-subj", "/CN=localhost",
+        "-days", "1").redirectErrorStream(true).start();
+    openssl.getOutputStream().close();
+    String opensslOutput = new String(openssl.getInputStream().readAllBytes(),
+        StandardCharsets.UTF_8);
+    assertEquals(0, openssl.waitFor(), opensslOutput);
+    TlsOptions tls = TlsOptions.builder().certificateChain(cert, key).build();
+    int port = runner.call(() -> ((InetSocketAddress) runner.reactor.startServer("127.0.0.1", 0,
+        () -> new Keeping() {
+          @Override
+          protected TlsOptions startTlsOptions() {
+            return tls;
+          }
+        }).localAddress()).getPort());
+    String script = String.join("\n",
+        "import smtplib, socket, ssl, sys",
+        "port = int(sys.argv[1])",
+        "ctx = ssl.create_default_context(cafile=sys.argv[2])",
+        "ctx.check_hostname = False",
+        "s = smtplib.SMTP('127.0.0.1', port, timeout=10)",
+        "s.ehlo()",
+        "print('offered', s.has_extn('starttls'))",
+        "print('starttls', s.starttls(context=ctx)[0])",
+        "s.ehlo()",
+        "print('offered after', s.has_extn('starttls'), s.sock.version() is not None)",
+        "s.sendmail('tls@example.org', ['b@example.org'], 'Subject: tls\\r\\n\\r\\nsecret\\r\\n')",
+        "s.quit()",
+        "c = socket.create_connection(('127.0.0.1', port), timeout=10)",
+        "f = c.makefile('rb')",
+        "f.readline()",
+        "c.sendall(b'EHLO me\\r\\n')",
+        "while f.readline()[3:4] != b' ': pass",
+        "c.sendall(b'STARTTLS\\r\\nMAIL FROM:<injected@example.org>\\r\\n')",
+        "print(f.readline().decode().strip())",
+        "t = ctx.wrap_socket(c)",
+        "t.sendall(b'RCPT TO:<b@example.org>\\r\\n')",
+        "print(t.recv(1000).decode().strip())");
+    try (PythonPeer python = new PythonPeer("python3", script, String.valueOf(port),
+        cert.toString())) {
+      assertEquals("offered True", python.nextLine());
+      assertEquals("starttls 220", python.nextLine());
+      assertEquals("offered after False True", python.nextLine());
+      assertEquals("220 Ready to start TLS", python.nextLine());
+      assertEquals("503 Need MAIL before RCPT", python.nextLine(),
+          "the MAIL sent in the clear after STARTTLS was dropped");
+      assertEquals(0, python.awaitExit(), python.output().toString());
+    }
+    assertEquals(1, received.size());
+    assertEquals("Subject: tls\r\n\r\nsecret\r\n", received.get(0).text());
   }
 
   @Test
