@@ -210,6 +210,12 @@ class SmtpServerSessionTest {
   }
 
   @Test
+  void startTlsIsNotOfferedWithoutOptions() {
+    assertEquals("250 localhost\r\n502 STARTTLS not available\r\n250 OK\r\n",
+        feed(new Recording(), "HELO me\r\nSTARTTLS\r\nNOOP\r\n", 1));
+  }
+
+  @Test
   void argumentsAreChecked() {
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
         IllegalArgumentException.class, () -> new SmtpServer("mx", 100, 10, 10));

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.reactor.Connection;
+import dev.tether.reactor.ReactorException;
 import dev.tether.reactor.ReactorRunner;
 import dev.tether.reactor.TlsOptions;
 import java.net.InetSocketAddress;
@@ -91,6 +93,18 @@ class SmtpTest {
         + "end\r\n", got.text());
     ReactorRunner.waitFor("both connections closed after QUIT",
         () -> runner.call(() -> runner.reactor.connectionCount()) == 0);
+  }
+
+  @Test
+  void sendRunsItsCallbacksOnTheLoopAndRefusesOtherThreads() throws Exception {
+    int port = startServer();
+    assertThrows(ReactorException.class, () -> SmtpClient.send(runner.reactor, "127.0.0.1",
+        port, sample(List.of("b@example.org"))));
+    CompletableFuture<Thread> callbackThread = new CompletableFuture<>();
+    runner.run(() -> SmtpClient.send(runner.reactor, "127.0.0.1", port,
+        sample(List.of("b@example.org"))).callback(r -> callbackThread.complete(
+            Thread.currentThread())));
+    assertEquals(runner.reactor.reactorThread(), callbackThread.get(20, TimeUnit.SECONDS));
   }
 
   @Test
