@@ -37,10 +37,19 @@ public final class SmtpMail {
   /**
    * A mail whose content is {@code headers} ("Name: value" lines, in the map's order), an empty
    * line and {@code body}; the body's line ends (LF or CRLF) become CRLF and it ends with one.
+   *
+   * @throws IllegalArgumentException as the constructor, or naming the header if a name or value
+   *     contains CR or LF (it would inject header lines)
    */
   public static SmtpMail of(String sender, List<String> recipients, Map<String, String> headers,
       String body) {
     StringBuilder text = new StringBuilder();
+    headers.forEach((name, value) -> {
+      if ((name + value).indexOf('\r') >= 0 || (name + value).indexOf('\n') >= 0) {
+        throw new IllegalArgumentException("header " + name.replace("\r", "\\r")
+            .replace("\n", "\\n") + " (expected: a name and value without CR or LF)");
+      }
+    });
     headers.forEach((name, value) -> text.append(name).append(": ").append(value)
         .append("\r\n"));
     text.append("\r\n");

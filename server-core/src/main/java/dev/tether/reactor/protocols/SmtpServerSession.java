@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
 final class SmtpServerSession {
   private static final Logger LOG = LoggerFactory.getLogger(SmtpServerSession.class);
 
+  private static final int KEPT_BUFFER = 64 * 1024;
+
   private enum State { GREETED, READY, MAIL, RCPT, DATA, STARTTLS, QUIT }
 
   private final SmtpServer hooks;
@@ -27,7 +29,7 @@ final class SmtpServerSession {
   private State state = State.GREETED;
   private String sender;
   private final List<String> recipients = new ArrayList<>();
-  private final ByteArrayOutputStream content = new ByteArrayOutputStream();
+  private ByteArrayOutputStream content = new ByteArrayOutputStream();
   private String dataError;
 
   SmtpServerSession(SmtpServer hooks, Consumer<String> replies) {
@@ -268,6 +270,8 @@ final class SmtpServerSession {
     }
     sender = null;
     recipients.clear();
+    // A big message's buffer is let go rather than kept for the connection's lifetime.
+    content = content.size() > KEPT_BUFFER ? new ByteArrayOutputStream() : content;
     content.reset();
     dataError = null;
   }
