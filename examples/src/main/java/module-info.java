@@ -17,4 +17,5 @@ module dev.tether.examples {
   exports dev.tether.examples.tls;
   exports dev.tether.examples.tail;
   exports dev.tether.examples.lines;
+  exports dev.tether.examples.smtp;
 }
