@@ -8,6 +8,7 @@ module dev.tether.examples {
   requires org.slf4j;
 
   exports dev.tether.examples.channel;
+  exports dev.tether.examples.chat;
   exports dev.tether.examples.echo;
   exports dev.tether.examples.files;
   exports dev.tether.examples.hello;
