@@ -10,6 +10,7 @@ module dev.tether.examples {
   exports dev.tether.examples.channel;
   exports dev.tether.examples.chat;
   exports dev.tether.examples.echo;
+  exports dev.tether.examples.fetch;
   exports dev.tether.examples.files;
   exports dev.tether.examples.hello;
   exports dev.tether.examples.http;
