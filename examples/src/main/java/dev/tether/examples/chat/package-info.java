@@ -1,2 +1,2 @@
-/** A chat server: {@link dev.tether.reactor.protocols.LineText2} lines through a toolkit Channel. */
+/** A chat room: {@link dev.tether.reactor.protocols.LineText2} lines through a toolkit Channel. */
 package dev.tether.examples.chat;
