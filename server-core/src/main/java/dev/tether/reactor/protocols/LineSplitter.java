@@ -53,11 +53,7 @@ final class LineSplitter {
   }
 
   private LineSplitter(int maxLineLength, boolean wholeLine) {
-    if (maxLineLength <= 0) {
-      throw new IllegalArgumentException(
-          "maxLineLength : " + maxLineLength + " (expected: > 0)");
-    }
-    this.maxLineLength = maxLineLength;
+    this.maxLineLength = Checks.positive("maxLineLength", maxLineLength);
     this.wholeLine = wholeLine;
     setDelimiter(new byte[] {'\n'});
   }
