@@ -51,15 +51,8 @@ public abstract class HeaderAndContent extends LineText2 {
    */
   protected HeaderAndContent(int maxLineLength, int maxHeaders, int maxContentLength) {
     super(maxLineLength);
-    if (maxHeaders <= 0) {
-      throw new IllegalArgumentException("maxHeaders : " + maxHeaders + " (expected: > 0)");
-    }
-    if (maxContentLength < 0) {
-      throw new IllegalArgumentException(
-          "maxContentLength : " + maxContentLength + " (expected: >= 0)");
-    }
-    this.maxHeaders = maxHeaders;
-    this.maxContentLength = maxContentLength;
+    this.maxHeaders = Checks.positive("maxHeaders", maxHeaders);
+    this.maxContentLength = Checks.atLeast("maxContentLength", maxContentLength, 0);
   }
 
   /** Called with the first header line of each request (a request line, say). */

@@ -156,10 +156,7 @@ public final class HttpClient {
   /** Sets the largest response head (and trailer section) accepted, in bytes. */
   public void setMaxHeaderBytes(int max) {
     reactor.checkInLoop("HttpClient");
-    if (max < 64) {
-      throw new IllegalArgumentException("maxHeaderBytes : " + max + " (expected: >= 64)");
-    }
-    maxHeaderBytes = max;
+    maxHeaderBytes = Checks.atLeast("maxHeaderBytes", max, 64);
   }
 
   /** Sets the largest response body accepted, in bytes. */
@@ -175,10 +172,7 @@ public final class HttpClient {
   /** Sets how many requests may wait for one host's connection. */
   public void setMaxQueuedRequests(int max) {
     reactor.checkInLoop("HttpClient");
-    if (max < 1) {
-      throw new IllegalArgumentException("maxQueuedRequests : " + max + " (expected: >= 1)");
-    }
-    maxQueuedRequests = max;
+    maxQueuedRequests = Checks.atLeast("maxQueuedRequests", max, 1);
   }
 
   /**
@@ -187,19 +181,13 @@ public final class HttpClient {
    */
   public void setTimeout(Duration timeout) {
     reactor.checkInLoop("HttpClient");
-    if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("timeout : " + timeout + " (expected: > 0)");
-    }
-    this.timeout = timeout;
+    this.timeout = Checks.positive("timeout", timeout);
   }
 
   /** Sets how long a kept connection may stay idle before the reactor closes it. */
   public void setIdleTimeout(Duration timeout) {
     reactor.checkInLoop("HttpClient");
-    if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("idleTimeout : " + timeout + " (expected: > 0)");
-    }
-    this.idleTimeout = timeout;
+    this.idleTimeout = Checks.positive("idleTimeout", timeout);
   }
 
   void dispatch(String key, String host, int port, HttpExchange exchange) {

@@ -36,10 +36,7 @@ public abstract class LineAndText extends Connection {
    * @throws IllegalArgumentException if either limit is not positive
    */
   protected LineAndText(int maxLineLength, int maxBinaryLength) {
-    if (maxBinaryLength <= 0) {
-      throw new IllegalArgumentException(
-          "maxBinaryLength : " + maxBinaryLength + " (expected: > 0)");
-    }
+    Checks.positive("maxBinaryLength", maxBinaryLength);
     lines = new LineSplitter(maxLineLength);
     this.maxBinaryLength = maxBinaryLength;
   }

@@ -10,7 +10,11 @@ import java.util.Objects;
  * between calls. It never reads past the delimiter of the line it returns, so the caller may
  * switch to binary data right after any line. The delimiter is found with a KMP automaton, so a
  * delimiter that overlaps itself ("\r\n\r\n") and one split across reads are both found; the
- * scan allocates nothing per byte, only the line's String.
+ * scan allocates nothing per byte, only the line's String when {@link #line()} asks for it.
+ *
+ * <p>By default the maximum counts the line's text only and an over-long line is reported as soon
+ * as it passes the maximum; {@link #wholeLines} gives SMTP's policy instead (RFC 5321 counts the
+ * CRLF, and the reply to an over-long command must wait for its line end).
  */
 final class LineSplitter {
   /** {@link #poll} result: the input is used up without a complete line. */
@@ -23,6 +27,7 @@ final class LineSplitter {
   private static final int INITIAL_CAPACITY = 256;
 
   private final int maxLineLength;
+  private final boolean wholeLine;
   private byte[] delimiter;
   private int[] failure;
   private boolean stripCr;
@@ -30,14 +35,26 @@ final class LineSplitter {
   private int length;
   private int matched;
   private boolean discarding;
+  private int lineLength;
+  private int lineEnd;
   private String line;
 
   LineSplitter(int maxLineLength) {
-    if (maxLineLength <= 0) {
-      throw new IllegalArgumentException(
-          "maxLineLength : " + maxLineLength + " (expected: > 0)");
-    }
-    this.maxLineLength = maxLineLength;
+    this(maxLineLength, false);
+  }
+
+  /**
+   * A splitter at LF (a CR before it is stripped from {@link #line()}) whose maximum counts the
+   * line end too, and which reports an over-long line once, at its line end, after dropping its
+   * bytes: the SMTP policy.
+   */
+  static LineSplitter wholeLines(int maxWithLineEnd) {
+    return new LineSplitter(maxWithLineEnd, true);
+  }
+
+  private LineSplitter(int maxLineLength, boolean wholeLine) {
+    this.maxLineLength = Checks.positive("maxLineLength", maxLineLength);
+    this.wholeLine = wholeLine;
     setDelimiter(new byte[] {'\n'});
   }
 
@@ -72,9 +89,28 @@ final class LineSplitter {
     return length;
   }
 
-  /** The line of the last {@link #LINE} result, without its delimiter. */
+  /**
+   * The line of the last {@link #LINE} result, without its delimiter; call it before the next
+   * {@link #poll}.
+   */
   String line() {
+    if (line == null) {
+      line = new String(buffer, 0, lineLength, StandardCharsets.UTF_8);
+    }
     return line;
+  }
+
+  /**
+   * The bytes of the last {@link #LINE} result, its delimiter included, from index 0 to
+   * {@link #lineEnd()}; the splitter's own buffer, valid until the next {@link #poll}.
+   */
+  byte[] bytes() {
+    return buffer;
+  }
+
+  /** The length of the last {@link #LINE} result with its delimiter. */
+  int lineEnd() {
+    return lineEnd;
   }
 
   /**
@@ -91,28 +127,37 @@ final class LineSplitter {
         matched = 0;
         if (discarding) {
           discarding = false;
+          if (wholeLine) {
+            in.position(i);
+            return TOO_LONG;
+          }
           start = i;
           continue;
         }
         append(in, start, i);
         in.position(i);
-        int lineLength = length - delimiter.length;
+        lineEnd = length;
+        lineLength = length - delimiter.length;
         if (stripCr && lineLength > 0 && buffer[lineLength - 1] == '\r') {
           lineLength--;
         }
         length = 0;
-        if (lineLength > maxLineLength) {
+        if ((wholeLine ? lineEnd : lineLength) > maxLineLength) {
           return TOO_LONG;
         }
-        line = new String(buffer, 0, lineLength, StandardCharsets.UTF_8);
+        line = null;
         return LINE;
       }
-      if (!discarding && length + (i - start) - matched > maxLineLength + slack) {
+      if (!discarding && (wholeLine ? length + (i - start) > maxLineLength
+          : length + (i - start) - matched > maxLineLength + slack)) {
         // No delimiter can end this line within the limit any more.
         discarding = true;
         length = 0;
-        in.position(i);
-        return TOO_LONG;
+        if (!wholeLine) {
+          in.position(i);
+          return TOO_LONG;
+        }
+        start = i;
       }
     }
     if (!discarding) {

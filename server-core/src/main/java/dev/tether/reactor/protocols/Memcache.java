@@ -103,9 +103,7 @@ public final class Memcache extends Connection {
       throw new IllegalArgumentException("value for " + key + " : " + value.length
           + " bytes (expected: <= " + maxValueBytes + ")");
     }
-    if (expirySeconds < 0) {
-      throw new IllegalArgumentException("expirySeconds : " + expirySeconds + " (expected: >= 0)");
-    }
+    Checks.atLeast("expirySeconds", expirySeconds, 0);
     Deferrable<Object> result = new Deferrable<>(reactor());
     send(new Pending(Kind.STORE, result, null),
         "set " + key + " 0 " + expirySeconds + " " + value.length + "\r\n", value);

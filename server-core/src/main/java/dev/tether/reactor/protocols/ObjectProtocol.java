@@ -54,11 +54,7 @@ public abstract class ObjectProtocol<M extends MessageLite> extends Connection {
    */
   protected ObjectProtocol(Parser<M> parser, int maxMessageSize) {
     this.parser = Objects.requireNonNull(parser, "parser");
-    if (maxMessageSize <= 0) {
-      throw new IllegalArgumentException(
-          "maxMessageSize : " + maxMessageSize + " (expected: > 0)");
-    }
-    this.maxMessageSize = maxMessageSize;
+    this.maxMessageSize = Checks.positive("maxMessageSize", maxMessageSize);
   }
 
   /** The maximum message size in bytes (without prefix) given at construction. */

@@ -46,21 +46,10 @@ public final class SmtpClient extends Connection {
      *     {@code maxReplyLines} below 1
      */
     public Options {
-      if (heloDomain.isEmpty() || heloDomain.chars().anyMatch(Character::isWhitespace)) {
-        throw new IllegalArgumentException("heloDomain : '" + heloDomain
-            + "' (expected: a name without whitespace)");
-      }
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("timeout : " + timeout + " (expected: > 0)");
-      }
-      if (maxReplyLineLength < 512) {
-        throw new IllegalArgumentException("maxReplyLineLength : " + maxReplyLineLength
-            + " (expected: >= 512)");
-      }
-      if (maxReplyLines < 1) {
-        throw new IllegalArgumentException("maxReplyLines : " + maxReplyLines
-            + " (expected: > 0)");
-      }
+      Checks.domain("heloDomain", heloDomain);
+      Checks.positive("timeout", timeout);
+      Checks.atLeast("maxReplyLineLength", maxReplyLineLength, 512);
+      Checks.positive("maxReplyLines", maxReplyLines);
     }
 
     /** EHLO "localhost", a 60 s timeout, reply lines up to 1000 bytes, replies up to 100 lines. */

@@ -10,13 +10,13 @@ import java.util.List;
  * make the client buffer without bound.
  */
 final class SmtpReplyReader {
-  private final SmtpLines lines;
+  private final LineSplitter lines;
   private final int maxLines;
   private final List<String> texts = new ArrayList<>();
   private int code = -1;
 
   SmtpReplyReader(int maxLineLength, int maxLines) {
-    this.lines = new SmtpLines(maxLineLength);
+    this.lines = LineSplitter.wholeLines(maxLineLength);
     this.maxLines = maxLines;
   }
 
@@ -26,12 +26,13 @@ final class SmtpReplyReader {
    * @throws SmtpException if a line is malformed, too long, or the reply has too many lines
    */
   SmtpReply next(ByteBuffer in) {
-    while (lines.next(in)) {
-      if (lines.overlong()) {
-        throw new SmtpException("reply line longer than " + lines.bytes().length
+    int result;
+    while ((result = lines.poll(in)) != LineSplitter.NEED_MORE) {
+      if (result == LineSplitter.TOO_LONG) {
+        throw new SmtpException("reply line longer than " + lines.maxLineLength()
             + " bytes");
       }
-      String line = lines.text();
+      String line = lines.line();
       if (line.length() < 3 || (line.length() > 3 && line.charAt(3) != ' '
           && line.charAt(3) != '-')) {
         throw new SmtpException("unreadable reply line: " + abbreviate(line));

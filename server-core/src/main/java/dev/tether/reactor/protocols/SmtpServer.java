@@ -59,26 +59,10 @@ public class SmtpServer extends Connection {
    *     maxMessageSize} below 1 or {@code maxRecipients} below 1
    */
   public SmtpServer(String domain, int maxLineLength, int maxMessageSize, int maxRecipients) {
-    if (domain.isEmpty() || domain.chars().anyMatch(Character::isWhitespace)) {
-      throw new IllegalArgumentException("domain : '" + domain
-          + "' (expected: a name without whitespace)");
-    }
-    if (maxLineLength < 512) {
-      throw new IllegalArgumentException("maxLineLength : " + maxLineLength
-          + " (expected: >= 512)");
-    }
-    if (maxMessageSize < 1) {
-      throw new IllegalArgumentException("maxMessageSize : " + maxMessageSize
-          + " (expected: > 0)");
-    }
-    if (maxRecipients < 1) {
-      throw new IllegalArgumentException("maxRecipients : " + maxRecipients
-          + " (expected: > 0)");
-    }
-    this.domain = domain;
-    this.maxLineLength = maxLineLength;
-    this.maxMessageSize = maxMessageSize;
-    this.maxRecipients = maxRecipients;
+    this.domain = Checks.domain("domain", domain);
+    this.maxLineLength = Checks.atLeast("maxLineLength", maxLineLength, 512);
+    this.maxMessageSize = Checks.positive("maxMessageSize", maxMessageSize);
+    this.maxRecipients = Checks.positive("maxRecipients", maxRecipients);
     this.session = new SmtpServerSession(this, this::sendReply);
   }
 

@@ -25,7 +25,7 @@ final class SmtpServerSession {
 
   private final SmtpServer hooks;
   private final Consumer<String> replies;
-  private final SmtpLines lines;
+  private final LineSplitter lines;
   private State state = State.GREETED;
   private String sender;
   private final List<String> recipients = new ArrayList<>();
@@ -35,7 +35,7 @@ final class SmtpServerSession {
   SmtpServerSession(SmtpServer hooks, Consumer<String> replies) {
     this.hooks = hooks;
     this.replies = replies;
-    this.lines = new SmtpLines(hooks.maxLineLength());
+    this.lines = LineSplitter.wholeLines(hooks.maxLineLength());
   }
 
   /** Whether QUIT was answered: nothing more is read. */
@@ -60,14 +60,17 @@ final class SmtpServerSession {
 
   /** Consumes all of {@code in} (or up to QUIT or STARTTLS). */
   void feed(ByteBuffer in) {
-    while (state != State.QUIT && state != State.STARTTLS && lines.next(in)) {
+    int result;
+    while (state != State.QUIT && state != State.STARTTLS
+        && (result = lines.poll(in)) != LineSplitter.NEED_MORE) {
+      boolean overlong = result == LineSplitter.TOO_LONG;
       if (state == State.DATA) {
-        dataLine();
-      } else if (lines.overlong()) {
+        dataLine(overlong);
+      } else if (overlong) {
         reply("500 Line too long (expected: at most " + hooks.maxLineLength()
             + " bytes with CRLF)");
       } else {
-        command(lines.text());
+        command(lines.line());
       }
     }
   }
@@ -209,17 +212,17 @@ final class SmtpServerSession {
     }
   }
 
-  private void dataLine() {
+  private void dataLine(boolean overlong) {
     byte[] bytes = lines.bytes();
-    int length = lines.length();
-    if (!lines.overlong() && isEndOfData(bytes, length)) {
+    int length = lines.lineEnd();
+    if (!overlong && isEndOfData(bytes, length)) {
       endOfData();
       return;
     }
     if (dataError != null) {
       return;
     }
-    if (lines.overlong()) {
+    if (overlong) {
       dataError = "500 Line too long (expected: at most " + hooks.maxLineLength()
           + " bytes with CRLF)";
       return;

@@ -48,10 +48,7 @@ public class Pool<R> {
    */
   public Pool(Reactor reactor, int maxWaiting) {
     this.reactor = Objects.requireNonNull(reactor, "reactor");
-    if (maxWaiting <= 0) {
-      throw new IllegalArgumentException("maxWaiting : " + maxWaiting + " (expected: > 0)");
-    }
-    this.maxWaiting = maxWaiting;
+    this.maxWaiting = Loop.positive("maxWaiting", maxWaiting);
   }
 
   /**

@@ -52,9 +52,7 @@ public class ThreadedResource<R> {
     this.reactor = Objects.requireNonNull(reactor, "reactor");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(factory, "factory");
-    if (maxQueued <= 0) {
-      throw new IllegalArgumentException("maxQueued : " + maxQueued + " (expected: > 0)");
-    }
+    Loop.positive("maxQueued", maxQueued);
     reactor.checkInLoop("ThreadedResource");
     this.maxQueued = maxQueued;
     this.stopped = new Deferrable<>(reactor);

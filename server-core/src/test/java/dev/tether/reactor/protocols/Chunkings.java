@@ -3,6 +3,7 @@ package dev.tether.reactor.protocols;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tether.reactor.Connection;
+import dev.tether.reactor.ConnectionInput;
 import dev.tether.reactor.ReactorRunner;
 import dev.tether.unix.internal.Io;
 import dev.tether.unix.internal.Sockets;
@@ -18,10 +19,8 @@ import java.util.function.Supplier;
  * direct buffers as the reactor's reads are, and must record the same events.
  */
 final class Chunkings {
-  /** A protocol connection under test: takes bytes as a read, and tells what it saw. */
+  /** A protocol connection under test, fed as by the reactor's reads: tells what it saw. */
   interface Fed {
-    void feed(ByteBuffer data);
-
     List<String> events();
   }
 
@@ -59,7 +58,7 @@ final class Chunkings {
         ByteBuffer chunk = ByteBuffer.allocateDirect(n);
         chunk.put(input, offset, n).flip();
         if (connection.isOpen()) {
-          connection.feed(chunk);
+          ConnectionInput.receiveData(connection, chunk);
         }
         offset += n;
       }

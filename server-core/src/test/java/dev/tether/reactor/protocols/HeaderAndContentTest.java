@@ -3,40 +3,24 @@ package dev.tether.reactor.protocols;
 import static dev.tether.reactor.protocols.Chunkings.assertEveryChunking;
 
 import dev.tether.reactor.ReactorRunner;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** HeaderAndContent fed in every chunking: pipelined requests and each limit. */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class HeaderAndContentTest {
-  private static ReactorRunner runner;
-
-  @BeforeAll
-  static void start() {
-    runner = new ReactorRunner();
-  }
-
-  @AfterAll
-  static void stop() {
-    runner.close();
-  }
+  @AutoClose
+  private static final ReactorRunner runner = new ReactorRunner();
 
   static final class Requests extends HeaderAndContent implements Chunkings.Fed {
     final List<String> events = new ArrayList<>();
 
     Requests() {
       super(40, 3, 10);
-    }
-
-    @Override
-    public void feed(ByteBuffer data) {
-      receiveData(data);
     }
 
     @Override

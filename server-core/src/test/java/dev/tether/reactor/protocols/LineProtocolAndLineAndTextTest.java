@@ -9,36 +9,21 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** LineProtocol and LineAndText, fed in every chunking. */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class LineProtocolAndLineAndTextTest {
-  private static ReactorRunner runner;
-
-  @BeforeAll
-  static void start() {
-    runner = new ReactorRunner();
-  }
-
-  @AfterAll
-  static void stop() {
-    runner.close();
-  }
+  @AutoClose
+  private static final ReactorRunner runner = new ReactorRunner();
 
   static final class Lines extends LineProtocol implements Chunkings.Fed {
     final List<String> events = new ArrayList<>();
 
     Lines(int max) {
       super(max);
-    }
-
-    @Override
-    public void feed(ByteBuffer data) {
-      receiveData(data);
     }
 
     @Override
@@ -58,11 +43,6 @@ class LineProtocolAndLineAndTextTest {
 
     Text() {
       super(8, 6);
-    }
-
-    @Override
-    public void feed(ByteBuffer data) {
-      receiveData(data);
     }
 
     @Override

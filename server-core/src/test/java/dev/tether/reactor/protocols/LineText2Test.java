@@ -19,25 +19,15 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** LineText2 fed in every chunking: lines, delimiters, binary blocks, the line limit. */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class LineText2Test {
-  private static ReactorRunner runner;
-
-  @BeforeAll
-  static void start() {
-    runner = new ReactorRunner();
-  }
-
-  @AfterAll
-  static void stop() {
-    runner.close();
-  }
+  @AutoClose
+  private static final ReactorRunner runner = new ReactorRunner();
 
   /**
    * Records lines and binary data; a line "BIN n" switches to n bytes of binary, "RAW" to
@@ -52,11 +42,6 @@ class LineText2Test {
 
     Recorder(int maxLineLength) {
       super(maxLineLength);
-    }
-
-    @Override
-    public void feed(ByteBuffer data) {
-      receiveData(data);
     }
 
     @Override

@@ -17,8 +17,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,28 +27,14 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ObjectProtocolTest {
-  private static ReactorRunner runner;
-
-  @BeforeAll
-  static void start() {
-    runner = new ReactorRunner();
-  }
-
-  @AfterAll
-  static void stop() {
-    runner.close();
-  }
+  @AutoClose
+  private static final ReactorRunner runner = new ReactorRunner();
 
   static final class Objects extends ObjectProtocol<StringValue> implements Chunkings.Fed {
     final List<String> events = new ArrayList<>();
 
     Objects(int max) {
       super(StringValue.parser(), max);
-    }
-
-    @Override
-    public void feed(ByteBuffer data) {
-      receiveData(data);
     }
 
     @Override
@@ -107,7 +92,7 @@ class ObjectProtocolTest {
     List<String> events = runner.call(() -> {
       int[] pair = dev.tether.unix.internal.Sockets.pair();
       Objects o = runner.reactor.attach(pair[0], new Objects(100));
-      o.feed(ByteBuffer.wrap(truncatedField));
+      o.receiveData(ByteBuffer.wrap(truncatedField));
       List<String> seen = List.of(String.valueOf(o.events()), String.valueOf(o.isOpen()));
       dev.tether.unix.internal.Io.close(pair[1]);
       return seen;

@@ -168,6 +168,13 @@ class SmtpServerSessionTest {
   }
 
   @Test
+  void anOverlongCommandIsAnsweredAtItsLineEndAndABareLfCountsAsOneByte() {
+    assertEquals("", feed(new Recording(), "NOOP " + "x".repeat(2000), 1));
+    String bareLf = "NOOP " + "x".repeat(994) + "\n"; // 1000 bytes with its LF
+    assertEquals("250 OK\r\n", feed(new Recording(), bareLf, 1));
+  }
+
+  @Test
   void anOverlongTextLineIs500AfterTheDotAndNothingIsDelivered() {
     Recording server = new Recording();
     String replies = feed(server, "HELO me\r\nMAIL FROM:<a@x>\r\nRCPT TO:<b@y>\r\nDATA\r\n"
