@@ -200,7 +200,13 @@ public final class HttpClient {
       connection = new HttpClientConnection(this, key, host, port,
           new HttpResponseParser(maxHeaderBytes, maxBodyBytes), idleTimeout);
       connections.put(key, connection);
-      reactor.connect(host, port, connection);
+      try {
+        reactor.connect(host, port, connection);
+      } catch (RuntimeException e) { // failed at once (EMFILE, a bad address): nothing to reuse
+        connections.remove(key, connection);
+        exchange.result().tryFail(e);
+        return;
+      }
     } else if (connection.queued() >= maxQueuedRequests) {
       exchange.result().tryFail(new IllegalStateException("queued requests for " + key + " : "
           + connection.queued() + " (expected: < " + maxQueuedRequests + ")"));

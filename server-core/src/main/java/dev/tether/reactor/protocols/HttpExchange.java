@@ -12,6 +12,8 @@ final class HttpExchange {
   private final byte[] request;
   private final Deferrable<HttpResponse> result;
   private Timer timer;
+  /** System.nanoTime() by which the response must be complete; 0 until first armed. */
+  private long deadline;
   private boolean retried;
   private final boolean closeRequested;
   private boolean done;
@@ -49,12 +51,19 @@ final class HttpExchange {
     retried = true;
   }
 
-  /** Arms the timeout unless armed: it fails the request and closes {@code connection}. */
+  /**
+   * Arms the timeout, counted from the first call: a request dispatched again (to a new
+   * connection) keeps its deadline. It fails the request and closes {@code connection}.
+   */
   void startTimer(Reactor reactor, Duration timeout, HttpClientConnection connection) {
     if (timer != null) {
       timer.cancel();
     }
-    timer = reactor.addTimer(timeout, () -> {
+    if (deadline == 0) {
+      deadline = System.nanoTime() + timeout.toNanos();
+    }
+    Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    timer = reactor.addTimer(left, () -> {
       if (!done) {
         fail(new TimeoutException("HTTP " + method + " got no complete response in "
             + timeout.toMillis() + " ms"));

@@ -42,6 +42,7 @@ public final class Memcache extends Connection {
   private int valueRead;
   private String valueKey;
   private int maxValueBytes = 1024 * 1024;
+  private int maxPendingRequests = 10_000;
 
   private Memcache() {}
 
@@ -61,6 +62,16 @@ public final class Memcache extends Connection {
           "maxValueBytes : " + max + " (expected: 1.." + (Integer.MAX_VALUE - 2) + ")");
     }
     maxValueBytes = max;
+  }
+
+  /**
+   * Sets how many requests may wait for their replies at once (default 10,000): past it a request
+   * fails at once with a {@link dev.tether.reactor.toolkit.BacklogFullException}, so a server
+   * that stops answering cannot make this connection hold requests without end.
+   */
+  public void setMaxPendingRequests(int max) {
+    reactor().checkInLoop("Memcache");
+    maxPendingRequests = Checks.positive("maxPendingRequests", max);
   }
 
   /** Succeeds with the value of {@code key}, or with null if memcached has none. */
@@ -143,6 +154,11 @@ public final class Memcache extends Connection {
     reactor().checkInLoop("Memcache");
     if (!isOpen()) {
       request.result().tryFail(new MemcacheException("connection closed", closeReason()));
+      return;
+    }
+    if (pending.size() >= maxPendingRequests) {
+      request.result().tryFail(new dev.tether.reactor.toolkit.BacklogFullException(
+          "memcache pending requests", pending.size(), 1, maxPendingRequests));
       return;
     }
     pending.add(request);

@@ -1,7 +1,6 @@
 package dev.tether.reactor.protocols;
 
 import dev.tether.reactor.Connection;
-import dev.tether.reactor.ConnectionClosedException;
 import dev.tether.reactor.Reactor;
 import dev.tether.reactor.toolkit.Deferrable;
 import java.nio.ByteBuffer;
@@ -28,6 +27,8 @@ public final class Socks4 extends Connection {
   private final byte[] reply = new byte[8];
   private int replyRead;
   private boolean handedOver;
+  /** Why the proxy's reply was refused; null if it was not. */
+  private Socks4Exception refusal;
 
   private Socks4(byte[] request, Connection target, Deferrable<Connection> result, String what) {
     this.request = request;
@@ -106,12 +107,11 @@ public final class Socks4 extends Connection {
       return;
     }
     if (reply[0] != 0) {
-      closeConnection("malformed SOCKS4 reply: version byte " + (reply[0] & 0xff)
-          + " (expected: 0)");
+      refuse("malformed SOCKS4 reply: version byte " + (reply[0] & 0xff) + " (expected: 0)");
       return;
     }
     if (reply[1] != 90) {
-      closeConnection("SOCKS4 proxy refused " + what + ": reply code " + (reply[1] & 0xff)
+      refuse("SOCKS4 proxy refused " + what + ": reply code " + (reply[1] & 0xff)
           + " (expected: 90, granted)");
       return;
     }
@@ -119,17 +119,25 @@ public final class Socks4 extends Connection {
     rest.put(data).flip();
     handedOver = true;
     int fd = detach();
-    reactor().attach(fd, target, rest);
+    try {
+      reactor().attach(fd, target, rest); // owns fd from here, closing it if this fails
+    } catch (RuntimeException e) {
+      result.tryFail(e);
+      return;
+    }
     result.trySucceed(target);
+  }
+
+  /** Closes for a bad or refused reply, which the Deferrable fails with. */
+  private void refuse(String why) {
+    refusal = new Socks4Exception(why);
+    closeConnection(why);
   }
 
   @Override
   protected void unbind() {
     if (!handedOver) {
-      Throwable reason = closeReason();
-      if (reason instanceof ConnectionClosedException && reason.getMessage().contains("SOCKS4")) {
-        reason = new Socks4Exception(reason.getMessage());
-      }
+      Throwable reason = refusal != null ? refusal : closeReason();
       result.tryFail(reason != null ? reason : new Socks4Exception(
           "SOCKS4 proxy closed the connection before granting " + what));
     }

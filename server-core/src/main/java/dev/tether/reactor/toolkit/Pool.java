@@ -63,7 +63,9 @@ public class Pool<R> {
       throw new IllegalArgumentException("resource : " + resource + " (expected: not in the pool)");
     }
     contents.add(resource);
-    removedWhileBusy.remove(resource);
+    if (removedWhileBusy.remove(resource)) {
+      return; // still busy: its work's completion frees it, as for any resource in the pool
+    }
     free.addLast(resource);
     dispatch();
   }

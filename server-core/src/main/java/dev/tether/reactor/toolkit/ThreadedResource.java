@@ -59,7 +59,25 @@ public class ThreadedResource<R> {
     thread = new Thread(() -> serve(factory), name);
     thread.setDaemon(true);
     thread.start();
-    reactor.addShutdownHook(this::shutdown);
+    reactor.addShutdownHook(this::stopWithReactor);
+  }
+
+  /**
+   * The reactor stops: no later turn will deliver a result, so the thread is interrupted (a
+   * blocked job ends) and waited for, up to 5 s, so that it does not outlive the reactor's run.
+   */
+  private void stopWithReactor() {
+    shutdown();
+    thread.interrupt();
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      LOG.warn("threaded resource {}: its thread did not end within 5 s of the reactor's stop",
+          thread.getName());
+    }
   }
 
   /**

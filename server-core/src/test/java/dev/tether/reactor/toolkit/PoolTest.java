@@ -20,6 +20,38 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PoolTest {
   @Test
+  void aBusyResourceRemovedAndAddedBackIsNotLentTwice() {
+    try (ReactorRunner runner = new ReactorRunner()) {
+      Reactor r = runner.reactor;
+      runner.run(() -> {
+        Pool<String> pool = new Pool<>(r, 10);
+        pool.add("a");
+        List<Deferrable<String>> running = new ArrayList<>();
+        List<String> lent = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+          pool.<String>perform(resource -> {
+            lent.add(resource);
+            Deferrable<String> work = new Deferrable<>(r);
+            running.add(work);
+            return work;
+          });
+        }
+        assertTrue(pool.remove("a")); // busy with the first work
+        pool.add("a"); // back while still busy: not free, the second work still waits
+        assertEquals(List.of("a"), lent);
+        assertEquals(0, pool.numFree());
+        assertEquals(1, pool.numWaiting());
+        running.get(0).succeed("done"); // now free: the second work gets it, once
+        assertEquals(List.of("a", "a"), lent);
+        assertEquals(0, pool.numWaiting());
+        running.get(1).succeed("done");
+        assertEquals(1, pool.numFree());
+        assertEquals(List.of("a"), pool.contents());
+      });
+    }
+  }
+
+  @Test
   void workWaitsInOrderUntilAResourceIsFreeAndNeverExceedsTheResources() {
     List<String> events = new CopyOnWriteArrayList<>();
     try (ReactorRunner runner = new ReactorRunner()) {

@@ -149,4 +149,26 @@ class ThreadedResourceTest {
     owner.get().join(10_000);
     assertFalse(owner.get().isAlive(), "the resource thread outlived its reactor");
   }
+
+  @Test
+  void aJobBlockedWhenTheReactorStopsIsInterruptedAndTheThreadIsGoneWhenRunReturns()
+      throws Exception {
+    AtomicReference<Thread> owner = new AtomicReference<>();
+    CountDownLatch blocking = new CountDownLatch(1);
+    try (ReactorRunner runner = new ReactorRunner()) {
+      runner.run(() -> new ThreadedResource<>(runner.reactor, "blocked", () -> "r", 1)
+          .dispatch(r -> {
+            owner.set(Thread.currentThread());
+            blocking.countDown();
+            try {
+              new CountDownLatch(1).await(); // until interrupted
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return "interrupted";
+          }));
+      ReactorRunner.await(blocking);
+    } // run() has returned here
+    assertFalse(owner.get().isAlive(), "the resource thread outlived its reactor's run");
+  }
 }
