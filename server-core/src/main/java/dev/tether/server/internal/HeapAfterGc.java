@@ -6,6 +6,7 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.util.List;
+import org.slf4j.LoggerFactory;
 
 /**
  * The heap a worker still uses after its last garbage collection: what a pool recycles on (heap in
@@ -25,7 +26,12 @@ final class HeapAfterGc {
       if (!lookingUp) {
         lookingUp = true;
         reactor.defer(() -> ManagementFactory.getMemoryPoolMXBeans().stream()
-            .filter(p -> p.getType() == MemoryType.HEAP).toList(), pools -> heapPools = pools);
+            .filter(p -> p.getType() == MemoryType.HEAP).toList(), pools -> heapPools = pools,
+            error -> { // the next heartbeat looks again: never stuck at "not known" for good
+              lookingUp = false;
+              LoggerFactory.getLogger(HeapAfterGc.class).warn(
+                  "looking up the heap's memory pools failed; retrying", error);
+            });
       }
       return -1;
     }
