@@ -65,16 +65,7 @@ public final class Chat {
   private Chat() {}
 
   public static void main(String[] args) {
-    int port;
-    try {
-      if (args.length != 1) {
-        throw new IllegalArgumentException("expected one argument, got " + args.length);
-      }
-      port = ReactorMain.port(args[0]);
-    } catch (IllegalArgumentException e) {
-      ReactorMain.exitWithUsage("Chat PORT (0..65535; 0 picks a free port)", e);
-      return;
-    }
+    int port = ReactorMain.onlyArgumentPort("Chat", args);
     Reactor reactor = new Reactor("chat");
     ReactorMain.runUntilSignalled(reactor, () -> {
       Channel<String[]> room = new Channel<>(reactor);

@@ -14,16 +14,7 @@ public final class HttpHello {
   private HttpHello() {}
 
   public static void main(String[] args) {
-    int port;
-    try {
-      if (args.length != 1) {
-        throw new IllegalArgumentException("expected one argument, got " + args.length);
-      }
-      port = ReactorMain.port(args[0]);
-    } catch (IllegalArgumentException e) {
-      ReactorMain.exitWithUsage("HttpHello PORT (0..65535; 0 picks a free port)", e);
-      return;
-    }
+    int port = ReactorMain.onlyArgumentPort("HttpHello", args);
     Reactor reactor = new Reactor("http");
     ReactorMain.runUntilSignalled(reactor, () -> {
       Server server = reactor.startServer("127.0.0.1", port, HttpHelloConnection::new);

@@ -26,6 +26,22 @@ public final class ReactorMain {
     return port;
   }
 
+  /**
+   * The port of a main whose only argument is a port; with another argument list, prints {@code
+   * usage: NAME PORT (...): <what was wrong>} and exits with status 2.
+   */
+  public static int onlyArgumentPort(String name, String[] args) {
+    try {
+      if (args.length != 1) {
+        throw new IllegalArgumentException("expected one argument, got " + args.length);
+      }
+      return port(args[0]);
+    } catch (IllegalArgumentException e) {
+      exitWithUsage(name + " PORT (0..65535; 0 picks a free port)", e);
+      throw new AssertionError("exited", e); // not reached: exitWithUsage exits
+    }
+  }
+
   /** Prints {@code usage: <usage>: <what was wrong>} to stderr and exits with status 2. */
   public static void exitWithUsage(String usage, IllegalArgumentException wrong) {
     System.err.println("usage: " + usage + ": " + wrong.getMessage());

@@ -25,16 +25,7 @@ public final class UdpEcho {
   private UdpEcho() {}
 
   public static void main(String[] args) {
-    int port;
-    try {
-      if (args.length != 1) {
-        throw new IllegalArgumentException("expected one argument, got " + args.length);
-      }
-      port = ReactorMain.port(args[0]);
-    } catch (IllegalArgumentException e) {
-      ReactorMain.exitWithUsage("UdpEcho PORT (0..65535; 0 picks a free port)", e);
-      return;
-    }
+    int port = ReactorMain.onlyArgumentPort("UdpEcho", args);
     Reactor reactor = new Reactor("udp-echo");
     ReactorMain.runUntilSignalled(reactor, () -> {
       Echo echo = reactor.openDatagramSocket("127.0.0.1", port, new Echo());
