@@ -109,6 +109,17 @@ final class ExampleProcess implements AutoCloseable {
     return awaitExit(timeout);
   }
 
+  /**
+   * Sends SIGTERM and checks what every example promises then: exit status 143 (128 + 15) within
+   * 30 s, and no exception printed on the way.
+   */
+  void assertStopsCleanlyOnSigterm() throws InterruptedException {
+    org.junit.jupiter.api.Assertions.assertEquals(143, terminate(Duration.ofSeconds(30)),
+        "exit status after SIGTERM (128 + 15)");
+    org.junit.jupiter.api.Assertions.assertTrue(
+        lines().stream().noneMatch(l -> l.contains("Exception")), lines().toString());
+  }
+
   /** Kills the process (SIGKILL) if it still runs and waits up to 10 s for its end. */
   @Override
   public void close() throws InterruptedException {

@@ -10,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -108,10 +107,7 @@ class HttpHelloIT {
   @Test
   @Order(Integer.MAX_VALUE) // after every test that needs the server
   void exitsOnSigterm() throws Exception {
-    assertEquals(143, server.terminate(Duration.ofSeconds(30)),
-        "exit status after SIGTERM (128 + 15)");
-    assertTrue(server.lines().stream().noneMatch(l -> l.contains("Exception")),
-        server.lines().toString());
+    server.assertStopsCleanlyOnSigterm();
   }
 
   private static String curl(String... args) throws Exception {
