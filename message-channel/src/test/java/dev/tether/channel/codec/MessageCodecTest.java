@@ -149,6 +149,49 @@ class MessageCodecTest {
   }
 
   /**
+   * Names go through {@link EncodedNames}, which keeps the bytes of a name it checked: a name that
+   * is not ASCII, or holds a NUL, must come out right (or be refused) the second time too, names
+   * that share a slot must not take each other's bytes, and a short cached name written as one
+   * long must not run past the end of the buffer.
+   */
+  @Test
+  void namesComeOutRightEveryTimeTheyAreEncoded() {
+    for (char trap : new char[] {'\u0141', '\u0100', '\u0080', '\uff41', '\u00e9'}) {
+      for (int length = 1; length <= 40; length++) {
+        for (int at = 0; at < length; at++) {
+          char[] chars = new char[length];
+          Arrays.fill(chars, 'n');
+          chars[at] = trap;
+          String name = new String(chars);
+          byte[] expected = (name + "\0x\0").getBytes(StandardCharsets.UTF_8);
+          for (int time = 1; time <= 2; time++) {
+            byte[] frame = encode(List.of(name, "x"));
+            assertArrayEquals(expected, Arrays.copyOfRange(frame, 2, frame.length),
+                "U+" + Integer.toHexString(trap) + " at " + at + " of " + length
+                    + ", time " + time);
+          }
+        }
+      }
+    }
+    for (int time = 1; time <= 2; time++) {
+      assertThrows(InvalidElementException.class, () -> encode(List.of("na\0me")));
+    }
+    assertEquals("Aa".hashCode(), "BB".hashCode(), "two names for one slot");
+    for (int time = 1; time <= 3; time++) {
+      for (String name : List.of("Aa", "BB", new String("Aa"), "a".repeat(33))) {
+        byte[] frame = encode(List.of(name, "arg"));
+        assertArrayEquals((name + "\0arg\0").getBytes(StandardCharsets.US_ASCII),
+            Arrays.copyOfRange(frame, 2, frame.length), name + ", time " + time);
+      }
+    }
+    for (int time = 1; time <= 2; time++) {
+      ByteBuffer exact = ByteBuffer.allocate(2 + "ping".length() + 1);
+      MessageEncoder.encodeMessage(List.of("ping"), exact);
+      assertEquals("00 05 70 69 6e 67 00", HEX.formatHex(exact.array()), "time " + time);
+    }
+  }
+
+  /**
    * The decoder scans eight bytes at a time: every NUL and every non-ASCII byte position within
    * and across those steps, with 0x01 bytes (which a word-wise NUL test can mistake for NUL right
    * after a true one) next to the NULs.
